@@ -1,0 +1,35 @@
+// The kernel module: a heap for tensor data (allocated and freed by the host) and the kernels.
+// Memory is imported, so the host owns it and sees every growth.
+
+/** Returns a 16-byte aligned block of `size` bytes (traps when memory cannot grow). */
+export function alloc(size: usize): usize {
+  return heap.alloc(size);
+}
+
+export function free(ptr: usize): void {
+  heap.free(ptr);
+}
+
+export { ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_RELU6, ACTIVATION_LEAKYRELU, ACTIVATION_SIGMOID,
+  ACTIVATION_ELU, applyActivation } from "./kernels/activation";
+export { BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_PRELU, binaryFloat32, binaryInt32 } from "./kernels/binary_broadcast";
+export { avgPool } from "./kernels/avg_pool";
+export { avgPoolGrad } from "./kernels/avg_pool_grad";
+export { batchMatMul } from "./kernels/batch_mat_mul";
+export { concat } from "./kernels/concat";
+export { conv2d } from "./kernels/conv2d";
+export { conv2dBackpropFilter } from "./kernels/conv2d_backprop_filter";
+export { conv2dBackpropInput } from "./kernels/conv2d_backprop_input";
+export { depthwiseConv2dNative } from "./kernels/depthwise_conv2d_native";
+export { fusedBatchNorm } from "./kernels/fused_batch_norm";
+export { maxPool } from "./kernels/max_pool";
+export { maxPoolGrad } from "./kernels/max_pool_grad";
+export { padV2 } from "./kernels/pad_v2";
+export { relu, reluInt32 } from "./kernels/relu";
+export { relu6, relu6Int32 } from "./kernels/relu6";
+export { resizeBilinear } from "./kernels/resize_bilinear";
+export { resizeBilinearGrad } from "./kernels/resize_bilinear_grad";
+export { resizeNearestNeighbor } from "./kernels/resize_nearest_neighbor";
+export { transpose } from "./kernels/transpose";
+export { castBoolToFloat32, castBoolToInt32, castFloat32ToBool, castFloat32ToInt32, castInt32ToBool,
+  castInt32ToFloat32 } from "./kernels/cast";

@@ -1,0 +1,96 @@
+// Element-wise binary ops with numpy broadcasting, for float32 and int32.
+// The host collapses the shapes so the innermost dimension is a row where each operand either
+// advances (step 1) or repeats one value (step 0); rows are SIMD, the outer dimensions an index walk.
+
+export const BINARY_ADD: i32 = 0;
+export const BINARY_SUB: i32 = 1;
+export const BINARY_MUL: i32 = 2;
+export const BINARY_PRELU: i32 = 3; // a < 0 ? a * b : a
+
+// @ts-ignore: decorator
+@inline
+function applyV<T>(op: i32, a: v128, b: v128): v128 {
+  if (isFloat<T>()) {
+    if (op == BINARY_ADD) return f32x4.add(a, b);
+    if (op == BINARY_SUB) return f32x4.sub(a, b);
+    if (op == BINARY_MUL) return f32x4.mul(a, b);
+    return v128.bitselect(f32x4.mul(a, b), a, f32x4.lt(a, f32x4.splat(0)));
+  } else {
+    if (op == BINARY_ADD) return i32x4.add(a, b);
+    if (op == BINARY_SUB) return i32x4.sub(a, b);
+    if (op == BINARY_MUL) return i32x4.mul(a, b);
+    return v128.bitselect(i32x4.mul(a, b), a, i32x4.lt_s(a, i32x4.splat(0)));
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function applyS<T>(op: i32, a: T, b: T): T {
+  if (op == BINARY_ADD) return a + b;
+  if (op == BINARY_SUB) return a - b;
+  if (op == BINARY_MUL) return a * b;
+  return a < <T>0 ? a * b : a;
+}
+
+// @ts-ignore: decorator
+@inline
+function row<T>(op: i32, a: usize, b: usize, o: usize, n: i32, aStep: i32, bStep: i32): void {
+  let i = 0;
+  if (aStep && bStep) {
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(o + off, applyV<T>(op, v128.load(a + off), v128.load(b + off)));
+    }
+  } else if (aStep) {
+    const bv = v128.load32_splat(b);
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(o + off, applyV<T>(op, v128.load(a + off), bv));
+    }
+  } else if (bStep) {
+    const av = v128.load32_splat(a);
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(o + off, applyV<T>(op, av, v128.load(b + off)));
+    }
+  }
+  for (; i < n; i++) {
+    store<T>(o + (<usize>i << 2), applyS<T>(op, load<T>(a + (<usize>(i * aStep) << 2)), load<T>(b + (<usize>(i * bStep) << 2))));
+  }
+}
+
+// dims: i32[3 * rank] = output shape, then a's and b's strides in elements (0 where broadcast).
+// @ts-ignore: decorator
+@inline
+function broadcast<T>(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize): void {
+  const inner = load<i32>(dims + (<usize>(rank - 1) << 2));
+  const aStep = load<i32>(dims + (<usize>(2 * rank - 1) << 2));
+  const bStep = load<i32>(dims + (<usize>(3 * rank - 1) << 2));
+  let rows = 1;
+  for (let d = 0; d < rank - 1; d++) rows *= load<i32>(dims + (<usize>d << 2));
+  for (let r = 0; r < rows; r++) {
+    let rest = r, aOff = 0, bOff = 0;
+    for (let d = rank - 2; d >= 0; d--) {
+      const size = load<i32>(dims + (<usize>d << 2));
+      const idx = rest % size;
+      rest /= size;
+      aOff += idx * load<i32>(dims + (<usize>(rank + d) << 2));
+      bOff += idx * load<i32>(dims + (<usize>(2 * rank + d) << 2));
+    }
+    row<T>(op, a + (<usize>aOff << 2), b + (<usize>bOff << 2), out + (<usize>(r * inner) << 2), inner, aStep, bStep);
+  }
+}
+
+export function binaryFloat32(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize): void {
+  if (op == BINARY_ADD) broadcast<f32>(BINARY_ADD, a, b, out, rank, dims);
+  else if (op == BINARY_SUB) broadcast<f32>(BINARY_SUB, a, b, out, rank, dims);
+  else if (op == BINARY_MUL) broadcast<f32>(BINARY_MUL, a, b, out, rank, dims);
+  else broadcast<f32>(BINARY_PRELU, a, b, out, rank, dims);
+}
+
+export function binaryInt32(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize): void {
+  if (op == BINARY_ADD) broadcast<i32>(BINARY_ADD, a, b, out, rank, dims);
+  else if (op == BINARY_SUB) broadcast<i32>(BINARY_SUB, a, b, out, rank, dims);
+  else if (op == BINARY_MUL) broadcast<i32>(BINARY_MUL, a, b, out, rank, dims);
+  else broadcast<i32>(BINARY_PRELU, a, b, out, rank, dims);
+}

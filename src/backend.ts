@@ -1,0 +1,307 @@
+// The `asc` backend: tensor data live in the kernel module's linear memory.
+import {backend_util, BackendTimingInfo, buffer, DataStorage, DataType, engine, env, KernelBackend, Rank, ShapeMap, Tensor, TensorBuffer, TensorInfo, TypedArray, util} from '@tensorflow/tfjs-core';
+import {elementBytes} from './kernels/dtypes.js';
+import {instantiateKernels, KernelExports, MAX_BLOCK_BYTES} from './wasm_module.js';
+
+type DataId = object;
+type BackendValues = backend_util.BackendValues;
+
+
+
+/** One tensor's storage. Numeric data sit in wasm memory at `ptr`; strings stay in JS. */
+export class TensorData {
+  ptr = 0;
+  /** Values not in wasm memory: strings, or the output of a cpu kernel until the kernel returns. */
+  pending?: BackendValues;
+  complexTensorInfos?: {real: TensorInfo, imag: TensorInfo};
+  disposed = false;
+
+  constructor(
+      private readonly backend: AscBackend, readonly dtype: DataType, readonly size: number,
+      public refCount: number) {}
+
+  /**
+   * The values as a typed array. For wasm-resident data this is a fresh view on every access: a
+   * view kept across an allocation that grows memory would be detached.
+   */
+  get values(): BackendValues {
+    return this.pending ?? this.backend.view(this);
+  }
+
+  get byteLength(): number {
+    return this.size * elementBytes(this.dtype);
+  }
+}
+
+export interface AscMemoryInfo {
+  unreliable: boolean;
+  /** Bytes of tensor data held in wasm memory. */
+  numBytesInWasm: number;
+  /** Current size of the wasm memory. */
+  wasmMemoryBytes: number;
+  /** The most the wasm memory may grow to. */
+  wasmMemoryLimitBytes: number;
+}
+
+export class AscBackend extends KernelBackend {
+  readonly data: DataStorage<TensorData>;
+  /** Read by tfjs-backend-cpu's BatchMatMul when it serves a cold path. */
+  readonly blockSize = 48;
+  private nextDataId = 0;
+  private bytesInUse = 0;
+  /** Depth of nested cpu kernel calls; while > 0, new tensor data wait in JS. */
+  private cpuKernelDepth = 0;
+  private pendingEntries: TensorData[] = [];
+  /** A small wasm block for passing shapes and pointer lists to kernels. */
+  private readonly argsPtr: number;
+  private static readonly ARGS_BYTES = 1024;
+
+  constructor(
+      readonly wasm: KernelExports, readonly wasmMemory: WebAssembly.Memory, readonly memoryLimitBytes: number) {
+    super();
+    this.data = new DataStorage(this, engine());
+    this.argsPtr = this.allocate(AscBackend.ARGS_BYTES);
+  }
+
+  static async create(maxMemoryBytes = env().getNumber('ASC_MAX_MEMORY_BYTES')): Promise<AscBackend> {
+    const {exports, memory, limitBytes} = await instantiateKernels(maxMemoryBytes);
+    return new AscBackend(exports, memory, limitBytes);
+  }
+
+  // ---- wasm memory ----
+
+  /** Allocates `bytes` in wasm memory; 0 bytes give the null pointer. */
+  allocate(bytes: number): number {
+    if (bytes === 0) return 0;
+    const tooLarge = bytes > MAX_BLOCK_BYTES;
+    let ptr = 0;
+    if (!tooLarge) {
+      try {
+        ptr = this.wasm.alloc(bytes);
+      } catch (e) {
+        if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+      }
+    }
+    if (!ptr) {
+      throw new Error(
+          `asc backend: cannot allocate ${bytes} bytes: ` +
+          (tooLarge ? `one tensor may hold at most ${MAX_BLOCK_BYTES} bytes` :
+                      `the wasm memory limit is ${this.memoryLimitBytes} bytes`) +
+          ` (${this.bytesInUse} bytes in use by tensors)`);
+    }
+    this.bytesInUse += bytes;
+    return ptr;
+  }
+
+  release(ptr: number, bytes: number): void {
+    if (ptr === 0) return;
+    this.wasm.free(ptr);
+    this.bytesInUse -= bytes;
+  }
+
+  /** A view of a wasm-resident tensor; valid until the next allocation. */
+  view(entry: TensorData): TypedArray {
+    const {buffer} = this.wasmMemory;
+    switch (entry.dtype) {
+      case 'float32': return new Float32Array(buffer, entry.ptr, entry.size);
+      case 'int32': return new Int32Array(buffer, entry.ptr, entry.size);
+      case 'bool': return new Uint8Array(buffer, entry.ptr, entry.size);
+      default: throw new Error(`asc backend: dtype '${entry.dtype}' has no wasm storage`);
+    }
+  }
+
+  /** Writes i32 values to the shared argument block and returns its address. */
+  args(values: ArrayLike<number>): number {
+    if (values.length * 4 > AscBackend.ARGS_BYTES) {
+      throw new Error(`asc backend: ${values.length} kernel arguments exceed the argument block`);
+    }
+    new Int32Array(this.wasmMemory.buffer, this.argsPtr, values.length).set(values);
+    return this.argsPtr;
+  }
+
+  // ---- tensor storage ----
+
+  private createEntry(values: BackendValues|null|undefined, shape: number[], dtype: DataType, refCount: number):
+      TensorData {
+    const size = util.sizeFromShape(shape);
+    const entry = new TensorData(this, dtype, size, refCount);
+    if (dtype === 'string') {
+      entry.pending = values ?? [];
+    } else if (dtype === 'complex64') {
+      if (values != null) {
+        const {real, imag} = backend_util.splitRealAndImagArrays(values as Float32Array);
+        entry.complexTensorInfos = {
+          real: this.makeTensorInfo(shape, 'float32', real),
+          imag: this.makeTensorInfo(shape, 'float32', imag),
+        };
+      }
+    } else if (elementBytes(dtype) === 0) {
+      throw new Error(`asc backend: unsupported dtype '${dtype}'`);
+    } else if (this.cpuKernelDepth > 0 && values != null) {
+      // Inside a cpu kernel: allocating now could grow memory and detach the views it is reading.
+      entry.pending = values;
+      this.pendingEntries.push(entry);
+    } else {
+      entry.ptr = this.allocate(entry.byteLength);
+      if (values != null) this.view(entry).set(values as ArrayLike<number>);
+    }
+    return entry;
+  }
+
+  override write(values: BackendValues|null, shape: number[], dtype: DataType): DataId {
+    const dataId = {id: this.nextDataId++};
+    this.data.set(dataId, this.createEntry(values, shape, dtype, 1));
+    return dataId;
+  }
+
+  override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
+    this.data.set(dataId, this.createEntry(values, shape, dtype, refCount));
+  }
+
+  makeTensorInfo(shape: number[], dtype: DataType, values?: BackendValues|string[]): TensorInfo {
+    const encoded = dtype === 'string' && values != null && values.length > 0 && util.isString(values[0]) ?
+        (values as string[]).map((s) => util.encodeString(s)) :
+        values as BackendValues;
+    return {dataId: this.write(encoded ?? null, shape, dtype), shape, dtype};
+  }
+
+  /** A fresh wasm-resident output for a kernel. */
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  /** tfjs-backend-cpu's form, used by its kernels: a Tensor holding `values`. */
+  makeOutput<T extends Tensor>(values: BackendValues, shape: number[], dtype: DataType): T;
+  makeOutput(a: number[]|BackendValues, b: number[]|DataType, c?: DataType): TensorInfo {
+    if (c === undefined) return this.makeTensorInfo(a as number[], b as DataType);
+    return engine().makeTensorFromTensorInfo(this.makeTensorInfo(b as number[], c, a as BackendValues), this);
+  }
+
+  /** Address of a tensor's data in wasm memory. */
+  ptr(info: TensorInfo): number {
+    return this.data.get(info.dataId).ptr;
+  }
+
+  override refCount(dataId: DataId): number {
+    return this.data.has(dataId) ? this.data.get(dataId).refCount : 0;
+  }
+
+  override incRef(dataId: DataId): void {
+    this.data.get(dataId).refCount++;
+  }
+
+  override numDataIds(): number {
+    return this.data.numDataIds();
+  }
+
+  override async read(dataId: DataId): Promise<BackendValues> {
+    return this.readSync(dataId);
+  }
+
+  override readSync(dataId: DataId): BackendValues {
+    const entry = this.data.get(dataId);
+    if (entry.dtype === 'complex64') {
+      const {real, imag} = entry.complexTensorInfos!;
+      return backend_util.mergeRealAndImagArrays(
+          this.readSync(real.dataId) as Float32Array, this.readSync(imag.dataId) as Float32Array);
+    }
+    if (entry.dtype === 'string') return entry.pending!;
+    // A copy: the caller may keep it, and a view would go stale when memory grows.
+    return entry.pending ? util.toTypedArray(entry.pending, entry.dtype) : this.view(entry).slice();
+  }
+
+  bufferSync<R extends Rank, D extends DataType>(t: TensorInfo): TensorBuffer<R, D> {
+    const data = this.readSync(t.dataId);
+    if (t.dtype === 'string') {
+      try {
+        const strings = (data as Uint8Array[]).map((d) => util.decodeString(d));
+        return buffer(t.shape as ShapeMap[R], t.dtype, strings) as TensorBuffer<R, D>;
+      } catch {
+        throw new Error('Failed to decode encoded string bytes into utf-8');
+      }
+    }
+    return buffer(t.shape as ShapeMap[R], t.dtype, data as TypedArray) as TensorBuffer<R, D>;
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    if (!this.data.has(dataId)) return true;
+    const entry = this.data.get(dataId);
+    entry.refCount--;
+    if (!force && entry.refCount > 0) return false;
+    if (entry.complexTensorInfos != null) {
+      this.disposeData(entry.complexTensorInfos.real.dataId, true);
+      this.disposeData(entry.complexTensorInfos.imag.dataId, true);
+    }
+    this.release(entry.ptr, entry.byteLength);
+    entry.ptr = 0;
+    entry.disposed = true;
+    this.data.delete(dataId);
+    return true;
+  }
+
+  disposeIntermediateTensorInfo(info: TensorInfo): void {
+    this.disposeData(info.dataId);
+  }
+
+  // ---- running tfjs-backend-cpu's kernels on wasm-resident data ----
+
+  /**
+   * Runs a tfjs-backend-cpu kernel. It reads its inputs through `values` views of wasm memory; the
+   * outputs it writes stay in JS until it returns and are then moved into wasm memory, so no
+   * allocation can grow memory (and detach those views) while it runs.
+   */
+  runCpuKernel<T>(kernel: () => T): T {
+    this.cpuKernelDepth++;
+    let ok = false;
+    try {
+      const result = kernel();
+      ok = true;
+      return result;
+    } finally {
+      if (--this.cpuKernelDepth === 0) this.settlePending(ok);
+    }
+  }
+
+  private settlePending(ok: boolean): void {
+    const entries = this.pendingEntries.filter((e) => !e.disposed);
+    this.pendingEntries = [];
+    if (!ok) return;
+    // Outputs may be views of wasm memory (a cpu slice returns a subarray): copy them out first.
+    for (const e of entries) {
+      const v = e.pending as TypedArray;
+      if (v.buffer === this.wasmMemory.buffer) e.pending = v.slice();
+    }
+    for (const e of entries) {
+      e.ptr = this.allocate(e.byteLength);
+      this.view(e).set(e.pending as ArrayLike<number>);
+      e.pending = undefined;
+    }
+  }
+
+  // ---- the rest of KernelBackend ----
+
+  override async time(f: () => void): Promise<BackendTimingInfo> {
+    const start = util.now();
+    f();
+    return {kernelMs: util.now() - start};
+  }
+
+  override memory(): AscMemoryInfo {
+    return {
+      unreliable: false,
+      numBytesInWasm: this.bytesInUse,
+      wasmMemoryBytes: this.wasmMemory.buffer.byteLength,
+      wasmMemoryLimitBytes: this.memoryLimitBytes,
+    };
+  }
+
+  override floatPrecision(): 32 {
+    return 32;
+  }
+
+  override epsilon(): number {
+    return super.epsilon();
+  }
+
+  override dispose(): void {
+    // The memory goes with the instance; nothing outlives the backend.
+    this.pendingEntries = [];
+  }
+}

@@ -1,0 +1,20 @@
+// tfjs-backend-asc: importing this module registers the `asc` backend (priority 2: above cpu,
+// below webgpu) with all its kernels, and tfjs-core's gradients.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import './register_all_kernels.js';
+import {env, registerBackend} from '@tensorflow/tfjs-core';
+import {AscBackend} from './backend.js';
+import {MAX_MEMORY_BYTES} from './wasm_module.js';
+
+export {AscBackend} from './backend.js';
+export type {AscMemoryInfo, TensorData} from './backend.js';
+export {wasmKernelConfigs} from './register_all_kernels.js';
+
+/** The most bytes the backend's wasm memory may grow to (default and upper bound: 4 GiB). */
+env().registerFlag('ASC_MAX_MEMORY_BYTES', () => MAX_MEMORY_BYTES, (bytes) => {
+  if (typeof bytes !== 'number' || !(bytes > 0) || bytes > MAX_MEMORY_BYTES) {
+    throw new Error(`ASC_MAX_MEMORY_BYTES must be in (0, ${MAX_MEMORY_BYTES}], got ${bytes}`);
+  }
+});
+
+registerBackend('asc', () => AscBackend.create(), 2);

@@ -1,0 +1,37 @@
+import {backend_util, Concat, ConcatAttrs, ConcatInputs, KernelConfig, TensorInfo, util} from '@tensorflow/tfjs-core';
+import {elementBytes} from './dtypes.js';
+import {KernelArgs, runOnCpu} from './cpu_fallback.js';
+
+/** Concat of fixed-width dtypes in wasm: per outer row, one block copy per input. */
+function concat(args: KernelArgs): TensorInfo|TensorInfo[] {
+  const {backend, attrs} = args;
+  const inputs = args.inputs as unknown as ConcatInputs;
+  const dtype = inputs[0].dtype;
+  const bytes = elementBytes(dtype);
+  if (bytes === 0 || inputs.some((t) => t.dtype !== dtype)) return runOnCpu(Concat, args);
+  const axis = util.parseAxisParam((attrs as unknown as ConcatAttrs).axis, inputs[0].shape)[0];
+  backend_util.assertParamsConsistent(inputs.map((t) => t.shape), axis);
+  const outShape = backend_util.computeOutShape(inputs.map((t) => t.shape), axis);
+  const out = backend.makeOutput(outShape, dtype);
+  if (util.sizeFromShape(outShape) === 0) return out;
+  const parts = inputs.filter((t) => util.sizeFromShape(t.shape) > 0);
+  const outer = util.sizeFromShape(outShape.slice(0, axis));
+  const list = parts.flatMap((t) => [backend.ptr(t), util.sizeFromShape(t.shape.slice(axis)) * bytes]);
+  // Pointer lists longer than the argument block get a block of their own.
+  const listBytes = list.length * 4;
+  const own = listBytes > 512 ? backend.allocate(listBytes) : 0;
+  const listPtr = own || backend.args(list);
+  if (own) new Int32Array(backend.wasmMemory.buffer, own, list.length).set(list);
+  try {
+    backend.wasm.concat(backend.ptr(out), outer, parts.length, listPtr);
+  } finally {
+    backend.release(own, listBytes);
+  }
+  return out;
+}
+
+export const concatConfig: KernelConfig = {
+  kernelName: Concat,
+  backendName: 'asc',
+  kernelFunc: concat as unknown as KernelConfig['kernelFunc'],
+};

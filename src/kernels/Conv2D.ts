@@ -1,0 +1,54 @@
+import {backend_util, Conv2D, Conv2DAttrs, Conv2DInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
+import type {AscBackend} from '../backend.js';
+import {KernelArgs} from './cpu_fallback.js';
+import {transposeImpl} from './Transpose.js';
+
+export interface ConvEpilogue {
+  /** Per-output-channel bias (shape [outChannels]) or none. */
+  bias?: TensorInfo;
+  /** wasm activation code (ACTIVATION_*). */
+  activation: number;
+  alpha: number;
+}
+
+/**
+ * Conv2D in wasm. NCHW input is transposed to NHWC and the result back, so one NHWC kernel serves
+ * both layouts; the epilogue (bias, activation) is applied on the NHWC result.
+ */
+export function conv2dImpl(
+    backend: AscBackend, x: TensorInfo, filter: TensorInfo, convInfo: backend_util.Conv2DInfo,
+    epilogue: ConvEpilogue): TensorInfo {
+  const channelsLast = convInfo.dataFormat === 'channelsLast';
+  const xNHWC = channelsLast ? x : transposeImpl(backend, x, [0, 2, 3, 1]);
+  const outNHWC = backend.makeOutput(
+      [convInfo.batchSize, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels], 'float32');
+  if (convInfo.batchSize * convInfo.outHeight * convInfo.outWidth * convInfo.outChannels > 0) {
+    backend.wasm.conv2d(
+        backend.ptr(xNHWC), backend.ptr(filter), epilogue.bias ? backend.ptr(epilogue.bias) : 0, backend.ptr(outNHWC),
+        convInfo.batchSize, convInfo.inHeight, convInfo.inWidth, convInfo.inChannels, convInfo.outHeight,
+        convInfo.outWidth, convInfo.outChannels, convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight,
+        convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top,
+        convInfo.padInfo.left, epilogue.activation, epilogue.alpha);
+  }
+  if (channelsLast) return outNHWC;
+  backend.disposeIntermediateTensorInfo(xNHWC);
+  const out = transposeImpl(backend, outNHWC, [0, 3, 1, 2]);
+  backend.disposeIntermediateTensorInfo(outNHWC);
+  return out;
+}
+
+function conv2d(args: KernelArgs): TensorInfo {
+  const {inputs, backend, attrs} = args;
+  const {x, filter} = inputs as Conv2DInputs;
+  const {strides, pad, dataFormat, dilations, dimRoundingMode} = attrs as unknown as Conv2DAttrs;
+  const convInfo = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides,
+      dilations, pad, dimRoundingMode, false, backend_util.convertConv2DDataFormat(dataFormat));
+  return conv2dImpl(backend, x, filter, convInfo, {activation: backend.wasm.ACTIVATION_LINEAR.value, alpha: 0});
+}
+
+export const conv2dConfig: KernelConfig = {
+  kernelName: Conv2D,
+  backendName: 'asc',
+  kernelFunc: conv2d as unknown as KernelConfig['kernelFunc'],
+};

@@ -1,0 +1,35 @@
+import {backend_util, Conv2DBackpropFilter, Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
+import {KernelArgs} from './cpu_fallback.js';
+import {transposeImpl} from './Transpose.js';
+
+/** The gradient of Conv2D with respect to its filter; NCHW inputs go through NHWC. */
+function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
+  const {inputs, backend, attrs} = args;
+  const {x, dy} = inputs as Conv2DBackpropFilterInputs;
+  const {strides, pad, dataFormat, dimRoundingMode, filterShape} = attrs as unknown as Conv2DBackpropFilterAttrs;
+  const convInfo = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false,
+      backend_util.convertConv2DDataFormat(dataFormat));
+  const channelsLast = convInfo.dataFormat === 'channelsLast';
+  const xNHWC = channelsLast ? x : transposeImpl(backend, x, [0, 2, 3, 1]);
+  const dyNHWC = channelsLast ? dy : transposeImpl(backend, dy, [0, 2, 3, 1]);
+  const dw = backend.makeOutput(filterShape, 'float32');
+  if (filterShape.every((s) => s > 0)) {
+    backend.wasm.conv2dBackpropFilter(
+        backend.ptr(xNHWC), backend.ptr(dyNHWC), backend.ptr(dw), convInfo.batchSize, convInfo.inHeight,
+        convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels,
+        convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight, convInfo.strideWidth,
+        convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left);
+  }
+  if (!channelsLast) {
+    backend.disposeIntermediateTensorInfo(xNHWC);
+    backend.disposeIntermediateTensorInfo(dyNHWC);
+  }
+  return dw;
+}
+
+export const conv2DBackpropFilterConfig: KernelConfig = {
+  kernelName: Conv2DBackpropFilter,
+  backendName: 'asc',
+  kernelFunc: conv2DBackpropFilter as unknown as KernelConfig['kernelFunc'],
+};

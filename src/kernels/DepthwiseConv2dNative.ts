@@ -1,0 +1,35 @@
+import {backend_util, DepthwiseConv2dNative, DepthwiseConv2dNativeAttrs, DepthwiseConv2dNativeInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
+import {KernelArgs} from './cpu_fallback.js';
+import {transposeImpl} from './Transpose.js';
+
+function depthwiseConv2dNative(args: KernelArgs): TensorInfo {
+  const {inputs, backend, attrs} = args;
+  const {x, filter} = inputs as DepthwiseConv2dNativeInputs;
+  const {strides, pad, dataFormat, dilations, dimRoundingMode} = attrs as unknown as DepthwiseConv2dNativeAttrs;
+  const convInfo = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides,
+      dilations ?? 1, pad, dimRoundingMode, true, backend_util.convertConv2DDataFormat(dataFormat));
+  const channelsLast = convInfo.dataFormat === 'channelsLast';
+  const xNHWC = channelsLast ? x : transposeImpl(backend, x, [0, 2, 3, 1]);
+  const outNHWC = backend.makeOutput(
+      [convInfo.batchSize, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels], 'float32');
+  if (convInfo.batchSize * convInfo.outHeight * convInfo.outWidth * convInfo.outChannels > 0) {
+    backend.wasm.depthwiseConv2dNative(
+        backend.ptr(xNHWC), backend.ptr(filter), backend.ptr(outNHWC), convInfo.batchSize, convInfo.inHeight,
+        convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth,
+        convInfo.outChannels / convInfo.inChannels, convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight,
+        convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top,
+        convInfo.padInfo.left);
+  }
+  if (channelsLast) return outNHWC;
+  backend.disposeIntermediateTensorInfo(xNHWC);
+  const out = transposeImpl(backend, outNHWC, [0, 3, 1, 2]);
+  backend.disposeIntermediateTensorInfo(outNHWC);
+  return out;
+}
+
+export const depthwiseConv2dNativeConfig: KernelConfig = {
+  kernelName: DepthwiseConv2dNative,
+  backendName: 'asc',
+  kernelFunc: depthwiseConv2dNative as unknown as KernelConfig['kernelFunc'],
+};

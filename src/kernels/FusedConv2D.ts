@@ -1,0 +1,45 @@
+import {backend_util, FusedConv2D, FusedConv2DAttrs, FusedConv2DInputs, KernelConfig, TensorInfo, util} from '@tensorflow/tfjs-core';
+import {activateInPlace, activationCode, applyPrelu} from './activation.js';
+import {binaryImpl} from './binary.js';
+import {conv2dImpl} from './Conv2D.js';
+import {KernelArgs} from './cpu_fallback.js';
+
+/**
+ * Conv2D + bias + activation. A per-channel bias and every activation but prelu run inside the
+ * conv kernel's store; other bias shapes and prelu weights broadcast afterwards, in wasm, with
+ * tfjs-backend-cpu's NCHW rule (a 1-D bias or weight applies per channel).
+ */
+function fusedConv2d(args: KernelArgs): TensorInfo {
+  const {inputs, backend, attrs} = args;
+  const {x, filter, bias, preluActivationWeights} = inputs as FusedConv2DInputs;
+  const {strides, pad, dataFormat, dilations, dimRoundingMode, activation, leakyreluAlpha} =
+      attrs as unknown as FusedConv2DAttrs;
+  const convInfo = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides,
+      dilations, pad, dimRoundingMode, false, backend_util.convertConv2DDataFormat(dataFormat));
+  const channelsLast = convInfo.dataFormat === 'channelsLast';
+  const perChannelBias = bias != null && channelsLast && util.sizeFromShape(bias.shape) === convInfo.outChannels &&
+      bias.shape[bias.shape.length - 1] === convInfo.outChannels;
+  const fuseAll = bias == null || perChannelBias;
+  let out = conv2dImpl(backend, x, filter, convInfo, {
+    bias: perChannelBias ? bias : undefined,
+    activation: fuseAll ? activationCode(backend, activation) : backend.wasm.ACTIVATION_LINEAR.value,
+    alpha: leakyreluAlpha ?? 0,
+  });
+  const perChannelNCHW = (t: TensorInfo) =>
+      !channelsLast && t.shape.length === 1 && t.shape[0] !== 1 ? {...t, shape: [t.shape[0], 1, 1]} : t;
+  if (!fuseAll) {
+    const withBias = binaryImpl(backend, 'BINARY_ADD', out, perChannelNCHW(bias!), 'float32');
+    backend.disposeIntermediateTensorInfo(out);
+    out = withBias;
+    if (activation !== 'prelu') activateInPlace(backend, out, activation, leakyreluAlpha ?? 0);
+  }
+  return applyPrelu(
+      backend, out, activation, preluActivationWeights && perChannelNCHW(preluActivationWeights));
+}
+
+export const fusedConv2DConfig: KernelConfig = {
+  kernelName: FusedConv2D,
+  backendName: 'asc',
+  kernelFunc: fusedConv2d as unknown as KernelConfig['kernelFunc'],
+};

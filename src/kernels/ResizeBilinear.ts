@@ -1,0 +1,23 @@
+import {KernelConfig, ResizeBilinear, ResizeBilinearAttrs, ResizeBilinearInputs, TensorInfo, util} from '@tensorflow/tfjs-core';
+import {KernelArgs, runOnCpu} from './cpu_fallback.js';
+
+function resizeBilinear(args: KernelArgs): TensorInfo|TensorInfo[] {
+  const {inputs, backend, attrs} = args;
+  const {images} = inputs as ResizeBilinearInputs;
+  if (images.dtype !== 'float32') return runOnCpu(ResizeBilinear, args);
+  const {alignCorners, halfPixelCenters, size} = attrs as unknown as ResizeBilinearAttrs;
+  const [batch, inH, inW, channels] = images.shape;
+  const [outH, outW] = size;
+  const out = backend.makeOutput([batch, outH, outW, channels], 'float32');
+  if (util.sizeFromShape(out.shape) > 0) {
+    backend.wasm.resizeBilinear(
+        backend.ptr(images), backend.ptr(out), batch, inH, inW, channels, outH, outW, alignCorners, halfPixelCenters);
+  }
+  return out;
+}
+
+export const resizeBilinearConfig: KernelConfig = {
+  kernelName: ResizeBilinear,
+  backendName: 'asc',
+  kernelFunc: resizeBilinear as unknown as KernelConfig['kernelFunc'],
+};

@@ -1,0 +1,23 @@
+import {KernelConfig, ResizeNearestNeighbor, ResizeNearestNeighborAttrs, ResizeNearestNeighborInputs, TensorInfo, util} from '@tensorflow/tfjs-core';
+import {KernelArgs, runOnCpu} from './cpu_fallback.js';
+
+function resizeNearestNeighbor(args: KernelArgs): TensorInfo|TensorInfo[] {
+  const {inputs, backend, attrs} = args;
+  const {images} = inputs as ResizeNearestNeighborInputs;
+  if (images.dtype !== 'float32' && images.dtype !== 'int32') return runOnCpu(ResizeNearestNeighbor, args);
+  const {alignCorners, halfPixelCenters, size} = attrs as unknown as ResizeNearestNeighborAttrs;
+  const [batch, inH, inW, channels] = images.shape;
+  const [outH, outW] = size;
+  const out = backend.makeOutput([batch, outH, outW, channels], images.dtype);
+  if (util.sizeFromShape(out.shape) > 0) {
+    backend.wasm.resizeNearestNeighbor(
+        backend.ptr(images), backend.ptr(out), batch, inH, inW, channels, outH, outW, alignCorners, halfPixelCenters);
+  }
+  return out;
+}
+
+export const resizeNearestNeighborConfig: KernelConfig = {
+  kernelName: ResizeNearestNeighbor,
+  backendName: 'asc',
+  kernelFunc: resizeNearestNeighbor as unknown as KernelConfig['kernelFunc'],
+};

@@ -1,0 +1,55 @@
+// Shared path of the element-wise binary kernels: broadcasting shapes are collapsed to the fewest
+// axes, so the wasm loop sees rows that either advance or repeat one value.
+import {backend_util, BinaryInputs, DataType, KernelConfig, TensorInfo, upcastType, util} from '@tensorflow/tfjs-core';
+import type {AscBackend} from '../backend.js';
+import {KernelArgs, runOnCpu} from './cpu_fallback.js';
+
+export type BinaryOp = 'BINARY_ADD'|'BINARY_SUB'|'BINARY_MUL'|'BINARY_PRELU';
+
+/** `op(a, b)` with broadcasting, in wasm, for float32 or int32 operands of one dtype. */
+export function binaryImpl(backend: AscBackend, op: BinaryOp, a: TensorInfo, b: TensorInfo, dtype: DataType): TensorInfo {
+  const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+  const out = backend.makeOutput(outShape, dtype);
+  if (util.sizeFromShape(outShape) === 0) return out;
+  const rank = outShape.length;
+  const stridesFor = (shape: number[]) => {
+    const aligned = new Array(rank - shape.length).fill(1).concat(shape);
+    const dense = util.computeStrides(aligned).concat([1]);
+    return aligned.map((s, i) => (s === 1 ? 0 : dense[i]));
+  };
+  const aStrides = stridesFor(a.shape);
+  const bStrides = stridesFor(b.shape);
+  // Merge axis i into the previous one when both operands walk them as one contiguous axis.
+  const shape: number[] = [];
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    if (outShape[i] === 1) continue;
+    const last = shape.length - 1;
+    if (last >= 0 && as[last] === aStrides[i] * outShape[i] && bs[last] === bStrides[i] * outShape[i]) {
+      shape[last] *= outShape[i];
+      as[last] = aStrides[i];
+      bs[last] = bStrides[i];
+    } else {
+      shape.push(outShape[i]);
+      as.push(aStrides[i]);
+      bs.push(bStrides[i]);
+    }
+  }
+  if (shape.length === 0) shape.push(1), as.push(0), bs.push(0);
+  const dims = backend.args([...shape, ...as, ...bs]);
+  const run = dtype === 'float32' ? backend.wasm.binaryFloat32 : backend.wasm.binaryInt32;
+  run(backend.wasm[op].value, backend.ptr(a), backend.ptr(b), backend.ptr(out), shape.length, dims);
+  return out;
+}
+
+/** A binary kernel: float32 and int32 run in wasm, other dtypes on tfjs-backend-cpu. */
+export function binaryKernelConfig(kernelName: string, op: BinaryOp): KernelConfig {
+  const kernelFunc = (args: KernelArgs) => {
+    const {a, b} = args.inputs as BinaryInputs;
+    const dtype = upcastType(a.dtype, b.dtype);
+    if (a.dtype !== b.dtype || (dtype !== 'float32' && dtype !== 'int32')) return runOnCpu(kernelName, args);
+    return binaryImpl(args.backend, op, a, b, dtype);
+  };
+  return {kernelName, backendName: 'asc', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc']};
+}

@@ -1,0 +1,61 @@
+// Runs tfjs-core's own op test suite (shipped in @tensorflow/tfjs-core/dist/tests) against one backend.
+// Usage: node test/conformance/run.mjs [asc|cpu]
+import {build} from 'esbuild';
+import Jasmine from 'jasmine';
+import {mkdirSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {createRequire} from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+const backend = process.argv[2] ?? 'asc';
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const outDir = join(root, 'build');
+mkdirSync(outDir, {recursive: true});
+const outfile = join(outDir, `conformance-${backend}.cjs`);
+
+await build({
+  entryPoints: [join(here, `entry_${backend}.js`)],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  // tfjs-core marks its test files side-effect free; keep them.
+  ignoreAnnotations: true,
+  // One copy of tfjs-core: resolve every import to its ESM build, as the tests do.
+  mainFields: ['module', 'main'],
+  outfile,
+  logLevel: 'warning',
+  external: ['node-fetch', 'fs', 'path', 'crypto', 'util', 'worker_threads'],
+  plugins: [{
+    // jasmine_util requires a jasmine-core file that the package's "exports" map hides.
+    name: 'jasmine-core-file',
+    setup(b) {
+      b.onResolve({filter: /^jasmine-core\/lib\//}, (args) => ({path: require.resolve(join(root, 'node_modules', args.path))}));
+    },
+  }],
+});
+
+globalThis.__CONFORMANCE_BACKEND__ = backend;
+const jasmine = new Jasmine();
+jasmine.exitOnCompletion = false;
+jasmine.loadConfig({spec_files: [outfile], random: false});
+const counts = {passed: 0, failed: 0, pending: 0};
+const failures = [];
+jasmine.clearReporters();
+jasmine.addReporter({
+  specDone(result) {
+    if (result.status === 'passed') counts.passed++;
+    else if (result.status === 'failed') {
+      counts.failed++;
+      failures.push(`${result.fullName}\n    ${result.failedExpectations.map((e) => e.message).join('\n    ')}`);
+    } else counts.pending++;
+  },
+});
+const started = Date.now();
+const result = await jasmine.execute();
+for (const f of failures) console.log(`FAILED: ${f}`);
+console.log(`conformance on '${backend}': ${counts.passed} passed, ${counts.failed} failed, ${counts.pending} pending` +
+    ` (${((Date.now() - started) / 1000).toFixed(0)} s, jasmine: ${result.overallStatus})`);
+process.exitCode = counts.failed === 0 && result.overallStatus === 'passed' ? 0 : 1;
