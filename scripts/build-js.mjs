@@ -1,12 +1,25 @@
-// Bundles src/ into dist/index.js (ESM) and dist/index.cjs (CJS); tfjs packages stay external.
+// Bundles src/ into dist/index.js (ESM) and dist/index.cjs (CJS). tfjs-core and tfjs-backend-cpu
+// stay external, except tfjs-core's gradient registrations: its ESM-only dist/ files cannot be
+// imported by Node, so they are bundled, as @tensorflow/tfjs does (the copies register into
+// tfjs-core's global registry and run on its global engine).
 import {build} from 'esbuild';
+import {createRequire} from 'node:module';
+
+const require = createRequire(import.meta.url);
+const bundleTfjsCoreFiles = {
+  name: 'bundle-tfjs-core-files',
+  setup(b) {
+    b.onResolve({filter: /^@tensorflow\/tfjs-core\/dist\//}, (args) => ({path: require.resolve(`${args.path}.js`)}));
+  },
+};
 
 const common = {
   entryPoints: ['src/index.ts'],
   bundle: true,
   platform: 'neutral',
   target: 'es2022',
-  external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-core/*'],
+  external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu'],
+  plugins: [bundleTfjsCoreFiles],
   sourcemap: true,
   logLevel: 'warning',
 };

@@ -1,5 +1,6 @@
 import {AvgPoolGrad, AvgPoolGradAttrs, AvgPoolGradInputs, backend_util, KernelConfig, TensorInfo, util} from '@tensorflow/tfjs-core';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
+import {assertShape} from './validate.js';
 
 function avgPoolGrad(args: KernelArgs): TensorInfo|TensorInfo[] {
   const {inputs, backend, attrs} = args;
@@ -7,6 +8,7 @@ function avgPoolGrad(args: KernelArgs): TensorInfo|TensorInfo[] {
   if (dy.dtype !== 'float32') return runOnCpu(AvgPoolGrad, args);
   const {filterSize, strides, pad} = attrs as unknown as AvgPoolGradAttrs;
   const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad);
+  assertShape(AvgPoolGrad, 'dy', dy.shape, info.outShape);
   const dx = backend.makeOutput(input.shape, 'float32');
   if (util.sizeFromShape(input.shape) > 0) {
     backend.wasm.avgPoolGrad(

@@ -1,6 +1,7 @@
 import {backend_util, Conv2D, Conv2DAttrs, Conv2DInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import type {AscBackend} from '../backend.js';
 import {KernelArgs} from './cpu_fallback.js';
+import {assertShape} from './validate.js';
 import {transposeImpl} from './Transpose.js';
 
 export interface ConvEpilogue {
@@ -19,6 +20,8 @@ export function conv2dImpl(
     backend: AscBackend, x: TensorInfo, filter: TensorInfo, convInfo: backend_util.Conv2DInfo,
     epilogue: ConvEpilogue): TensorInfo {
   const channelsLast = convInfo.dataFormat === 'channelsLast';
+  assertShape('Conv2D', 'filter', filter.shape,
+      [convInfo.filterHeight, convInfo.filterWidth, convInfo.inChannels, convInfo.outChannels]);
   const xNHWC = channelsLast ? x : transposeImpl(backend, x, [0, 2, 3, 1]);
   const outNHWC = backend.makeOutput(
       [convInfo.batchSize, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels], 'float32');

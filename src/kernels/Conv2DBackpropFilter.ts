@@ -1,5 +1,6 @@
 import {backend_util, Conv2DBackpropFilter, Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import {KernelArgs} from './cpu_fallback.js';
+import {assertShape} from './validate.js';
 import {transposeImpl} from './Transpose.js';
 
 /** The gradient of Conv2D with respect to its filter; NCHW inputs go through NHWC. */
@@ -11,6 +12,9 @@ function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
       x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false,
       backend_util.convertConv2DDataFormat(dataFormat));
   const channelsLast = convInfo.dataFormat === 'channelsLast';
+  const {batchSize, outHeight, outWidth, outChannels} = convInfo;
+  assertShape(Conv2DBackpropFilter, 'dy', dy.shape,
+      channelsLast ? [batchSize, outHeight, outWidth, outChannels] : [batchSize, outChannels, outHeight, outWidth]);
   const xNHWC = channelsLast ? x : transposeImpl(backend, x, [0, 2, 3, 1]);
   const dyNHWC = channelsLast ? dy : transposeImpl(backend, dy, [0, 2, 3, 1]);
   const dw = backend.makeOutput(filterShape, 'float32');

@@ -1,5 +1,6 @@
 import {backend_util, Conv2DBackpropInput, Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import {KernelArgs} from './cpu_fallback.js';
+import {assertShape, assertShapeAtLeast} from './validate.js';
 import {transposeImpl} from './Transpose.js';
 
 /** The gradient of Conv2D with respect to its input (conv2dTranspose); NCHW goes through NHWC. */
@@ -11,6 +12,12 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
       inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false,
       backend_util.convertConv2DDataFormat(dataFormat));
   const channelsLast = convInfo.dataFormat === 'channelsLast';
+  const {batchSize, outHeight, outWidth, outChannels} = convInfo;
+  // dy may be taller or wider than the geometry implies: tfjs-backend-cpu ignores the excess.
+  assertShape(Conv2DBackpropInput, 'dy', dy.shape,
+      channelsLast ? [batchSize, null, null, outChannels] : [batchSize, outChannels, null, null]);
+  assertShapeAtLeast(Conv2DBackpropInput, 'dy', dy.shape,
+      channelsLast ? [batchSize, outHeight, outWidth, outChannels] : [batchSize, outChannels, outHeight, outWidth]);
   const dyNHWC = channelsLast ? dy : transposeImpl(backend, dy, [0, 2, 3, 1]);
   const dxNHWC = backend.makeOutput(
       [convInfo.batchSize, convInfo.inHeight, convInfo.inWidth, convInfo.inChannels], 'float32');

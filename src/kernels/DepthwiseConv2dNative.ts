@@ -1,5 +1,6 @@
 import {backend_util, DepthwiseConv2dNative, DepthwiseConv2dNativeAttrs, DepthwiseConv2dNativeInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import {KernelArgs} from './cpu_fallback.js';
+import {assertShape} from './validate.js';
 import {transposeImpl} from './Transpose.js';
 
 function depthwiseConv2dNative(args: KernelArgs): TensorInfo {
@@ -10,6 +11,8 @@ function depthwiseConv2dNative(args: KernelArgs): TensorInfo {
       x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides,
       dilations ?? 1, pad, dimRoundingMode, true, backend_util.convertConv2DDataFormat(dataFormat));
   const channelsLast = convInfo.dataFormat === 'channelsLast';
+  assertShape(DepthwiseConv2dNative, 'filter', filter.shape,
+      [convInfo.filterHeight, convInfo.filterWidth, convInfo.inChannels, null]);
   const xNHWC = channelsLast ? x : transposeImpl(backend, x, [0, 2, 3, 1]);
   const outNHWC = backend.makeOutput(
       [convInfo.batchSize, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels], 'float32');

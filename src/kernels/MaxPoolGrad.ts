@@ -1,5 +1,6 @@
 import {backend_util, KernelConfig, MaxPoolGrad, MaxPoolGradAttrs, MaxPoolGradInputs, TensorInfo, util} from '@tensorflow/tfjs-core';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
+import {assertShape} from './validate.js';
 
 function maxPoolGrad(args: KernelArgs): TensorInfo|TensorInfo[] {
   const {inputs, backend, attrs} = args;
@@ -8,6 +9,7 @@ function maxPoolGrad(args: KernelArgs): TensorInfo|TensorInfo[] {
   const {filterSize, strides, pad, dimRoundingMode} = attrs as unknown as MaxPoolGradAttrs;
   const info = backend_util.computePool2DInfo(
       input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  assertShape(MaxPoolGrad, 'dy', dy.shape, info.outShape);
   const dx = backend.makeOutput(input.shape, 'float32');
   const outSize = util.sizeFromShape(info.outShape);
   if (util.sizeFromShape(input.shape) === 0) return dx;

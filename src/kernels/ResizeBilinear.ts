@@ -6,6 +6,9 @@ function resizeBilinear(args: KernelArgs): TensorInfo|TensorInfo[] {
   const {images} = inputs as ResizeBilinearInputs;
   if (images.dtype !== 'float32') return runOnCpu(ResizeBilinear, args);
   const {alignCorners, halfPixelCenters, size} = attrs as unknown as ResizeBilinearAttrs;
+  if (alignCorners && halfPixelCenters) {
+    throw new Error('ResizeBilinear: if alignCorners is true, halfPixelCenters must be false');
+  }
   const [batch, inH, inW, channels] = images.shape;
   const [outH, outW] = size;
   const out = backend.makeOutput([batch, outH, outW, channels], 'float32');

@@ -6,6 +6,9 @@ function resizeNearestNeighbor(args: KernelArgs): TensorInfo|TensorInfo[] {
   const {images} = inputs as ResizeNearestNeighborInputs;
   if (images.dtype !== 'float32' && images.dtype !== 'int32') return runOnCpu(ResizeNearestNeighbor, args);
   const {alignCorners, halfPixelCenters, size} = attrs as unknown as ResizeNearestNeighborAttrs;
+  if (alignCorners && halfPixelCenters) {
+    throw new Error('ResizeNearestNeighbor: if alignCorners is true, halfPixelCenters must be false');
+  }
   const [batch, inH, inW, channels] = images.shape;
   const [outH, outW] = size;
   const out = backend.makeOutput([batch, outH, outW, channels], images.dtype);

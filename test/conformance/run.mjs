@@ -1,8 +1,8 @@
 // Runs tfjs-core's own op test suite (shipped in @tensorflow/tfjs-core/dist/tests) against one backend.
-// Usage: node test/conformance/run.mjs [asc|cpu]
+// Usage: node test/conformance/run.mjs asc|cpu [--json results.json]
 import {build} from 'esbuild';
 import Jasmine from 'jasmine';
-import {mkdirSync} from 'node:fs';
+import {mkdirSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {createRequire} from 'node:module';
@@ -43,9 +43,11 @@ jasmine.exitOnCompletion = false;
 jasmine.loadConfig({spec_files: [outfile], random: false});
 const counts = {passed: 0, failed: 0, pending: 0};
 const failures = [];
+const statuses = {};
 jasmine.clearReporters();
 jasmine.addReporter({
   specDone(result) {
+    (statuses[result.fullName] ??= []).push(result.status); // a few specs share a name
     if (result.status === 'passed') counts.passed++;
     else if (result.status === 'failed') {
       counts.failed++;
@@ -58,4 +60,6 @@ const result = await jasmine.execute();
 for (const f of failures) console.log(`FAILED: ${f}`);
 console.log(`conformance on '${backend}': ${counts.passed} passed, ${counts.failed} failed, ${counts.pending} pending` +
     ` (${((Date.now() - started) / 1000).toFixed(0)} s, jasmine: ${result.overallStatus})`);
+const jsonAt = process.argv.indexOf('--json');
+if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], JSON.stringify({backend, counts, statuses}));
 process.exitCode = counts.failed === 0 && result.overallStatus === 'passed' ? 0 : 1;

@@ -1,0 +1,116 @@
+// Convolution kernels on asc against tfjs-backend-cpu, on seeded awkward shapes.
+import {test} from 'uvu';
+import {expectSameOnBoth, randomTensor, tf} from './helpers.mjs';
+
+const run = (name, inputs, attrs) => tf.engine().runKernel(name, inputs, attrs);
+const CHANNELS = [1, 3, 5, 7, 9];
+
+// [batch, h, w, inC, outC, filter, stride, dilation, pad]
+const CONV_CASES = [
+  [1, 1, 1, 3, 5, 1, 1, 1, 'valid'],
+  [1, 1, 1, 1, 1, 3, 1, 1, 'same'],
+  [2, 7, 9, 5, 7, 3, 2, 1, 'same'],
+  [1, 7, 9, 9, 16, 3, 2, 1, 'valid'],
+  [1, 8, 8, 3, 17, 3, 1, 2, 'same'],
+  [1, 9, 7, 7, 3, 3, 1, 2, 'valid'],
+  [2, 6, 5, 4, 20, 2, 2, 1, 'valid'],
+  [1, 5, 6, 3, 9, 3, [2, 1], 1, [[0, 0], [1, 2], [0, 1], [0, 0]]],
+  [1, 6, 6, 16, 32, 3, 1, 1, 'same'],
+  [0, 4, 4, 3, 5, 3, 1, 1, 'same'],
+  [1, 4, 4, 0, 5, 3, 1, 1, 'same'],
+];
+
+test('Conv2D matches cpu (NHWC)', async () => {
+  let seed = 1;
+  for (const [b, h, w, ci, co, f, s, d, pad] of CONV_CASES) {
+    await expectSameOnBoth((r) => run('Conv2D', {x: randomTensor(r, [b, h, w, ci]), filter: randomTensor(r, [f, f, ci, co])},
+        {strides: s, pad, dataFormat: 'NHWC', dilations: d}), {terms: f * f * ci, label: `conv ${[b, h, w, ci, co, f, s, d]}`, seed: seed++});
+  }
+});
+
+test('Conv2D every in/out channel count (not multiples of 4)', async () => {
+  let seed = 100;
+  for (const ci of CHANNELS) {
+    for (const co of [...CHANNELS, 16, 19]) {
+      await expectSameOnBoth((r) => run('Conv2D', {x: randomTensor(r, [1, 5, 5, ci]), filter: randomTensor(r, [3, 3, ci, co])},
+          {strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1}), {terms: 9 * ci, label: `conv ci=${ci} co=${co}`, seed: seed++});
+    }
+  }
+});
+
+test('Conv2D NCHW', async () => {
+  await expectSameOnBoth((r) => run('Conv2D', {x: randomTensor(r, [2, 5, 7, 9]), filter: randomTensor(r, [3, 3, 5, 6])},
+      {strides: 2, pad: 'same', dataFormat: 'NCHW', dilations: 1}), {terms: 45, label: 'conv NCHW'});
+});
+
+test('FusedConv2D: every activation, bias shapes, prelu, NCHW', async () => {
+  let seed = 200;
+  for (const activation of ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu', 'prelu']) {
+    for (const biasShape of [null, [7], [1, 1, 1, 7], [6, 7]]) {
+      await expectSameOnBoth((r) => {
+        const x = tf.mul(randomTensor(r, [2, 6, 6, 5]), 3);
+        const inputs = {x, filter: randomTensor(r, [3, 3, 5, 7])};
+        if (biasShape) inputs.bias = randomTensor(r, biasShape);
+        if (activation === 'prelu') inputs.preluActivationWeights = randomTensor(r, [7]);
+        return run('FusedConv2D', inputs, {strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, activation,
+          leakyreluAlpha: 0.3});
+      }, {terms: 45, label: `fused ${activation} bias ${biasShape}`, seed: seed++});
+    }
+  }
+  await expectSameOnBoth((r) => run('FusedConv2D', {x: randomTensor(r, [1, 4, 5, 6]), filter: randomTensor(r, [3, 3, 4, 3]),
+    bias: randomTensor(r, [3]), preluActivationWeights: randomTensor(r, [3])},
+  {strides: 1, pad: 'same', dataFormat: 'NCHW', dilations: 1, activation: 'prelu'}), {terms: 36, label: 'fused NCHW'});
+});
+
+test('DepthwiseConv2dNative: multipliers, strides, dilations', async () => {
+  let seed = 300;
+  for (const [c, m, s, d, pad] of [[1, 1, 1, 1, 'same'], [3, 1, 2, 1, 'same'], [5, 2, 1, 2, 'valid'], [7, 4, 2, 1, 'same'],
+    [9, 5, 1, 1, [[0, 0], [2, 1], [1, 0], [0, 0]]], [16, 1, 1, 1, 'same']]) {
+    await expectSameOnBoth((r) => run('DepthwiseConv2dNative', {x: randomTensor(r, [2, 7, 8, c]),
+      filter: randomTensor(r, [3, 3, c, m])}, {strides: s, pad, dataFormat: 'NHWC', dilations: d}),
+    {terms: 9, label: `depthwise c=${c} m=${m}`, seed: seed++});
+  }
+});
+
+test('Conv2DBackpropInput (conv2dTranspose): the U-Net 2x2 stride 2 and odd cases', async () => {
+  let seed = 400;
+  // [batch, inH, inW, inC, outC(dy channels), filter, stride, pad, format]
+  for (const [b, h, w, ci, co, f, s, pad, fmt] of [
+    [1, 8, 8, 5, 9, 2, 2, 'valid', 'NHWC'], [2, 7, 9, 3, 7, 3, 2, 'same', 'NHWC'], [1, 1, 1, 1, 1, 1, 1, 'valid', 'NHWC'],
+    [1, 6, 5, 7, 16, 3, 1, 'same', 'NHWC'], [1, 9, 9, 4, 5, 3, 2, [[0, 0], [1, 1], [2, 0], [0, 0]], 'NHWC'],
+    [2, 6, 6, 3, 5, 2, 2, 'valid', 'NCHW']]) {
+    const inputShape = fmt === 'NHWC' ? [b, h, w, ci] : [b, ci, h, w];
+    const info = tf.backend_util.computeConv2DInfo(inputShape, [f, f, ci, co], s, 1, pad, undefined, false,
+        fmt === 'NHWC' ? 'channelsLast' : 'channelsFirst');
+    const dyShape = fmt === 'NHWC' ? [b, info.outHeight, info.outWidth, co] : [b, co, info.outHeight, info.outWidth];
+    await expectSameOnBoth((r) => run('Conv2DBackpropInput', {dy: randomTensor(r, dyShape), filter: randomTensor(r, [f, f, ci, co])},
+        {strides: s, pad, dataFormat: fmt, inputShape}), {terms: f * f * co, label: `backprop input ${inputShape}`, seed: seed++});
+  }
+});
+
+test('Conv2DBackpropFilter', async () => {
+  let seed = 500;
+  for (const [b, h, w, ci, co, f, s, pad, fmt] of [
+    [1, 8, 8, 5, 9, 3, 1, 'same', 'NHWC'], [2, 7, 9, 3, 7, 3, 2, 'same', 'NHWC'], [1, 1, 1, 1, 1, 1, 1, 'valid', 'NHWC'],
+    [2, 6, 5, 4, 3, 2, 2, 'valid', 'NHWC'], [1, 9, 9, 4, 5, 3, 2, [[0, 0], [1, 1], [2, 0], [0, 0]], 'NHWC'],
+    [2, 6, 6, 3, 5, 3, 1, 'same', 'NCHW']]) {
+    const xShape = fmt === 'NHWC' ? [b, h, w, ci] : [b, ci, h, w];
+    const info = tf.backend_util.computeConv2DInfo(xShape, [f, f, ci, co], s, 1, pad, undefined, false,
+        fmt === 'NHWC' ? 'channelsLast' : 'channelsFirst');
+    const dyShape = fmt === 'NHWC' ? [b, info.outHeight, info.outWidth, co] : [b, co, info.outHeight, info.outWidth];
+    await expectSameOnBoth((r) => run('Conv2DBackpropFilter', {x: randomTensor(r, xShape), dy: randomTensor(r, dyShape)},
+        {strides: s, pad, dataFormat: fmt, filterShape: [f, f, ci, co]}),
+    {terms: b * info.outHeight * info.outWidth, label: `backprop filter ${xShape}`, seed: seed++});
+  }
+});
+
+test('gradients of conv2d flow through the wasm kernels', async () => {
+  await expectSameOnBoth((r) => {
+    const x = randomTensor(r, [2, 6, 6, 3]);
+    const w = randomTensor(r, [3, 3, 3, 4]);
+    const [dx, dw] = tf.grads((a, b) => tf.sum(tf.square(tf.conv2d(a, b, 1, "same"))))([x, w]);
+    return [dx, dw];
+  }, {terms: 300, label: 'conv grads'});
+});
+
+test.run();
