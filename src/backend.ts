@@ -99,6 +99,16 @@ export class AscBackend extends KernelBackend {
     this.bytesInUse -= bytes;
   }
 
+  /** Runs `use` with a temporary wasm block of `bytes` bytes, freed afterwards. */
+  withScratch<T>(bytes: number, use: (ptr: number) => T): T {
+    const ptr = this.allocate(bytes);
+    try {
+      return use(ptr);
+    } finally {
+      this.release(ptr, bytes);
+    }
+  }
+
   /** A view of a wasm-resident tensor; valid until the next allocation. */
   view(entry: TensorData): TypedArray {
     const {buffer} = this.wasmMemory;

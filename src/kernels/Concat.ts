@@ -17,16 +17,11 @@ function concat(args: KernelArgs): TensorInfo|TensorInfo[] {
   const parts = inputs.filter((t) => util.sizeFromShape(t.shape) > 0);
   const outer = util.sizeFromShape(outShape.slice(0, axis));
   const list = parts.flatMap((t) => [backend.ptr(t), util.sizeFromShape(t.shape.slice(axis)) * bytes]);
-  // Pointer lists longer than the argument block get a block of their own.
-  const listBytes = list.length * 4;
-  const own = listBytes > 512 ? backend.allocate(listBytes) : 0;
-  const listPtr = own || backend.args(list);
-  if (own) new Int32Array(backend.wasmMemory.buffer, own, list.length).set(list);
-  try {
+  // The pointer list gets a block of its own: it can outgrow the argument block.
+  backend.withScratch(list.length * 4, (listPtr) => {
+    new Int32Array(backend.wasmMemory.buffer, listPtr, list.length).set(list);
     backend.wasm.concat(backend.ptr(out), outer, parts.length, listPtr);
-  } finally {
-    backend.release(own, listBytes);
-  }
+  });
   return out;
 }
 

@@ -2,7 +2,7 @@ import {backend_util, Conv2D, Conv2DAttrs, Conv2DInputs, KernelConfig, TensorInf
 import type {AscBackend} from '../backend.js';
 import {KernelArgs} from './cpu_fallback.js';
 import {assertShape} from './validate.js';
-import {transposeImpl} from './Transpose.js';
+import {runInNHWC} from './layout.js';
 
 export interface ConvEpilogue {
   /** Per-output-channel bias (shape [outChannels]) or none. */
@@ -13,8 +13,8 @@ export interface ConvEpilogue {
 }
 
 /**
- * Conv2D in wasm. NCHW input is transposed to NHWC and the result back, so one NHWC kernel serves
- * both layouts; the epilogue (bias, activation) is applied on the NHWC result.
+ * Conv2D in wasm. One NHWC kernel serves both layouts (runInNHWC); the epilogue (bias,
+ * activation) is applied on the NHWC result.
  */
 export function conv2dImpl(
     backend: AscBackend, x: TensorInfo, filter: TensorInfo, convInfo: backend_util.Conv2DInfo,
@@ -22,22 +22,18 @@ export function conv2dImpl(
   const channelsLast = convInfo.dataFormat === 'channelsLast';
   assertShape('Conv2D', 'filter', filter.shape,
       [convInfo.filterHeight, convInfo.filterWidth, convInfo.inChannels, convInfo.outChannels]);
-  const xNHWC = channelsLast ? x : transposeImpl(backend, x, [0, 2, 3, 1]);
-  const outNHWC = backend.makeOutput(
-      [convInfo.batchSize, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels], 'float32');
-  if (convInfo.batchSize * convInfo.outHeight * convInfo.outWidth * convInfo.outChannels > 0) {
+  return runInNHWC(backend, channelsLast, [x], ([xNHWC]) => {
+    const out = backend.makeOutput(
+        [convInfo.batchSize, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels], 'float32');
+    if (convInfo.batchSize * convInfo.outHeight * convInfo.outWidth * convInfo.outChannels === 0) return out;
     backend.wasm.conv2d(
-        backend.ptr(xNHWC), backend.ptr(filter), epilogue.bias ? backend.ptr(epilogue.bias) : 0, backend.ptr(outNHWC),
+        backend.ptr(xNHWC), backend.ptr(filter), epilogue.bias ? backend.ptr(epilogue.bias) : 0, backend.ptr(out),
         convInfo.batchSize, convInfo.inHeight, convInfo.inWidth, convInfo.inChannels, convInfo.outHeight,
         convInfo.outWidth, convInfo.outChannels, convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight,
         convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top,
         convInfo.padInfo.left, epilogue.activation, epilogue.alpha);
-  }
-  if (channelsLast) return outNHWC;
-  backend.disposeIntermediateTensorInfo(xNHWC);
-  const out = transposeImpl(backend, outNHWC, [0, 3, 1, 2]);
-  backend.disposeIntermediateTensorInfo(outNHWC);
-  return out;
+    return out;
+  });
 }
 
 function conv2d(args: KernelArgs): TensorInfo {

@@ -1,7 +1,7 @@
 import {backend_util, Conv2DBackpropFilter, Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import {KernelArgs} from './cpu_fallback.js';
 import {assertShape} from './validate.js';
-import {transposeImpl} from './Transpose.js';
+import {runInNHWC} from './layout.js';
 
 /** The gradient of Conv2D with respect to its filter; NCHW inputs go through NHWC. */
 function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
@@ -15,21 +15,16 @@ function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   const {batchSize, outHeight, outWidth, outChannels} = convInfo;
   assertShape(Conv2DBackpropFilter, 'dy', dy.shape,
       channelsLast ? [batchSize, outHeight, outWidth, outChannels] : [batchSize, outChannels, outHeight, outWidth]);
-  const xNHWC = channelsLast ? x : transposeImpl(backend, x, [0, 2, 3, 1]);
-  const dyNHWC = channelsLast ? dy : transposeImpl(backend, dy, [0, 2, 3, 1]);
-  const dw = backend.makeOutput(filterShape, 'float32');
-  if (filterShape.every((s) => s > 0)) {
+  return runInNHWC(backend, channelsLast, [x, dy], ([xNHWC, dyNHWC]) => {
+    const dw = backend.makeOutput(filterShape, 'float32');
+    if (filterShape.some((s) => s === 0)) return dw;
     backend.wasm.conv2dBackpropFilter(
         backend.ptr(xNHWC), backend.ptr(dyNHWC), backend.ptr(dw), convInfo.batchSize, convInfo.inHeight,
         convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels,
         convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight, convInfo.strideWidth,
         convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left);
-  }
-  if (!channelsLast) {
-    backend.disposeIntermediateTensorInfo(xNHWC);
-    backend.disposeIntermediateTensorInfo(dyNHWC);
-  }
-  return dw;
+    return dw;
+  }, false);
 }
 
 export const conv2DBackpropFilterConfig: KernelConfig = {

@@ -1,7 +1,7 @@
 import {backend_util, Conv2DBackpropInput, Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import {KernelArgs} from './cpu_fallback.js';
 import {assertShape, assertShapeAtLeast} from './validate.js';
-import {transposeImpl} from './Transpose.js';
+import {runInNHWC} from './layout.js';
 
 /** The gradient of Conv2D with respect to its input (conv2dTranspose); NCHW goes through NHWC. */
 function conv2DBackpropInput(args: KernelArgs): TensorInfo {
@@ -18,21 +18,18 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
       channelsLast ? [batchSize, null, null, outChannels] : [batchSize, outChannels, null, null]);
   assertShapeAtLeast(Conv2DBackpropInput, 'dy', dy.shape,
       channelsLast ? [batchSize, outHeight, outWidth, outChannels] : [batchSize, outChannels, outHeight, outWidth]);
-  const dyNHWC = channelsLast ? dy : transposeImpl(backend, dy, [0, 2, 3, 1]);
-  const dxNHWC = backend.makeOutput(
-      [convInfo.batchSize, convInfo.inHeight, convInfo.inWidth, convInfo.inChannels], 'float32');
-  if (convInfo.batchSize * convInfo.inHeight * convInfo.inWidth * convInfo.inChannels > 0) {
+  return runInNHWC(backend, channelsLast, [dy], ([dyNHWC]) => {
+    const dx = backend.makeOutput(
+        [convInfo.batchSize, convInfo.inHeight, convInfo.inWidth, convInfo.inChannels], 'float32');
+    if (convInfo.batchSize * convInfo.inHeight * convInfo.inWidth * convInfo.inChannels === 0) return dx;
     backend.wasm.conv2dBackpropInput(
-        backend.ptr(dyNHWC), backend.ptr(filter), backend.ptr(dxNHWC), convInfo.batchSize, convInfo.inHeight,
+        backend.ptr(dyNHWC), backend.ptr(filter), backend.ptr(dx), convInfo.batchSize, convInfo.inHeight,
         convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels,
-        dyNHWC.shape[1], dyNHWC.shape[2], convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight, convInfo.strideWidth,
-        convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left);
-  }
-  if (channelsLast) return dxNHWC;
-  backend.disposeIntermediateTensorInfo(dyNHWC);
-  const dx = transposeImpl(backend, dxNHWC, [0, 3, 1, 2]);
-  backend.disposeIntermediateTensorInfo(dxNHWC);
-  return dx;
+        dyNHWC.shape[1], dyNHWC.shape[2], convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight,
+        convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top,
+        convInfo.padInfo.left);
+    return dx;
+  });
 }
 
 export const conv2DBackpropInputConfig: KernelConfig = {

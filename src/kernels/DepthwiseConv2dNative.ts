@@ -1,7 +1,7 @@
 import {backend_util, DepthwiseConv2dNative, DepthwiseConv2dNativeAttrs, DepthwiseConv2dNativeInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import {KernelArgs} from './cpu_fallback.js';
 import {assertShape} from './validate.js';
-import {transposeImpl} from './Transpose.js';
+import {runInNHWC} from './layout.js';
 
 function depthwiseConv2dNative(args: KernelArgs): TensorInfo {
   const {inputs, backend, attrs} = args;
@@ -13,22 +13,18 @@ function depthwiseConv2dNative(args: KernelArgs): TensorInfo {
   const channelsLast = convInfo.dataFormat === 'channelsLast';
   assertShape(DepthwiseConv2dNative, 'filter', filter.shape,
       [convInfo.filterHeight, convInfo.filterWidth, convInfo.inChannels, null]);
-  const xNHWC = channelsLast ? x : transposeImpl(backend, x, [0, 2, 3, 1]);
-  const outNHWC = backend.makeOutput(
-      [convInfo.batchSize, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels], 'float32');
-  if (convInfo.batchSize * convInfo.outHeight * convInfo.outWidth * convInfo.outChannels > 0) {
+  return runInNHWC(backend, channelsLast, [x], ([xNHWC]) => {
+    const out = backend.makeOutput(
+        [convInfo.batchSize, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels], 'float32');
+    if (convInfo.batchSize * convInfo.outHeight * convInfo.outWidth * convInfo.outChannels === 0) return out;
     backend.wasm.depthwiseConv2dNative(
-        backend.ptr(xNHWC), backend.ptr(filter), backend.ptr(outNHWC), convInfo.batchSize, convInfo.inHeight,
+        backend.ptr(xNHWC), backend.ptr(filter), backend.ptr(out), convInfo.batchSize, convInfo.inHeight,
         convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth,
         convInfo.outChannels / convInfo.inChannels, convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight,
         convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top,
         convInfo.padInfo.left);
-  }
-  if (channelsLast) return outNHWC;
-  backend.disposeIntermediateTensorInfo(xNHWC);
-  const out = transposeImpl(backend, outNHWC, [0, 3, 1, 2]);
-  backend.disposeIntermediateTensorInfo(outNHWC);
-  return out;
+    return out;
+  });
 }
 
 export const depthwiseConv2dNativeConfig: KernelConfig = {

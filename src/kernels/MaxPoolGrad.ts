@@ -14,16 +14,10 @@ function maxPoolGrad(args: KernelArgs): TensorInfo|TensorInfo[] {
   const outSize = util.sizeFromShape(info.outShape);
   if (util.sizeFromShape(input.shape) === 0) return dx;
   // Where each window's maximum sits, one int32 per output element.
-  const argmaxBytes = outSize * 4;
-  const argmax = backend.allocate(argmaxBytes);
-  try {
-    backend.wasm.maxPoolGrad(
-        backend.ptr(dy), backend.ptr(input), argmax, backend.ptr(dx), info.batchSize, info.inHeight, info.inWidth,
-        info.inChannels, info.outHeight, info.outWidth, info.filterHeight, info.filterWidth, info.strideHeight,
-        info.strideWidth, info.padInfo.top, info.padInfo.left);
-  } finally {
-    backend.release(argmax, argmaxBytes);
-  }
+  backend.withScratch(outSize * 4, (argmax) => backend.wasm.maxPoolGrad(
+      backend.ptr(dy), backend.ptr(input), argmax, backend.ptr(dx), info.batchSize, info.inHeight, info.inWidth,
+      info.inChannels, info.outHeight, info.outWidth, info.filterHeight, info.filterWidth, info.strideHeight,
+      info.strideWidth, info.padInfo.top, info.padInfo.left));
   return dx;
 }
 
