@@ -1,4 +1,5 @@
-// Bundles src/ into dist/index.js (ESM) and dist/index.cjs (CJS). tfjs-core and tfjs-backend-cpu
+// Bundles src/index.ts (the backend) and src/unet/index.ts (the U-Net) into dist/, as ESM (.js)
+// and CJS (.cjs). tfjs-core and tfjs-backend-cpu
 // stay external, except tfjs-core's gradient registrations: its ESM-only dist/ files cannot be
 // imported by Node, so they are bundled, as @tensorflow/tfjs does (the copies register into
 // tfjs-core's global registry and run on its global engine).
@@ -14,7 +15,6 @@ const bundleTfjsCoreFiles = {
 };
 
 const common = {
-  entryPoints: ['src/index.ts'],
   bundle: true,
   platform: 'neutral',
   target: 'es2022',
@@ -23,5 +23,7 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
 };
-await build({...common, format: 'esm', outfile: 'dist/index.js'});
-await build({...common, format: 'cjs', outfile: 'dist/index.cjs'});
+for (const [entry, name] of [['src/index.ts', 'index'], ['src/unet/index.ts', 'unet']]) {
+  await build({...common, entryPoints: [entry], format: 'esm', outfile: `dist/${name}.js`});
+  await build({...common, entryPoints: [entry], format: 'cjs', outfile: `dist/${name}.cjs`});
+}

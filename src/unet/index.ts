@@ -1,0 +1,13 @@
+// tfjs-backend-asc/unet: the seed's U-Net on tfjs, with PyTorch weights.
+import {UNet} from './unet.js';
+
+export {createUNet, UNet} from './unet.js';
+export type {ImagePixels, PredictOptions, SegmentOptions} from './unet.js';
+export {readSafetensors, toFloat32, writeSafetensors} from './safetensors.js';
+export type {Safetensors, SafetensorsDtype, SafetensorsEntry} from './safetensors.js';
+export type {StateDict, StateTensor, UNetConfig} from './state_dict.js';
+
+/** A U-Net from a safetensors file holding the seed model's state_dict (same as UNet.fromSafetensors). */
+export function loadSafetensors(bytes: Uint8Array|ArrayBuffer): UNet {
+  return UNet.fromSafetensors(bytes);
+}
