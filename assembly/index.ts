@@ -15,11 +15,8 @@ export { ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_RELU6, ACTIVATION_LEAKYR
 export { BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_PRELU, binaryFloat32, binaryInt32 } from "./kernels/binary_broadcast";
 export { avgPool } from "./kernels/avg_pool";
 export { avgPoolGrad } from "./kernels/avg_pool_grad";
-export { batchMatMul } from "./kernels/batch_mat_mul";
 export { concat } from "./kernels/concat";
-export { conv2d } from "./kernels/conv2d";
 export { conv2dBackpropFilter } from "./kernels/conv2d_backprop_filter";
-export { conv2dBackpropInput } from "./kernels/conv2d_backprop_input";
 export { depthwiseConv2dNative } from "./kernels/depthwise_conv2d_native";
 export { fusedBatchNorm } from "./kernels/fused_batch_norm";
 export { maxPool } from "./kernels/max_pool";
@@ -33,3 +30,6 @@ export { resizeNearestNeighbor } from "./kernels/resize_nearest_neighbor";
 export { transpose } from "./kernels/transpose";
 export { castBoolToFloat32, castBoolToInt32, castFloat32ToBool, castFloat32ToInt32, castInt32ToBool,
   castInt32ToFloat32 } from "./kernels/cast";
+export { igemm, igemmPack, igemmPackedBytes } from "./kernels/igemm";
+export { IGEMM_MR } from "./kernels/igemm_tile";
+export { convIndirection, deconvIndirection, matrixIndirection } from "./kernels/indirection";

@@ -33,6 +33,14 @@ export class TensorData {
   }
 }
 
+/** A weight tensor packed for a kernel; `kind` and `bias` say what it was packed for. */
+interface PackedWeights {
+  kind: string;
+  bias: DataId|null;
+  ptr: number;
+  bytes: number;
+}
+
 export interface AscMemoryInfo {
   unreliable: boolean;
   /** Bytes of tensor data held in wasm memory. */
@@ -52,6 +60,8 @@ export class AscBackend extends KernelBackend {
   /** Depth of nested cpu kernel calls; while > 0, new tensor data wait in JS. */
   private cpuKernelDepth = 0;
   private pendingEntries: TensorData[] = [];
+  /** Weights packed for igemm, per weight tensor, freed with it. */
+  private readonly packedCache = new Map<DataId, PackedWeights>();
   /** A small wasm block for passing shapes and pointer lists to kernels. */
   private readonly argsPtr: number;
   private static readonly ARGS_BYTES = 1024;
@@ -97,6 +107,35 @@ export class AscBackend extends KernelBackend {
     if (ptr === 0) return;
     this.wasm.free(ptr);
     this.bytesInUse -= bytes;
+  }
+
+  /**
+   * `weights` packed by `pack` into a block of `bytes`, kept until `weights` is disposed, so a model's
+   * weights are packed once. `kind` names the layout (and its geometry); `bias`, when packed in too,
+   * is matched by identity.
+   */
+  packedWeights(weights: TensorInfo, kind: string, bias: TensorInfo|undefined, bytes: number,
+      pack: (ptr: number) => void): number {
+    const biasId = bias?.dataId ?? null;
+    const cached = this.packedCache.get(weights.dataId);
+    if (cached != null && cached.kind === kind && cached.bias === biasId) return cached.ptr;
+    if (cached != null) this.dropPacked(weights.dataId);
+    const ptr = this.allocate(bytes);
+    try {
+      pack(ptr);
+    } catch (e) {
+      this.release(ptr, bytes);
+      throw e;
+    }
+    this.packedCache.set(weights.dataId, {kind, bias: biasId, ptr, bytes});
+    return ptr;
+  }
+
+  private dropPacked(dataId: DataId): void {
+    const packed = this.packedCache.get(dataId);
+    if (packed == null) return;
+    this.release(packed.ptr, packed.bytes);
+    this.packedCache.delete(dataId);
   }
 
   /** Runs `use` with a temporary wasm block of `bytes` bytes, freed afterwards. */
@@ -240,6 +279,7 @@ export class AscBackend extends KernelBackend {
       this.disposeData(entry.complexTensorInfos.imag.dataId, true);
     }
     this.release(entry.ptr, entry.byteLength);
+    this.dropPacked(dataId);
     entry.ptr = 0;
     entry.disposed = true;
     this.data.delete(dataId);

@@ -1,10 +1,23 @@
 import {BatchMatMul, BatchMatMulAttrs, BatchMatMulInputs, broadcast_util, KernelConfig, TensorInfo, util} from '@tensorflow/tfjs-core';
 import type {AscBackend} from '../backend.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
+import {packedBytes, packInto, runIgemm} from './igemm.js';
+import {transposeImpl} from './Transpose.js';
 
-/** float32 batched matmul in wasm; batch dimensions broadcast as on tfjs-backend-cpu (index % batch). */
+export interface MatMulEpilogue {
+  /** Bias of shape [columns], packed with B. */
+  bias?: TensorInfo;
+  activation: number;
+  alpha: number;
+}
+
+/**
+ * float32 batched matmul through the indirect GEMM (a matrix is a 1-tap convolution); B is packed
+ * once per tensor. Batch dimensions broadcast as on tfjs-backend-cpu (batch index % batch size).
+ */
 export function batchMatMulImpl(
-    backend: AscBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+    backend: AscBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean,
+    epilogue: MatMulEpilogue = {activation: backend.wasm.ACTIVATION_LINEAR.value, alpha: 0}): TensorInfo {
   const aRank = a.shape.length;
   const bRank = b.shape.length;
   const depthA = transposeA ? a.shape[aRank - 2] : a.shape[aRank - 1];
@@ -18,16 +31,27 @@ export function batchMatMulImpl(
       depthA === depthB,
       () => `Error in matMul: inner shapes (${depthA}) and (${depthB}) of Tensors with shapes ${a.shape} and ` +
           `${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
+  const depth = depthA;
   const out = backend.makeOutput(outBatchShape.concat([rows, cols]), 'float32');
   const batch = Math.max(batchA, batchB);
   if (batch * rows * cols === 0) return out;
-  if (depthA === 0) {
-    new Float32Array(backend.wasmMemory.buffer, backend.ptr(out), batch * rows * cols).fill(0);
-    return out;
+  // B[k, n] of batch i at i * depth * cols + (transposeB ? n * depth + k : k * cols + n).
+  const layout = {n: cols, taps: 1, kc: depth, tapOffsets: [0], kStride: transposeB ? 1 : cols, nStride: transposeB ? depth : 1};
+  const perBatch = packedBytes(backend, layout);
+  const packed = backend.packedWeights(b, `matmul ${transposeB} ${depth} ${cols}`, epilogue.bias, perBatch * batchB, (ptr) => {
+    for (let i = 0; i < batchB; i++) packInto(backend, ptr + i * perBatch, b, epilogue.bias, layout, i * depth * cols);
+  });
+  const aRows = transposeA ? transposeImpl(backend, {...a, shape: [batchA, depth, rows]}, [0, 2, 1]) : a;
+  try {
+    for (let i = 0; i < batch; i++) {
+      const aBase = backend.ptr(aRows) + (i % batchA) * rows * depth * 4;
+      const cBase = backend.ptr(out) + i * rows * cols * 4;
+      runIgemm(backend, rows, cols, 1, depth, packed + (i % batchB) * perBatch, epilogue.activation, epilogue.alpha,
+          (aTable, cTable, zero) => backend.wasm.matrixIndirection(aBase, depth * 4, cBase, cols * 4, rows, zero, aTable, cTable));
+    }
+  } finally {
+    if (aRows !== a) backend.disposeIntermediateTensorInfo(aRows);
   }
-  backend.wasm.batchMatMul(
-      backend.ptr(a), backend.ptr(b), backend.ptr(out), batch, batchA, batchB, rows, depthA, cols, transposeA,
-      transposeB);
   return out;
 }
 

@@ -2,6 +2,7 @@ import {backend_util, Conv2D, Conv2DAttrs, Conv2DInputs, KernelConfig, TensorInf
 import type {AscBackend} from '../backend.js';
 import {KernelArgs} from './cpu_fallback.js';
 import {assertShape} from './validate.js';
+import {packedBytes, packInto, runIgemm} from './igemm.js';
 import {runInNHWC} from './layout.js';
 
 export interface ConvEpilogue {
@@ -13,8 +14,9 @@ export interface ConvEpilogue {
 }
 
 /**
- * Conv2D in wasm. One NHWC kernel serves both layouts (runInNHWC); the epilogue (bias,
- * activation) is applied on the NHWC result.
+ * Conv2D in wasm as an indirect GEMM: rows are output pixels, columns output channels, and the
+ * filter (with the bias in front) is packed once per filter tensor. One NHWC kernel serves both
+ * layouts (runInNHWC); bias and activation are applied as each tile is stored.
  */
 export function conv2dImpl(
     backend: AscBackend, x: TensorInfo, filter: TensorInfo, convInfo: backend_util.Conv2DInfo,
@@ -22,16 +24,23 @@ export function conv2dImpl(
   const channelsLast = convInfo.dataFormat === 'channelsLast';
   assertShape('Conv2D', 'filter', filter.shape,
       [convInfo.filterHeight, convInfo.filterWidth, convInfo.inChannels, convInfo.outChannels]);
+  const {batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth} =
+      convInfo;
+  const taps = filterHeight * filterWidth;
+  // B[tap, ci, co] = filter[kh, kw, ci, co]: the HWIO filter is already tap-major.
+  const layout = {n: outChannels, taps, kc: inChannels, tapOffsets: Array.from({length: taps}, (_, t) => t * inChannels * outChannels),
+    kStride: outChannels, nStride: 1};
   return runInNHWC(backend, channelsLast, [x], ([xNHWC]) => {
-    const out = backend.makeOutput(
-        [convInfo.batchSize, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels], 'float32');
-    if (convInfo.batchSize * convInfo.outHeight * convInfo.outWidth * convInfo.outChannels === 0) return out;
-    backend.wasm.conv2d(
-        backend.ptr(xNHWC), backend.ptr(filter), epilogue.bias ? backend.ptr(epilogue.bias) : 0, backend.ptr(out),
-        convInfo.batchSize, convInfo.inHeight, convInfo.inWidth, convInfo.inChannels, convInfo.outHeight,
-        convInfo.outWidth, convInfo.outChannels, convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight,
-        convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top,
-        convInfo.padInfo.left, epilogue.activation, epilogue.alpha);
+    const out = backend.makeOutput([batchSize, outHeight, outWidth, outChannels], 'float32');
+    const rows = batchSize * outHeight * outWidth;
+    if (rows * outChannels === 0) return out;
+    const packed = backend.packedWeights(filter, 'conv2d', epilogue.bias, packedBytes(backend, layout),
+        (ptr) => packInto(backend, ptr, filter, epilogue.bias, layout));
+    runIgemm(backend, rows, outChannels, taps, inChannels, packed, epilogue.activation, epilogue.alpha, (a, c, zero) =>
+      backend.wasm.convIndirection(
+          backend.ptr(xNHWC), zero, a, c, backend.ptr(out), batchSize, inHeight, inWidth, inChannels, outHeight,
+          outWidth, outChannels, filterHeight, filterWidth, convInfo.strideHeight, convInfo.strideWidth,
+          convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left));
     return out;
   });
 }

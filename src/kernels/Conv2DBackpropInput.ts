@@ -1,9 +1,25 @@
 import {backend_util, Conv2DBackpropInput, Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import {KernelArgs} from './cpu_fallback.js';
-import {assertShape, assertShapeAtLeast} from './validate.js';
+import {packedBytes, packInto, PackLayout, runIgemm} from './igemm.js';
 import {runInNHWC} from './layout.js';
+import {assertShape, assertShapeAtLeast} from './validate.js';
 
-/** The gradient of Conv2D with respect to its input (conv2dTranspose); NCHW goes through NHWC. */
+/** A stride phase: the dx pixels (ih, iw) with ih % strideH == y and iw % strideW == x, and the taps reaching them. */
+interface Phase {
+  y: number;
+  x: number;
+  taps: Array<[number, number]>;
+  layout: PackLayout;
+  /** Offset of this phase's packed block, in bytes. */
+  offset: number;
+}
+
+/**
+ * The gradient of Conv2D with respect to its input (conv2dTranspose), as strideH x strideW
+ * sub-convolutions (XNNPACK's deconvolution): each phase of dx is one indirect GEMM over dy with
+ * the filter taps that reach it, written straight to its strided place. The U-Net's 2x2 stride-2
+ * transposed conv becomes four 1-tap GEMMs. NCHW goes through NHWC.
+ */
 function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   const {inputs, backend, attrs} = args;
   const {dy, filter} = inputs as Conv2DBackpropInputInputs;
@@ -12,22 +28,54 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
       inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false,
       backend_util.convertConv2DDataFormat(dataFormat));
   const channelsLast = convInfo.dataFormat === 'channelsLast';
-  const {batchSize, outHeight, outWidth, outChannels} = convInfo;
+  const {batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth,
+    strideHeight, strideWidth} = convInfo;
+  const {top, left} = convInfo.padInfo;
   // dy may be taller or wider than the geometry implies: tfjs-backend-cpu ignores the excess.
   assertShape(Conv2DBackpropInput, 'dy', dy.shape,
       channelsLast ? [batchSize, null, null, outChannels] : [batchSize, outChannels, null, null]);
   assertShapeAtLeast(Conv2DBackpropInput, 'dy', dy.shape,
       channelsLast ? [batchSize, outHeight, outWidth, outChannels] : [batchSize, outChannels, outHeight, outWidth]);
+
+  const phases: Phase[] = [];
+  let offset = 0;
+  const reaches = (k: number, phase: number, stride: number, padding: number) => ((phase + padding - k) % stride + stride) % stride === 0;
+  for (let y = 0; y < strideHeight; y++) {
+    for (let x = 0; x < strideWidth; x++) {
+      const taps: Array<[number, number]> = [];
+      for (let kh = 0; kh < filterHeight; kh++) {
+        for (let kw = 0; kw < filterWidth; kw++) {
+          if (reaches(kh, y, strideHeight, top) && reaches(kw, x, strideWidth, left)) taps.push([kh, kw]);
+        }
+      }
+      // B[tap, co, ci] = filter[kh, kw, ci, co].
+      const layout = {n: inChannels, taps: taps.length, kc: outChannels,
+        tapOffsets: taps.map(([kh, kw]) => (kh * filterWidth + kw) * inChannels * outChannels), kStride: 1, nStride: outChannels};
+      phases.push({y, x, taps, layout, offset});
+      offset += packedBytes(backend, layout);
+    }
+  }
+  const kind = `deconv ${strideHeight} ${strideWidth} ${top} ${left}`;
+
   return runInNHWC(backend, channelsLast, [dy], ([dyNHWC]) => {
-    const dx = backend.makeOutput(
-        [convInfo.batchSize, convInfo.inHeight, convInfo.inWidth, convInfo.inChannels], 'float32');
-    if (convInfo.batchSize * convInfo.inHeight * convInfo.inWidth * convInfo.inChannels === 0) return dx;
-    backend.wasm.conv2dBackpropInput(
-        backend.ptr(dyNHWC), backend.ptr(filter), backend.ptr(dx), convInfo.batchSize, convInfo.inHeight,
-        convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels,
-        dyNHWC.shape[1], dyNHWC.shape[2], convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight,
-        convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top,
-        convInfo.padInfo.left);
+    const dx = backend.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
+    if (batchSize * inHeight * inWidth * inChannels === 0) return dx;
+    const packed = backend.packedWeights(filter, kind, undefined, offset, (ptr) => {
+      for (const p of phases) packInto(backend, ptr + p.offset, filter, undefined, p.layout);
+    });
+    const linear = backend.wasm.ACTIVATION_LINEAR.value;
+    for (const p of phases) {
+      const rows = batchSize * Math.ceil(Math.max(0, inHeight - p.y) / strideHeight) *
+          Math.ceil(Math.max(0, inWidth - p.x) / strideWidth);
+      runIgemm(backend, rows, inChannels, p.taps.length, outChannels, packed + p.offset, linear, 0, (a, c, zero) =>
+        backend.withScratch(Math.max(1, p.taps.length) * 8, (tapList) => {
+          new Int32Array(backend.wasmMemory.buffer, tapList, p.taps.length * 2).set(p.taps.flat());
+          backend.wasm.deconvIndirection(
+              backend.ptr(dyNHWC), zero, a, c, backend.ptr(dx), batchSize, inHeight, inWidth, inChannels, outHeight,
+              outWidth, outChannels, dyNHWC.shape[1], dyNHWC.shape[2], strideHeight, strideWidth, top, left, p.y, p.x,
+              tapList, p.taps.length);
+        }));
+    }
     return dx;
   });
 }

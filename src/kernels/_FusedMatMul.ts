@@ -1,22 +1,32 @@
 import {_FusedMatMul, _FusedMatMulAttrs, _FusedMatMulInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
-import {activateInPlace, applyPrelu} from './activation.js';
+import {activateInPlace, activationCode, applyPrelu} from './activation.js';
 import {batchMatMulImpl} from './BatchMatMul.js';
 import {binaryImpl} from './binary.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 
-/** matmul, then bias (broadcast) and the activation, each in wasm. */
+/**
+ * matmul + bias + activation. A bias of shape [columns] is packed with B and the activation applied
+ * as tiles are stored; other bias shapes (and prelu) broadcast afterwards, in wasm.
+ */
 function fusedMatMul(args: KernelArgs): TensorInfo|TensorInfo[] {
   const {inputs, backend, attrs} = args;
   const {a, b, bias, preluActivationWeights} = inputs as _FusedMatMulInputs;
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return runOnCpu(_FusedMatMul, args);
   const {transposeA, transposeB, activation, leakyreluAlpha} = attrs as unknown as _FusedMatMulAttrs;
-  let out = batchMatMulImpl(backend, a, b, transposeA, transposeB);
-  if (bias != null) {
+  const cols = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
+  const fuseAll = bias == null || (bias.shape.length === 1 && bias.shape[0] === cols);
+  const alpha = leakyreluAlpha ?? 0;
+  let out = batchMatMulImpl(backend, a, b, transposeA, transposeB, {
+    bias: fuseAll ? bias : undefined,
+    activation: fuseAll ? activationCode(backend, activation) : backend.wasm.ACTIVATION_LINEAR.value,
+    alpha,
+  });
+  if (!fuseAll) {
     const withBias = binaryImpl(backend, 'BINARY_ADD', out, bias, 'float32');
     backend.disposeIntermediateTensorInfo(out);
     out = withBias;
+    if (activation !== 'prelu') activateInPlace(backend, out, activation, alpha);
   }
-  if (activation !== 'prelu') activateInPlace(backend, out, activation, leakyreluAlpha ?? 0);
   return applyPrelu(backend, out, activation, preluActivationWeights);
 }
 

@@ -1,0 +1,51 @@
+// Host side of the indirect GEMM (assembly/kernels/igemm.ts): packing weights (cached per weight
+// tensor) and running one GEMM with its indirection tables in a scratch block.
+import {TensorInfo} from '@tensorflow/tfjs-core';
+import type {AscBackend} from '../backend.js';
+
+/** How B is read while packing: element (t, k, n) at (tapOffsets[t] + k * kStride + n * nStride). */
+export interface PackLayout {
+  n: number;
+  taps: number;
+  kc: number;
+  tapOffsets: number[];
+  kStride: number;
+  nStride: number;
+}
+
+export function packedBytes(backend: AscBackend, {n, taps, kc}: PackLayout): number {
+  return backend.wasm.igemmPackedBytes(n, taps, kc);
+}
+
+/** Packs `weights` (and `bias`, if any) at `ptr` in the order igemm reads them. */
+export function packInto(backend: AscBackend, ptr: number, weights: TensorInfo, bias: TensorInfo|undefined,
+    {n, taps, kc, tapOffsets, kStride, nStride}: PackLayout, weightsOffset = 0): void {
+  backend.withScratch(Math.max(1, taps) * 4, (offsets) => {
+    new Int32Array(backend.wasmMemory.buffer, offsets, taps).set(tapOffsets);
+    backend.wasm.igemmPack(backend.ptr(weights) + weightsOffset * 4, bias ? backend.ptr(bias) : 0, ptr, n, taps, kc,
+        offsets, kStride, nStride);
+  });
+}
+
+/**
+ * Runs igemm on `m` rows: `fillTables(a, c, zero)` writes the A and C tables (the zero block holds
+ * kc zeros for padded taps), then the product with `packed` is computed in place.
+ */
+export function runIgemm(
+    backend: AscBackend, m: number, n: number, taps: number, kc: number, packed: number, activation: number,
+    alpha: number, fillTables: (a: number, c: number, zero: number) => void): void {
+  if (m === 0 || n === 0) return;
+  const mr = backend.wasm.IGEMM_MR.value;
+  const rows = Math.ceil(m / mr) * mr;
+  const aBytes = rows * Math.max(taps, 1) * 4;
+  const cBytes = rows * 4;
+  const zeroBytes = Math.max(kc, 1) * 4;
+  backend.withScratch(aBytes + cBytes + zeroBytes, (scratch) => {
+    const a = scratch;
+    const c = a + aBytes;
+    const zero = c + cBytes;
+    new Float32Array(backend.wasmMemory.buffer, zero, zeroBytes / 4).fill(0);
+    fillTables(a, c, zero);
+    backend.wasm.igemm(m, n, taps, kc, a, packed, c, activation, alpha);
+  });
+}
