@@ -1,0 +1,142 @@
+// The benchmark suite (npm run bench [-- --quick]): the yardsticks (SIMD peak, copy bandwidth),
+// every hot kernel at the U-Net's level shapes and the whole U-Net, on asc, tfjs-backend-wasm
+// (XNNPACK, SIMD, one thread), onnxruntime-web (wasm, one thread; the same U-Net and weights as an
+// ONNX graph) and tfjs-backend-cpu, interleaved in one process with benny. Prints ms, GFLOP/s or
+// GB/s, % of the measured yardstick and ratios; writes bench/results/latest.json and chart.svg.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import '../dist/index.js';
+import b from 'benny';
+import * as ort from 'onnxruntime-web';
+import {mkdirSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import {createUNet} from '../dist/unet.js';
+import {kernelCases, unetCases, unetFlops} from './cases.mjs';
+import {renderChart} from './chart.mjs';
+import {buildOnnxUNet} from './onnx_unet.mjs';
+import {measureYardsticks} from './peak.mjs';
+
+const quick = process.argv.includes('--quick');
+const withSlow = process.argv.includes('--with-slow');
+ort.env.wasm.numThreads = 1;
+ort.env.logLevel = 'error';
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
+const yardsticks = await measureYardsticks({quick});
+console.log(`f32x4 mul+add peak: ${yardsticks.simd.toFixed(1)} GFLOP/s` +
+    (yardsticks.relaxed ? `, relaxed_madd: ${yardsticks.relaxed.toFixed(1)} GFLOP/s` : ', relaxed SIMD: not in this engine') +
+    `; copy: ${yardsticks.copy.gbps.toFixed(1)} GB/s (read + write)`);
+
+const rows = [];
+// A slow backend gets one sample; benchmark.js still times at least one full run.
+const caseOptions = (slow) => (slow ? {minSamples: 1, maxTime: 0.1, initCount: 1} : quick ? {minSamples: 3, maxTime: 1} : {});
+
+async function suite(label, entries, measure) {
+  await b.suite(label, ...entries.map(([name, fn, slow]) => b.add(name, () => fn, caseOptions(slow))),
+      b.complete((summary) => {
+        for (const r of summary.results) {
+          const ms = r.details.median * 1000;
+          rows.push({case: label, backend: r.name, ms, samples: r.samples, ...measure(ms)});
+        }
+      }));
+}
+
+// ---- kernels: each backend's kernel called directly on inputs that live in that backend ----
+async function inputsOn(backendName, c) {
+  await tf.setBackend(backendName);
+  const make = (name, shape) => {
+    const t = tf.randomUniform(shape, -1, 1, 'float32', 42);
+    return c.positive?.includes(name) ? tf.abs(t) : t;
+  };
+  if (Array.isArray(c.inputs)) return c.inputs.map((shape, i) => make(String(i), shape));
+  return Object.fromEntries(Object.entries(c.inputs).map(([name, shape]) => [name, make(name, shape)]));
+}
+
+for (const c of kernelCases(quick)) {
+  const entries = [];
+  for (const name of ['asc', 'wasm', 'cpu']) {
+    const slow = name === 'cpu' && (c.flops ?? 0) > 1e9;
+    if (quick && name === 'cpu') continue;
+    const kernel = tf.getKernel(c.kernel, name);
+    if (kernel == null) continue; // not every backend has every kernel
+    const inputs = await inputsOn(name, c);
+    const backend = tf.findBackend(name);
+    entries.push([name, () => {
+      const out = kernel.kernelFunc({inputs, backend, attrs: c.attrs});
+      if (out instanceof tf.Tensor) out.dispose(); // some backends return tracked tensors
+      else backend.disposeData(out.dataId);
+    }, slow]);
+  }
+  await suite(c.label, entries, (ms) => c.flops != null ?
+    {gflops: c.flops / ms / 1e6, ofPeak: c.flops / ms / 1e6 / yardsticks.simd} :
+    {gbps: c.bytes / ms / 1e6, ofCopy: c.bytes / ms / 1e6 / yardsticks.copy.gbps});
+}
+
+// ---- the whole U-Net: same weights everywhere ----
+/** Makes `name` the current backend now; it is initialized already, so tf.setBackend switches synchronously. */
+function useBackend(name) {
+  tf.setBackend(name);
+  if (tf.getBackend() !== name) throw new Error(`could not switch to ${name}`);
+}
+
+for (const c of unetCases(quick)) {
+  const flops = unetFlops(c.features, c.size);
+  const entries = [];
+  const models = [];
+  for (const name of ['asc', 'wasm', 'cpu']) {
+    if (name === 'cpu' && (quick || (flops > 5e10 && !withSlow))) continue;
+    await tf.setBackend(name);
+    // One model per backend, so its weights live (and stay packed) there; the seed makes them equal.
+    const model = createUNet({features: c.features, seed: 7});
+    const x = tf.randomNormal([1, c.size, c.size, 3], 0, 1, 'float32', 1);
+    model.predict(x).dispose();
+    models.push([model, x]);
+    entries.push([name, () => {
+      useBackend(name);
+      const y = model.predict(x);
+      y.dataSync();
+      y.dispose();
+    }, name === 'cpu']);
+  }
+  await tf.setBackend('asc');
+  const session = await ort.InferenceSession.create(buildOnnxUNet(models[0][0], [1, c.size, c.size]),
+      {executionProviders: ['wasm'], graphOptimizationLevel: 'all'});
+  const feeds = {x: new ort.Tensor('float32', new Float32Array(3 * c.size * c.size).map((_, i) => Math.sin(i)), [1, 3, c.size, c.size])};
+  await session.run(feeds);
+  entries.push(['onnxruntime-web', async () => {
+    await session.run(feeds);
+  }, false]);
+  await suite(c.label, entries, (ms) => ({gflops: flops / ms / 1e6, ofPeak: flops / ms / 1e6 / yardsticks.simd}));
+  await session.release();
+  for (const [model, x] of models) {
+    model.dispose();
+    x.dispose();
+  }
+}
+
+// ---- report ----
+const cases = [...new Set(rows.map((r) => r.case))];
+const backends = ['asc', 'wasm', 'onnxruntime-web', 'cpu'];
+const header = ['case'.padEnd(40), ...backends.map((n) => `${n} ms`.padStart(18)), 'asc rate'.padStart(16),
+  '% of yardstick'.padStart(15), 'asc/wasm'.padStart(9), 'asc/ort'.padStart(8)];
+console.log('\n' + header.join(''));
+for (const label of cases) {
+  const by = Object.fromEntries(rows.filter((r) => r.case === label).map((r) => [r.backend, r]));
+  const asc = by.asc;
+  const rate = asc.gflops != null ? `${asc.gflops.toFixed(1)} GFLOP/s` : `${asc.gbps.toFixed(1)} GB/s`;
+  const share = ((asc.ofPeak ?? asc.ofCopy) * 100).toFixed(0) + '%';
+  const ratio = (other) => (by[other] ? (asc.ms / by[other].ms).toFixed(2) : '-');
+  console.log([label.padEnd(40), ...backends.map((n) => (by[n] ? by[n].ms.toFixed(2) : '-').padStart(18)),
+    rate.padStart(16), share.padStart(15), ratio('wasm').padStart(9), ratio('onnxruntime-web').padStart(8)].join(''));
+}
+console.log('asc/x: ratio of median times (< 1: asc is faster). % of yardstick: of the mul+add peak (GFLOP/s) ' +
+    'or of the copy bandwidth (GB/s, bytes read + written).');
+
+const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version, platform: `${os.platform()} ${os.arch()}`};
+const result = {date: new Date().toISOString(), machine, quick, yardsticks, rows};
+mkdirSync(new URL('./results/', import.meta.url), {recursive: true});
+const name = quick ? 'quick' : 'latest';
+writeFileSync(new URL(`./results/${name}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');
+writeFileSync(new URL(`./results/${name}.svg`, import.meta.url), renderChart(result));
+console.log(`wrote bench/results/${name}.json and ${name}.svg`);
