@@ -12,22 +12,36 @@ import { IGEMM_MR, igemmTile } from "./igemm_tile";
 
 /**
  * C (m rows, n columns) = packed B applied to the indirect A. `a`: ceil(m / MR) tiles of taps x MR
- * pointers; `c`: ceil(m / MR) * MR row pointers. Blocks of 8 columns are the outer loop, so one packed
- * block (taps * kc * 32 bytes) stays in cache while every row tile passes through it.
+ * pointers; `c`: ceil(m / MR) * MR row pointers. The loop order keeps in cache whichever of packed B
+ * (all of it, when small) or one block of 8 columns of it is reused.
  */
+/** Packed B up to this size is kept whole in cache (a conservative share of a core's L2). */
+const PACKED_IN_CACHE: usize = 256 * 1024;
+
 export function igemm(m: i32, n: i32, taps: i32, kc: i32, a: usize, packed: usize, c: usize,
   activation: i32, alpha: f32): void {
   const fused = isVectorActivation(activation) ? activation : 0;
   const alphaV = f32x4.splat(alpha);
   const tiles = (m + IGEMM_MR - 1) / IGEMM_MR;
   const blockBytes = <usize>(8 + taps * kc * 8) << 2;
-  for (let nb = 0; nb * 8 < n; nb++) {
-    const w = packed + <usize>nb * blockBytes;
-    const valid = min(8, n - nb * 8);
-    const column = <usize>(nb * 8) << 2;
+  const blocks = (n + 7) / 8;
+  if (<usize>blocks * blockBytes <= PACKED_IN_CACHE) {
+    // All of B stays in cache: each row tile of A is read once and meets every column block.
     for (let t = 0; t < tiles; t++) {
-      igemmTile(a + (<usize>(t * taps * IGEMM_MR) << 2), taps, kc, w, c + (<usize>(t * IGEMM_MR) << 2), column,
-        min(IGEMM_MR, m - t * IGEMM_MR), valid, fused, alphaV);
+      for (let nb = 0; nb < blocks; nb++) {
+        igemmTile(a + (<usize>(t * taps * IGEMM_MR) << 2), taps, kc, packed + <usize>nb * blockBytes,
+          c + (<usize>(t * IGEMM_MR) << 2), <usize>(nb * 8) << 2, min(IGEMM_MR, m - t * IGEMM_MR), min(8, n - nb * 8),
+          fused, alphaV);
+      }
+    }
+  } else {
+    // One column block of B at a time stays in cache while every row tile passes through it.
+    for (let nb = 0; nb < blocks; nb++) {
+      for (let t = 0; t < tiles; t++) {
+        igemmTile(a + (<usize>(t * taps * IGEMM_MR) << 2), taps, kc, packed + <usize>nb * blockBytes,
+          c + (<usize>(t * IGEMM_MR) << 2), <usize>(nb * 8) << 2, min(IGEMM_MR, m - t * IGEMM_MR), min(8, n - nb * 8),
+          fused, alphaV);
+      }
     }
   }
   if (!isVectorActivation(activation)) {
