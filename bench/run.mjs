@@ -1,8 +1,9 @@
 // The benchmark suite (npm run bench [-- --quick]): the yardsticks (SIMD peak, copy bandwidth),
 // every hot kernel at the U-Net's level shapes and the whole U-Net, on asc, tfjs-backend-wasm
 // (XNNPACK, SIMD, one thread), onnxruntime-web (wasm, one thread; the same U-Net and weights as an
-// ONNX graph) and tfjs-backend-cpu, interleaved in one process with benny. Prints ms, GFLOP/s or
-// GB/s, % of the measured yardstick and ratios; writes bench/results/latest.json and chart.svg.
+// ONNX graph) and tfjs-backend-cpu, in one process: kernels as benny suites, whole models in
+// interleaved rounds. Prints ms, GFLOP/s or GB/s, % of the measured yardstick and ratios; writes
+// bench/results/latest.json (or quick.json) and the chart beside it.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import '../dist/index.js';
@@ -79,9 +80,14 @@ function useBackend(name) {
   if (tf.getBackend() !== name) throw new Error(`could not switch to ${name}`);
 }
 
+// Whole-model runs take seconds and this machine's speed drifts by tens of percent over minutes, so
+// they are not benny suites (all samples of one backend, then the next) but rounds in which every
+// backend runs once, in turn; each backend's figure is its median over the rounds.
+const median = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+
 for (const c of unetCases(quick)) {
   const flops = unetFlops(c.features, c.size);
-  const entries = [];
+  const runners = [];
   const models = [];
   for (const name of ['asc', 'wasm', 'cpu']) {
     if (name === 'cpu' && (quick || (flops > 5e10 && !withSlow))) continue;
@@ -91,22 +97,34 @@ for (const c of unetCases(quick)) {
     const x = tf.randomNormal([1, c.size, c.size, 3], 0, 1, 'float32', 1);
     model.predict(x).dispose();
     models.push([model, x]);
-    entries.push([name, () => {
+    runners.push([name, async () => {
       useBackend(name);
       const y = model.predict(x);
       y.dataSync();
       y.dispose();
-    }, name === 'cpu']);
+    }]);
   }
   await tf.setBackend('asc');
   const session = await ort.InferenceSession.create(buildOnnxUNet(models[0][0], [1, c.size, c.size]),
       {executionProviders: ['wasm'], graphOptimizationLevel: 'all'});
   const feeds = {x: new ort.Tensor('float32', new Float32Array(3 * c.size * c.size).map((_, i) => Math.sin(i)), [1, 3, c.size, c.size])};
   await session.run(feeds);
-  entries.push(['onnxruntime-web', async () => {
-    await session.run(feeds);
-  }, false]);
-  await suite(c.label, entries, (ms) => ({gflops: flops / ms / 1e6, ofPeak: flops / ms / 1e6 / yardsticks.simd}));
+  runners.push(['onnxruntime-web', () => session.run(feeds)]);
+  console.log(`Running "${c.label}" in rounds...`);
+  const rounds = quick ? 3 : flops > 5e10 ? 5 : 7;
+  const times = Object.fromEntries(runners.map(([name]) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, run] of runners) {
+      if (name === 'cpu' && round >= 2) continue; // tens of seconds a run: two are enough
+      const started = performance.now();
+      await run();
+      times[name].push(performance.now() - started);
+    }
+  }
+  for (const [name, samples] of Object.entries(times)) {
+    const ms = median(samples);
+    rows.push({case: c.label, backend: name, ms, samples: samples.length, gflops: flops / ms / 1e6, ofPeak: flops / ms / 1e6 / yardsticks.simd});
+  }
   await session.release();
   for (const [model, x] of models) {
     model.dispose();
