@@ -50,18 +50,24 @@ test('the architecture is read from the state_dict', () => {
   model.dispose();
 });
 
-test('tf.io save -> load round-trips exactly', async () => {
-  await tf.setBackend('asc');
-  const model = UNet.fromSafetensors(fixture('odd', 'weights'));
+/** What `model.save` hands a tf.io handler. */
+async function savedArtifacts(model) {
   let saved;
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     saved = artifacts;
     return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
   }));
-  const loaded = await UNet.load(tf.io.fromMemory(saved));
+  return saved;
+}
+
+test('tf.io save -> load round-trips exactly', async () => {
+  await tf.setBackend('asc');
+  const model = UNet.fromSafetensors(fixture('odd', 'weights'));
+  const loaded = await UNet.load(tf.io.fromMemory(await savedArtifacts(model)));
   assert.equal(loaded.config, model.config);
+  const loadedState = loaded.stateDict();
   for (const [key, {shape, data}] of model.stateDict()) {
-    const other = loaded.stateDict().get(key);
+    const other = loadedState.get(key);
     assert.equal(other.shape, shape, key);
     assert.ok(other.data.every((v, i) => v === data[i]), `${key} differs`);
   }
@@ -77,11 +83,7 @@ test('tf.io save -> load round-trips exactly', async () => {
 test('saved as model.json + weights.bin, loads through tfjs-core\'s http:// handler', async () => {
   await tf.setBackend('asc');
   const model = UNet.fromSafetensors(fixture('three_levels', 'weights'));
-  let artifacts;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
-  }));
+  const artifacts = await savedArtifacts(model);
   const files = {
     '/unet/model.json': JSON.stringify({modelTopology: artifacts.modelTopology, format: artifacts.format,
       generatedBy: artifacts.generatedBy, weightsManifest: [{paths: ['weights.bin'], weights: artifacts.weightSpecs}]}),
