@@ -6,7 +6,8 @@ import asc from 'assemblyscript/asc';
 import {execFileSync} from 'node:child_process';
 import {copyFileSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 
-execFileSync(process.execPath, ['scripts/gen-igemm.mjs'], {stdio: 'inherit'});
+// bench/tiles.mjs passes --keep-tile to build a variant it generated.
+if (!process.argv.includes('--keep-tile')) execFileSync(process.execPath, ['scripts/gen-igemm.mjs'], {stdio: 'inherit'});
 
 const {error, stderr} = await asc.main(['assembly/index.ts', '--target', 'release', '--bindings', 'raw']);
 if (error) {
