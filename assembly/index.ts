@@ -30,6 +30,5 @@ export { resizeNearestNeighbor } from "./kernels/resize_nearest_neighbor";
 export { transpose } from "./kernels/transpose";
 export { castBoolToFloat32, castBoolToInt32, castFloat32ToBool, castFloat32ToInt32, castInt32ToBool,
   castInt32ToFloat32 } from "./kernels/cast";
-export { igemm, igemmPack, igemmPackedBytes } from "./kernels/igemm";
-export { IGEMM_MR } from "./kernels/igemm_tile";
+export { defaultNaNIsPositive, igemm, igemmPack, igemmPackedBytes, igemmRows } from "./kernels/igemm";
 export { convIndirection, deconvIndirection, matrixIndirection } from "./kernels/indirection";

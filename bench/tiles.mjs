@@ -1,5 +1,5 @@
-// Sweeps igemm microkernel variants (scripts/gen-igemm.mjs: tile rows MR, k unrolling, how A is
-// broadcast). Each variant is built into build/tiles/, then timed on Conv2D 3x3 at two U-Net shapes
+// Sweeps igemm microkernel variants for this host's flavor (x86 here; scripts/gen-igemm.mjs: tile rows
+// MR, k unrolling, how A is broadcast). Each variant is built into build/tiles/, then timed on Conv2D 3x3 at two U-Net shapes
 // in interleaved rounds (one process per variant per round, so the machine's drift hits all alike);
 // a variant's figure is the median over rounds. The default build is restored at the end.
 // Usage: node bench/tiles.mjs
@@ -35,7 +35,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const bundles = [];
 try {
   for (const variant of VARIANTS) {
-    run(['scripts/gen-igemm.mjs', ...variant]);
+    run(['scripts/gen-igemm.mjs', 'x86', ...variant, 'arm', ...variant]);
     run(['scripts/build-wasm.mjs', '--keep-tile']);
     run(['scripts/build-js.mjs']);
     const dir = `build/tiles/${variant.join('-')}`;

@@ -1,71 +1,86 @@
-// Generates assembly/kernels/igemm_tile.ts: the igemm microkernel, an MR x 8 tile of C kept in
-// 2 * MR f32x4 registers, with the k loop unrolled UNROLL times so every A and B load uses a static
-// offset (no address arithmetic per load). LOAD picks how a row's A value is broadcast:
-// 'loadsplat' (v128.load32_splat per value) or 'splat' (one v128.load per 4 values, then a lane
-// shuffle per value). Usage: node scripts/gen-igemm.mjs [MR] [UNROLL] [LOAD]
+// Generates assembly/kernels/igemm_tile.ts: the igemm microkernels, one per host flavor, chosen at
+// run time (XNNPACK's rule: x86's default NaN is negative, ARM's positive). Each keeps an MR x 8
+// tile of C in 2 * MR f32x4 registers, with the k loop unrolled UNROLL times so every A and B load
+// uses a static offset. LOAD is how a row's A value is broadcast: 'loadsplat' (v128.load32_splat per
+// value) or 'splat' (one v128.load per 4 values, then a lane shuffle per value).
+// Defaults: x86 4 4 splat (the fastest measured here, bench/tiles.mjs: x86 has 16 SIMD registers and
+// no fused multiply-add in plain wasm SIMD, so 8 accumulators is the most that does not spill);
+// ARM 6 4 loadsplat (32 NEON registers hold 12 accumulators; a load-and-duplicate is one instruction).
+// Usage: node scripts/gen-igemm.mjs [x86 MR UNROLL LOAD] [arm MR UNROLL LOAD]
 import {writeFileSync} from 'node:fs';
 
-const MR = Number(process.argv[2] ?? 4);
-const UNROLL = Number(process.argv[3] ?? 4);
-const LOAD = process.argv[4] ?? 'splat';
-if (LOAD === 'splat' && UNROLL % 4 !== 0) throw new Error('the splat variant needs UNROLL a multiple of 4');
-const rows = [...Array(MR).keys()];
+const flavors = {x86: ['4', '4', 'splat'], arm: ['6', '4', 'loadsplat']};
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i += 4) {
+  if (!(args[i] in flavors)) throw new Error(`usage: gen-igemm.mjs [x86|arm MR UNROLL LOAD]..., got ${args[i]}`);
+  flavors[args[i]] = args.slice(i + 1, i + 4);
+}
+
 const lines = [];
 const emit = (s = '') => lines.push(s);
 
-const step = (u, indent, load = LOAD) => {
-  const pad = ' '.repeat(indent);
-  if (load === 'splat' && u % 4 === 0) {
-    for (const r of rows) emit(`${pad}const v${r}_${u} = v128.load(a${r}, ${u * 4});`);
-  }
-  emit(`${pad}w0 = v128.load(wp, ${u * 32}); w1 = v128.load(wp, ${u * 32 + 16});`);
+function tile(flavor, [mrText, unrollText, load]) {
+  const MR = Number(mrText);
+  const UNROLL = Number(unrollText);
+  if (load === 'splat' && UNROLL % 4 !== 0) throw new Error('the splat variant needs UNROLL a multiple of 4');
+  const rows = [...Array(MR).keys()];
+  const step = (u, indent, how = load) => {
+    const pad = ' '.repeat(indent);
+    if (how === 'splat' && u % 4 === 0) {
+      for (const r of rows) emit(`${pad}const v${r}_${u} = v128.load(a${r}, ${u * 4});`);
+    }
+    emit(`${pad}w0 = v128.load(wp, ${u * 32}); w1 = v128.load(wp, ${u * 32 + 16});`);
+    for (const r of rows) {
+      const lane = u % 4;
+      const base = u - lane;
+      emit(how === 'splat' ? `${pad}va = i32x4.shuffle(v${r}_${base}, v${r}_${base}, ${lane}, ${lane}, ${lane}, ${lane});` :
+          `${pad}va = v128.load32_splat(a${r}, ${u * 4});`);
+      emit(`${pad}c${r}0 = f32x4.add(c${r}0, f32x4.mul(va, w0)); c${r}1 = f32x4.add(c${r}1, f32x4.mul(va, w1));`);
+    }
+  };
+  const name = flavor.toUpperCase();
+  emit(`/** Rows of C per ${flavor} tile. */`);
+  emit(`export const IGEMM_MR_${name}: i32 = ${MR};`);
+  emit();
+  emit(`/** The ${flavor} tile: ${MR}x8, k unrolled ${UNROLL}x, A by ${load}. */`);
+  emit('// @ts-ignore: decorator');
+  emit('@inline');
+  emit(`export function igemmTile${name}(a: usize, taps: i32, kc: i32, w: usize, c: usize, column: usize, rows: i32,`);
+  emit('  valid: i32, activation: i32, alphaV: v128): void {');
+  emit('  const b0 = v128.load(w), b1 = v128.load(w, 16);');
+  emit(`  let ${rows.map((r) => `c${r}0 = b0, c${r}1 = b1`).join(', ')};`);
+  emit('  let w0: v128, w1: v128, va: v128;');
+  emit('  let wp = w + 32;');
+  emit('  for (let t = 0; t < taps; t++) {');
+  emit(`    const p = a + (<usize>(t * ${MR}) << 2);`);
+  for (const r of rows) emit(`    let a${r} = <usize>load<u32>(p, ${r * 4});`);
+  emit('    let k = 0;');
+  emit(`    for (; k + ${UNROLL} <= kc; k += ${UNROLL}) {`);
+  for (let u = 0; u < UNROLL; u++) step(u, 6);
+  emit(`      wp += ${UNROLL * 32};`);
+  emit(`      ${rows.map((r) => `a${r} += ${UNROLL * 4};`).join(' ')}`);
+  emit('    }');
+  emit('    for (; k < kc; k++) {');
+  step(0, 6, 'loadsplat');
+  emit('      wp += 32;');
+  emit(`      ${rows.map((r) => `a${r} += 4;`).join(' ')}`);
+  emit('    }');
+  emit('  }');
   for (const r of rows) {
-    const lane = u % 4;
-    const base = u - lane;
-    emit(load === 'splat' ? `${pad}va = i32x4.shuffle(v${r}_${base}, v${r}_${base}, ${lane}, ${lane}, ${lane}, ${lane});` :
-        `${pad}va = v128.load32_splat(a${r}, ${u * 4});`);
-    emit(`${pad}c${r}0 = f32x4.add(c${r}0, f32x4.mul(va, w0)); c${r}1 = f32x4.add(c${r}1, f32x4.mul(va, w1));`);
+    const call = `storeRow(<usize>load<u32>(c, ${r * 4}) + column, c${r}0, c${r}1, valid, activation, alphaV);`;
+    emit(r === 0 ? `  ${call}` : `  if (rows > ${r}) ${call}`);
   }
-};
+  emit('}');
+  emit();
+}
 
 emit('// Generated by scripts/gen-igemm.mjs: do not edit.');
-emit(`// The igemm microkernel: a ${MR}x8 tile of C in ${2 * MR} f32x4 registers, k unrolled ${UNROLL}x, A by ${LOAD}.`);
+emit(`// The igemm microkernels: x86 ${flavors.x86.join(' ')}, ARM ${flavors.arm.join(' ')} (MR, k unrolling, A broadcast).`);
+emit('// `a` holds taps x MR row pointers, `w` one packed block (8 bias values, then taps x kc rows of 8');
+emit('// weights), `c` the row pointers of C; `rows` and `valid` say how much of the tile is real.');
 emit('import { storeRow } from "./igemm_store";');
 emit();
-emit(`export const IGEMM_MR: i32 = ${MR};`);
-emit();
-emit('/**');
-emit(` * One ${MR}x8 tile: \`a\` holds taps x ${MR} row pointers, \`w\` one packed block (8 bias values, then`);
-emit(' * taps x kc rows of 8 weights), `c` the row pointers of C; `rows` and `valid` say how much of the');
-emit(' * tile is real.');
-emit(' */');
-emit('// @ts-ignore: decorator');
-emit('@inline');
-emit('export function igemmTile(a: usize, taps: i32, kc: i32, w: usize, c: usize, column: usize, rows: i32, valid: i32,');
-emit('  activation: i32, alphaV: v128): void {');
-emit('  const b0 = v128.load(w), b1 = v128.load(w, 16);');
-emit(`  let ${rows.map((r) => `c${r}0 = b0, c${r}1 = b1`).join(', ')};`);
-emit('  let w0: v128, w1: v128, va: v128;');
-emit('  let wp = w + 32;');
-emit('  for (let t = 0; t < taps; t++) {');
-emit(`    const p = a + (<usize>(t * ${MR}) << 2);`);
-for (const r of rows) emit(`    let a${r} = <usize>load<u32>(p, ${r * 4});`);
-emit('    let k = 0;');
-emit(`    for (; k + ${UNROLL} <= kc; k += ${UNROLL}) {`);
-for (let u = 0; u < UNROLL; u++) step(u, 6);
-emit(`      wp += ${UNROLL * 32};`);
-emit(`      ${rows.map((r) => `a${r} += ${UNROLL * 4};`).join(' ')}`);
-emit('    }');
-emit('    for (; k < kc; k++) {');
-step(0, 6, 'loadsplat');
-emit('      wp += 32;');
-emit(`      ${rows.map((r) => `a${r} += 4;`).join(' ')}`);
-emit('    }');
-emit('  }');
-for (const r of rows) {
-  const call = `storeRow(<usize>load<u32>(c, ${r * 4}) + column, c${r}0, c${r}1, valid, activation, alphaV);`;
-  emit(r === 0 ? `  ${call}` : `  if (rows > ${r}) ${call}`);
-}
-emit('}');
-writeFileSync('assembly/kernels/igemm_tile.ts', lines.join('\n') + '\n');
-console.log(`assembly/kernels/igemm_tile.ts: ${MR}x8, k unrolled ${UNROLL}x, ${LOAD}`);
+tile('x86', flavors.x86);
+tile('arm', flavors.arm);
+writeFileSync('assembly/kernels/igemm_tile.ts', lines.join('\n'));
+console.log(`assembly/kernels/igemm_tile.ts: x86 ${flavors.x86.join(' ')}, arm ${flavors.arm.join(' ')}`);

@@ -33,6 +33,9 @@ export class TensorData {
   }
 }
 
+/** The host flavor whose GEMM microkernel runs; 'auto' detects it (x86's default NaN is negative). */
+export type IgemmFlavor = 'auto'|'x86'|'arm';
+
 /** A weight tensor packed for a kernel; `kind` and `bias` say what it was packed for. */
 interface PackedWeights {
   kind: string;
@@ -66,16 +69,26 @@ export class AscBackend extends KernelBackend {
   private readonly argsPtr: number;
   private static readonly ARGS_BYTES = 1024;
 
+  /** Which igemm microkernel runs: the ARM-tuned one, or the x86-tuned one. */
+  readonly igemmArm: boolean;
+  /** Rows of C per igemm tile (the indirection tables' layout). */
+  readonly igemmRows: number;
+
   constructor(
-      readonly wasm: KernelExports, readonly wasmMemory: WebAssembly.Memory, readonly memoryLimitBytes: number) {
+      readonly wasm: KernelExports, readonly wasmMemory: WebAssembly.Memory, readonly memoryLimitBytes: number,
+      igemmFlavor: IgemmFlavor = 'auto') {
     super();
+    this.igemmArm = igemmFlavor === 'auto' ? Boolean(wasm.defaultNaNIsPositive(0)) : igemmFlavor === 'arm';
+    this.igemmRows = wasm.igemmRows(this.igemmArm);
     this.data = new DataStorage(this, engine());
     this.argsPtr = this.allocate(AscBackend.ARGS_BYTES);
   }
 
-  static async create(maxMemoryBytes = env().getNumber('ASC_MAX_MEMORY_BYTES')): Promise<AscBackend> {
+  static async create(
+      maxMemoryBytes = env().getNumber('ASC_MAX_MEMORY_BYTES'),
+      igemmFlavor = env().get('ASC_IGEMM_FLAVOR') as IgemmFlavor): Promise<AscBackend> {
     const {exports, memory, limitBytes} = await instantiateKernels(maxMemoryBytes);
-    return new AscBackend(exports, memory, limitBytes);
+    return new AscBackend(exports, memory, limitBytes, igemmFlavor);
   }
 
   // ---- wasm memory ----

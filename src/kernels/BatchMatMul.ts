@@ -47,7 +47,8 @@ export function batchMatMulImpl(
       const aBase = backend.ptr(aRows) + (i % batchA) * rows * depth * 4;
       const cBase = backend.ptr(out) + i * rows * cols * 4;
       runIgemm(backend, rows, cols, 1, depth, packed + (i % batchB) * perBatch, epilogue.activation, epilogue.alpha,
-          (aTable, cTable, zero) => backend.wasm.matrixIndirection(aBase, depth * 4, cBase, cols * 4, rows, zero, aTable, cTable));
+          (aTable, cTable, zero) => backend.wasm.matrixIndirection(aBase, depth * 4, cBase, cols * 4, rows, zero, aTable, cTable,
+              backend.igemmRows));
     }
   } finally {
     if (aRows !== a) backend.disposeIntermediateTensorInfo(aRows);

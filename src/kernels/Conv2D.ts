@@ -40,7 +40,8 @@ export function conv2dImpl(
       backend.wasm.convIndirection(
           backend.ptr(xNHWC), zero, a, c, backend.ptr(out), batchSize, inHeight, inWidth, inChannels, outHeight,
           outWidth, outChannels, filterHeight, filterWidth, convInfo.strideHeight, convInfo.strideWidth,
-          convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left));
+          convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left,
+          backend.igemmRows));
     return out;
   });
 }

@@ -73,7 +73,7 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
           backend.wasm.deconvIndirection(
               backend.ptr(dyNHWC), zero, a, c, backend.ptr(dx), batchSize, inHeight, inWidth, inChannels, outHeight,
               outWidth, outChannels, dyNHWC.shape[1], dyNHWC.shape[2], strideHeight, strideWidth, top, left, p.y, p.x,
-              tapList, p.taps.length);
+              tapList, p.taps.length, backend.igemmRows);
         }));
     }
     return dx;

@@ -28,15 +28,15 @@ export function packInto(backend: AscBackend, ptr: number, weights: TensorInfo, 
 }
 
 /**
- * Runs igemm on `m` rows: `fillTables(a, c, zero)` writes the A and C tables (the zero block holds
- * kc zeros for padded taps), then the product with `packed` is computed in place.
+ * Runs igemm on `m` rows: `fillTables(a, c, zero)` writes the A and C tables in tiles of
+ * backend.igemmRows rows (the zero block holds kc zeros for padded taps), then the product with
+ * `packed` is computed in place.
  */
 export function runIgemm(
     backend: AscBackend, m: number, n: number, taps: number, kc: number, packed: number, activation: number,
     alpha: number, fillTables: (a: number, c: number, zero: number) => void): void {
   if (m === 0 || n === 0) return;
-  const mr = backend.wasm.IGEMM_MR.value;
-  const rows = Math.ceil(m / mr) * mr;
+  const rows = Math.ceil(m / backend.igemmRows) * backend.igemmRows;
   const aBytes = rows * Math.max(taps, 1) * 4;
   const cBytes = rows * 4;
   const zeroBytes = Math.max(kc, 1) * 4;
@@ -46,6 +46,6 @@ export function runIgemm(
     const zero = c + cBytes;
     new Float32Array(backend.wasmMemory.buffer, zero, zeroBytes / 4).fill(0);
     fillTables(a, c, zero);
-    backend.wasm.igemm(m, n, taps, kc, a, packed, c, activation, alpha);
+    backend.wasm.igemm(m, n, taps, kc, a, packed, c, activation, alpha, backend.igemmArm);
   });
 }

@@ -1,5 +1,6 @@
 // Convolution kernels on asc against tfjs-backend-cpu, on seeded awkward shapes.
 import {test} from 'uvu';
+import * as assert from 'uvu/assert';
 import {expectSameOnBoth, randomTensor, tf} from './helpers.mjs';
 
 const run = (name, inputs, attrs) => tf.engine().runKernel(name, inputs, attrs);
@@ -114,6 +115,26 @@ test('gradients of conv2d flow through the wasm kernels', async () => {
     const [dx, dw] = tf.grads((a, b) => tf.sum(tf.square(tf.conv2d(a, b, 1, "same"))))([x, w]);
     return [dx, dw];
   }, {terms: 300, label: 'conv grads'});
+});
+
+test('both GEMM microkernels (x86- and ARM-tuned tiles) match cpu, whichever this host runs', async () => {
+  for (const flavor of ['x86', 'arm']) {
+    tf.engine().reset(); // also resets the flags: set the flavor after it
+    tf.env().set('ASC_IGEMM_FLAVOR', flavor);
+    await tf.setBackend('asc');
+    assert.is(Boolean(tf.backend().igemmArm), flavor === 'arm');
+    let seed = 900;
+    for (const [b, h, w, ci, co, f, s, d, pad] of CONV_CASES) {
+      await expectSameOnBoth((r) => run('FusedConv2D', {x: randomTensor(r, [b, h, w, ci]), filter: randomTensor(r, [f, f, ci, co]),
+        bias: randomTensor(r, [co])}, {strides: s, pad, dataFormat: 'NHWC', dilations: d, activation: 'relu'}),
+      {terms: f * f * ci, label: `${flavor} conv ${[b, h, w, ci, co, f, s, d]}`, seed: seed++});
+    }
+    await expectSameOnBoth((r) => run('Conv2DBackpropInput', {dy: randomTensor(r, [2, 5, 7, 9]), filter: randomTensor(r, [2, 2, 6, 9])},
+        {strides: 2, pad: 'valid', dataFormat: 'NHWC', inputShape: [2, 10, 14, 6]}), {terms: 36, label: `${flavor} deconv`});
+    await expectSameOnBoth((r) => run('BatchMatMul', {a: randomTensor(r, [3, 7, 13]), b: randomTensor(r, [13, 11])},
+        {transposeA: false, transposeB: false}), {terms: 13, label: `${flavor} matmul`});
+  }
+  tf.engine().reset();
 });
 
 test.run();
