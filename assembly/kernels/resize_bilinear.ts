@@ -1,17 +1,15 @@
-// ResizeBilinear, NHWC float32: per output pixel two lerps across columns and one across rows, four
-// channels at a time. The source columns and weights of every output column are computed once
-// (XNNPACK's precomputed interpolation), the rows once per output row.
+// ResizeBilinear, NHWC float32: each output pixel is its four source pixels weighted, four channels
+// at a time. The source columns and weights of every output column are computed once (XNNPACK's
+// precomputed interpolation), the rows once per output row.
 import { bilinearSource, resizeRatio } from "./resize_source";
 
-/** Four channels: two lerps across columns, one across rows. */
+/** Four channels: the four corners weighted (weights per output pixel, computed once). */
 // @ts-ignore: decorator
 @inline
-function lerp4(tl: usize, tr: usize, bl: usize, br: usize, o: usize, colFracV: v128, rowFracV: v128): void {
-  const vtl = v128.load(tl), vtr = v128.load(tr);
-  const vbl = v128.load(bl), vbr = v128.load(br);
-  const vt = f32x4.add(vtl, f32x4.mul(f32x4.sub(vtr, vtl), colFracV));
-  const vb = f32x4.add(vbl, f32x4.mul(f32x4.sub(vbr, vbl), colFracV));
-  v128.store(o, f32x4.add(vt, f32x4.mul(f32x4.sub(vb, vt), rowFracV)));
+function blend4(tl: usize, tr: usize, bl: usize, br: usize, o: usize, wtl: v128, wtr: v128, wbl: v128, wbr: v128): void {
+  const top = f32x4.add(f32x4.mul(v128.load(tl), wtl), f32x4.mul(v128.load(tr), wtr));
+  const bottom = f32x4.add(f32x4.mul(v128.load(bl), wbl), f32x4.mul(v128.load(br), wbr));
+  v128.store(o, f32x4.add(top, bottom));
 }
 
 export function resizeBilinear(
@@ -39,25 +37,25 @@ export function resizeBilinear(
       const top = <i32>Math.max(0, Math.floor(srcR));
       const bottom = <i32>Math.min(<f64>(inH - 1), Math.ceil(srcR));
       const rowFrac = <f32>(srcR - <f64>top);
-      const rowFracV = f32x4.splat(rowFrac);
       const topRow = x + <usize>((b * inH + top) * inW) * pixelBytes;
       const bottomRow = x + <usize>((b * inH + bottom) * inW) * pixelBytes;
       for (let c = 0; c < outW; c++) {
         const entry = columns + <usize>c * 12;
         const leftOff = <usize>load<u32>(entry), rightOff = <usize>load<u32>(entry, 4);
         const colFrac = load<f32>(entry, 8);
-        const colFracV = f32x4.splat(colFrac);
+        const wtl = f32x4.splat((1 - colFrac) * (1 - rowFrac)), wtr = f32x4.splat(colFrac * (1 - rowFrac));
+        const wbl = f32x4.splat((1 - colFrac) * rowFrac), wbr = f32x4.splat(colFrac * rowFrac);
         const tl = topRow + leftOff, tr = topRow + rightOff, bl = bottomRow + leftOff, br = bottomRow + rightOff;
         let off: usize = 0;
         for (; off + 32 <= pixelBytes; off += 32) {
-          lerp4(tl + off, tr + off, bl + off, br + off, o + off, colFracV, rowFracV);
-          lerp4(tl + off + 16, tr + off + 16, bl + off + 16, br + off + 16, o + off + 16, colFracV, rowFracV);
+          blend4(tl + off, tr + off, bl + off, br + off, o + off, wtl, wtr, wbl, wbr);
+          blend4(tl + off + 16, tr + off + 16, bl + off + 16, br + off + 16, o + off + 16, wtl, wtr, wbl, wbr);
         }
-        for (; off + 16 <= pixelBytes; off += 16) lerp4(tl + off, tr + off, bl + off, br + off, o + off, colFracV, rowFracV);
+        for (; off + 16 <= pixelBytes; off += 16) blend4(tl + off, tr + off, bl + off, br + off, o + off, wtl, wtr, wbl, wbr);
         for (; off < pixelBytes; off += 4) {
-          const t = load<f32>(tl + off) + (load<f32>(tr + off) - load<f32>(tl + off)) * colFrac;
-          const bt = load<f32>(bl + off) + (load<f32>(br + off) - load<f32>(bl + off)) * colFrac;
-          store<f32>(o + off, t + (bt - t) * rowFrac);
+          const top = load<f32>(tl + off) * f32x4.extract_lane(wtl, 0) + load<f32>(tr + off) * f32x4.extract_lane(wtr, 0);
+          const bottom = load<f32>(bl + off) * f32x4.extract_lane(wbl, 0) + load<f32>(br + off) * f32x4.extract_lane(wbr, 0);
+          store<f32>(o + off, top + bottom);
         }
         o += pixelBytes;
       }
