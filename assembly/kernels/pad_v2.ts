@@ -1,6 +1,8 @@
 // PadV2 with a constant, for 1- or 4-byte elements. dims: i32[3 * rank] = input shape, output
 // shape, padding before each axis. The output is filled with the constant, then every input row
 // is block-copied to its place.
+import { copyBytes } from "./copy";
+
 export function padV2(x: usize, out: usize, elementBytes: i32, constantBits: i32, rank: i32, dims: usize): void {
   let outCount = 1, rows = 1;
   for (let d = 0; d < rank; d++) outCount *= load<i32>(dims + (<usize>(rank + d) << 2));
@@ -28,6 +30,6 @@ export function padV2(x: usize, out: usize, elementBytes: i32, constantBits: i32
       rest /= size;
       stride *= load<i32>(dims + (<usize>(rank + d) << 2));
     }
-    memory.copy(out + <usize>(dst * elementBytes), x + <usize>r * rowBytes, rowBytes);
+    copyBytes(out + <usize>(dst * elementBytes), x + <usize>r * rowBytes, rowBytes);
   }
 }

@@ -1,6 +1,8 @@
 // Transpose of 1- or 4-byte elements. dims: i32[2 * rank] = output shape, then the input stride
 // (in elements) that each output axis walks. The host merges axes that stay adjacent, so an
 // unchanged innermost axis becomes one block copy per row.
+import { copyBytes } from "./copy";
+
 export function transpose(x: usize, out: usize, elementBytes: i32, rank: i32, dims: usize): void {
   const inner = load<i32>(dims + (<usize>(rank - 1) << 2));
   const innerStride = load<i32>(dims + (<usize>(2 * rank - 1) << 2));
@@ -16,7 +18,7 @@ export function transpose(x: usize, out: usize, elementBytes: i32, rank: i32, di
       rest /= size;
     }
     if (innerStride == 1) {
-      memory.copy(o, x + <usize>(src * elementBytes), rowBytes);
+      copyBytes(o, x + <usize>(src * elementBytes), rowBytes);
     } else if (elementBytes == 4) {
       const s = x + (<usize>src << 2);
       const step = <usize>innerStride << 2;
