@@ -110,7 +110,7 @@ export class AscBackend extends KernelBackend {
           `asc backend: cannot allocate ${bytes} bytes: ` +
           (tooLarge ? `one tensor may hold at most ${MAX_BLOCK_BYTES} bytes` :
                       `the wasm memory limit is ${this.memoryLimitBytes} bytes`) +
-          ` (${this.bytesInUse} bytes in use by tensors)`);
+          ` (${this.bytesInUse} bytes in use)`);
     }
     this.bytesInUse += bytes;
     return ptr;
