@@ -1,6 +1,5 @@
 import {backend_util, FusedConv2D, FusedConv2DAttrs, FusedConv2DInputs, KernelConfig, TensorInfo, util} from '@tensorflow/tfjs-core';
-import {activateInPlace, activationCode, applyPrelu} from './activation.js';
-import {binaryImpl} from './binary.js';
+import {activationCode, finishEpilogue} from './activation.js';
 import {conv2dImpl} from './Conv2D.js';
 import {KernelArgs} from './cpu_fallback.js';
 
@@ -21,21 +20,20 @@ function fusedConv2d(args: KernelArgs): TensorInfo {
   const perChannelBias = bias != null && channelsLast && util.sizeFromShape(bias.shape) === convInfo.outChannels &&
       bias.shape[bias.shape.length - 1] === convInfo.outChannels;
   const fuseAll = bias == null || perChannelBias;
-  let out = conv2dImpl(backend, x, filter, convInfo, {
+  const alpha = leakyreluAlpha ?? 0;
+  const out = conv2dImpl(backend, x, filter, convInfo, {
     bias: perChannelBias ? bias : undefined,
     activation: fuseAll ? activationCode(backend, activation) : backend.wasm.ACTIVATION_LINEAR.value,
-    alpha: leakyreluAlpha ?? 0,
+    alpha,
   });
   const perChannelNCHW = (t: TensorInfo) =>
       !channelsLast && t.shape.length === 1 && t.shape[0] !== 1 ? {...t, shape: [t.shape[0], 1, 1]} : t;
-  if (!fuseAll) {
-    const withBias = binaryImpl(backend, 'BINARY_ADD', out, perChannelNCHW(bias!), 'float32');
-    backend.disposeIntermediateTensorInfo(out);
-    out = withBias;
-    if (activation !== 'prelu') activateInPlace(backend, out, activation, leakyreluAlpha ?? 0);
-  }
-  return applyPrelu(
-      backend, out, activation, preluActivationWeights && perChannelNCHW(preluActivationWeights));
+  return finishEpilogue(backend, out, {
+    bias: fuseAll ? undefined : perChannelNCHW(bias),
+    activation,
+    alpha,
+    preluWeights: preluActivationWeights && perChannelNCHW(preluActivationWeights),
+  });
 }
 
 export const fusedConv2DConfig: KernelConfig = {

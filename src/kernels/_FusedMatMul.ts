@@ -1,7 +1,6 @@
 import {_FusedMatMul, _FusedMatMulAttrs, _FusedMatMulInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
-import {activateInPlace, activationCode, applyPrelu} from './activation.js';
+import {activationCode, finishEpilogue} from './activation.js';
 import {batchMatMulImpl} from './BatchMatMul.js';
-import {binaryImpl} from './binary.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 
 /**
@@ -16,18 +15,12 @@ function fusedMatMul(args: KernelArgs): TensorInfo|TensorInfo[] {
   const cols = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
   const fuseAll = bias == null || (bias.shape.length === 1 && bias.shape[0] === cols);
   const alpha = leakyreluAlpha ?? 0;
-  let out = batchMatMulImpl(backend, a, b, transposeA, transposeB, {
+  const out = batchMatMulImpl(backend, a, b, transposeA, transposeB, {
     bias: fuseAll ? bias : undefined,
     activation: fuseAll ? activationCode(backend, activation) : backend.wasm.ACTIVATION_LINEAR.value,
     alpha,
   });
-  if (!fuseAll) {
-    const withBias = binaryImpl(backend, 'BINARY_ADD', out, bias, 'float32');
-    backend.disposeIntermediateTensorInfo(out);
-    out = withBias;
-    if (activation !== 'prelu') activateInPlace(backend, out, activation, alpha);
-  }
-  return applyPrelu(backend, out, activation, preluActivationWeights);
+  return finishEpilogue(backend, out, {bias: fuseAll ? undefined : bias, activation, alpha, preluWeights: preluActivationWeights});
 }
 
 export const _fusedMatMulConfig: KernelConfig = {

@@ -1,5 +1,5 @@
 // The fused activations of FusedConv2D and _FusedMatMul, applied in wasm.
-import {TensorInfo} from '@tensorflow/tfjs-core';
+import {TensorInfo, util} from '@tensorflow/tfjs-core';
 import type {AscBackend} from '../backend.js';
 import {binaryImpl} from './binary.js';
 
@@ -21,7 +21,7 @@ export function activationCode(backend: AscBackend, activation = 'linear'): numb
 }
 
 /** Applies prelu (the one activation with a tensor argument) after a kernel; disposes `x`. */
-export function applyPrelu(backend: AscBackend, x: TensorInfo, activation: string|undefined, weights?: TensorInfo):
+function applyPrelu(backend: AscBackend, x: TensorInfo, activation: string|undefined, weights?: TensorInfo):
     TensorInfo {
   if (activation !== 'prelu') return x;
   if (weights == null) throw new Error('asc backend: prelu activation needs preluActivationWeights');
@@ -31,9 +31,30 @@ export function applyPrelu(backend: AscBackend, x: TensorInfo, activation: strin
 }
 
 /** `activation(x)` in place, for the activations with a wasm code. */
-export function activateInPlace(backend: AscBackend, x: TensorInfo, activation = 'linear', alpha = 0): void {
-  const code = activationCode(backend, activation);
-  const count = x.shape.reduce((p, s) => p * s, 1);
+function activateInPlace(backend: AscBackend, x: TensorInfo, activation = 'linear', alpha = 0): void {
   const ptr = backend.ptr(x);
-  backend.wasm.applyActivation(ptr, ptr, count, code, alpha);
+  backend.wasm.applyActivation(ptr, ptr, util.sizeFromShape(x.shape), activationCode(backend, activation), alpha);
+}
+
+export interface RemainingEpilogue {
+  /** A bias the kernel could not fuse (not one value per output channel): added by broadcasting. */
+  bias?: TensorInfo;
+  activation?: string;
+  alpha: number;
+  preluWeights?: TensorInfo;
+}
+
+/**
+ * What a fused kernel (FusedConv2D, _FusedMatMul) could not apply as it stored its tiles: an unfused
+ * bias and then the activation, and prelu always. Disposes `out` when it replaces it.
+ */
+export function finishEpilogue(backend: AscBackend, out: TensorInfo, {bias, activation, alpha, preluWeights}:
+    RemainingEpilogue): TensorInfo {
+  if (bias != null) {
+    const withBias = binaryImpl(backend, 'BINARY_ADD', out, bias, 'float32');
+    backend.disposeIntermediateTensorInfo(out);
+    out = withBias;
+    if (activation !== 'prelu') activateInPlace(backend, out, activation, alpha);
+  }
+  return applyPrelu(backend, out, activation, preluWeights);
 }
