@@ -35,7 +35,7 @@ function tile(flavor, [mrText, unrollText, load]) {
       const base = u - lane;
       emit(how === 'splat' ? `${pad}va = i32x4.shuffle(v${r}_${base}, v${r}_${base}, ${lane}, ${lane}, ${lane}, ${lane});` :
           `${pad}va = v128.load32_splat(a${r}, ${u * 4});`);
-      emit(`${pad}c${r}0 = f32x4.add(c${r}0, f32x4.mul(va, w0)); c${r}1 = f32x4.add(c${r}1, f32x4.mul(va, w1));`);
+      emit(`${pad}c${r}0 = madd(va, w0, c${r}0); c${r}1 = madd(va, w1, c${r}1);`);
     }
   };
   const name = flavor.toUpperCase();
@@ -79,6 +79,7 @@ emit(`// The igemm microkernels: x86 ${flavors.x86.join(' ')}, ARM ${flavors.arm
 emit('// `a` holds taps x MR row pointers, `w` one packed block (8 bias values, then taps x kc rows of 8');
 emit('// weights), `c` the row pointers of C; `rows` and `valid` say how much of the tile is real.');
 emit('import { storeRow } from "./igemm_store";');
+emit('import { madd } from "./madd";');
 emit();
 tile('x86', flavors.x86);
 tile('arm', flavors.arm);

@@ -1,12 +1,11 @@
 // The `asc` backend: tensor data live in the kernel module's linear memory.
 import {backend_util, BackendTimingInfo, buffer, DataStorage, DataType, engine, env, KernelBackend, Rank, ShapeMap, Tensor, TensorBuffer, TensorInfo, TypedArray, util} from '@tensorflow/tfjs-core';
 import {elementBytes} from './kernels/dtypes.js';
-import {instantiateKernels, KernelExports, MAX_BLOCK_BYTES} from './wasm_module.js';
+import {CONTROL_BYTES, detectCores, SpawnWorker, ThreadPool, workerSpawner} from './threads/pool.js';
+import {hasRelaxedSimd, instantiateKernels, KernelExports, KernelVariant, MAX_BLOCK_BYTES} from './wasm_module.js';
 
 type DataId = object;
 type BackendValues = backend_util.BackendValues;
-
-
 
 /** One tensor's storage. Numeric data sit in wasm memory at `ptr`; strings stay in JS. */
 export class TensorData {
@@ -44,6 +43,40 @@ interface PackedWeights {
   bytes: number;
 }
 
+/** What the backend runs with, and why not more. */
+export interface AscFeatures {
+  /** The kernel module variant: plain or relaxed SIMD, on a private or shared memory. */
+  variant: KernelVariant;
+  relaxedSimd: boolean;
+  /** Why relaxed SIMD is off, when it is. */
+  relaxedSimdReason: string|null;
+  /** Logical cores the platform reports. */
+  cores: number;
+  /** Whether worker threads can run here (shared memory and workers exist). */
+  threadsSupported: boolean;
+  /** Why the backend runs on one thread only, when it must. */
+  threadsReason: string|null;
+}
+
+/**
+ * Kernel exports that run on worker threads. Each takes its arguments, then (begin, end): the
+ * range of its work units (rows, row tiles or elements) to compute; units write disjoint outputs.
+ */
+export const PARALLEL_KERNELS = [
+  'igemm', 'maxPool', 'avgPool', 'resizeBilinear', 'resizeNearestNeighbor', 'concat', 'fusedBatchNorm', 'relu',
+  'reluInt32', 'relu6', 'relu6Int32', 'applyActivation', 'binaryFloat32', 'binaryInt32', 'conv2dBackpropFilter',
+  'depthwiseConv2dNative', 'transpose',
+] as const;
+export type ParallelKernel = typeof PARALLEL_KERNELS[number];
+const PARALLEL_INDEX = new Map<string, number>(PARALLEL_KERNELS.map((name, i) => [name, i]));
+
+/** Work (in multiply-adds or bytes moved) below which a kernel runs on the calling thread alone. */
+const MIN_PARALLEL_WORK = 200_000;
+/** Chunks per thread: enough to even out threads that start late or run slower. */
+const CHUNKS_PER_THREAD = 4;
+/** The most threads a backend uses. */
+export const MAX_THREADS = 16;
+
 export interface AscMemoryInfo {
   unreliable: boolean;
   /** Bytes of tensor data held in wasm memory. */
@@ -74,21 +107,100 @@ export class AscBackend extends KernelBackend {
   /** Rows of C per igemm tile (the indirection tables' layout). */
   readonly igemmRows: number;
 
+  /** Kernel runs split across threads so far. */
+  parallelRuns = 0;
+  /** Worker threads (started on the first job that is worth splitting), or null on one thread. */
+  private pool: ThreadPool|null = null;
+  private readonly controlPtr: number = 0;
+  private readonly parallelFns: ((...args: number[]) => void)[];
+
   constructor(
       readonly wasm: KernelExports, readonly wasmMemory: WebAssembly.Memory, readonly memoryLimitBytes: number,
-      igemmFlavor: IgemmFlavor = 'auto') {
+      igemmFlavor: IgemmFlavor, readonly features: AscFeatures, private readonly module: WebAssembly.Module|null,
+      private readonly spawn: SpawnWorker|null) {
     super();
     this.igemmArm = igemmFlavor === 'auto' ? Boolean(wasm.defaultNaNIsPositive(0)) : igemmFlavor === 'arm';
     this.igemmRows = wasm.igemmRows(this.igemmArm);
     this.data = new DataStorage(this, engine());
     this.argsPtr = this.allocate(AscBackend.ARGS_BYTES);
+    this.parallelFns = PARALLEL_KERNELS.map((name) => wasm[name] as unknown as (...args: number[]) => void);
+    if (spawn != null) this.controlPtr = this.allocate(CONTROL_BYTES);
   }
 
+  /**
+   * A backend with the best module this engine runs: relaxed SIMD where it validates (unless the
+   * flag ASC_RELAXED_SIMD is off), on shared memory where worker threads can run.
+   */
   static async create(
       maxMemoryBytes = env().getNumber('ASC_MAX_MEMORY_BYTES'),
-      igemmFlavor = env().get('ASC_IGEMM_FLAVOR') as IgemmFlavor): Promise<AscBackend> {
-    const {exports, memory, limitBytes} = await instantiateKernels(maxMemoryBytes);
-    return new AscBackend(exports, memory, limitBytes, igemmFlavor);
+      igemmFlavor = env().get('ASC_IGEMM_FLAVOR') as IgemmFlavor,
+      relaxedWanted = env().getBool('ASC_RELAXED_SIMD')): Promise<AscBackend> {
+    const relaxedSimd = relaxedWanted && hasRelaxedSimd();
+    const relaxedSimdReason = relaxedSimd ? null :
+        relaxedWanted ? 'this engine does not validate relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)' :
+                        'turned off by the flag ASC_RELAXED_SIMD';
+    const [spawner, cores] = await Promise.all([workerSpawner(), detectCores()]);
+    const spawn = typeof spawner === 'string' ? null : spawner;
+    const variant: KernelVariant = `${relaxedSimd ? 'relaxed' : 'simd'}${spawn ? '-shared' : ''}`;
+    const {module, exports, memory, limitBytes} = await instantiateKernels(variant, maxMemoryBytes);
+    const features: AscFeatures = {
+      variant, relaxedSimd, relaxedSimdReason, cores, threadsSupported: spawn != null,
+      threadsReason: typeof spawner === 'string' ? spawner : null,
+    };
+    return new AscBackend(exports, memory, limitBytes, igemmFlavor, features, module, spawn);
+  }
+
+  // ---- threads ----
+
+  /** Threads kernels run on: the flag ASC_THREADS (0: one per core), 1 where threads cannot run. */
+  get threads(): number {
+    if (this.spawn == null || this.pool?.failure != null) return 1;
+    const requested = env().getNumber('ASC_THREADS') || this.features.cores;
+    return Math.max(1, Math.min(requested, MAX_THREADS));
+  }
+
+  /** Why kernels run on one thread, when they must (no shared memory, or a worker failed). */
+  get threadsReason(): string|null {
+    return this.pool?.failure ?? this.features.threadsReason;
+  }
+
+  /**
+   * Runs `kernel` over `units` work units of about `unitWork` multiply-adds (or bytes) each, split
+   * across the threads when the work is large enough; chunk boundaries are multiples of `align`.
+   */
+  parallel(kernel: ParallelKernel, args: number[], units: number, unitWork: number, align = 1): void {
+    if (units <= 0) return;
+    const threads = this.threads;
+    const work = units * unitWork;
+    if (threads > 1 && work >= MIN_PARALLEL_WORK && units > align) {
+      const pool = this.startPool(threads - 1);
+      if (pool.ready > 0) {
+        const chunks = Math.min(threads * CHUNKS_PER_THREAD, Math.floor(work / (MIN_PARALLEL_WORK / 4)));
+        const chunkUnits = Math.ceil(Math.ceil(units / chunks) / align) * align;
+        pool.run(PARALLEL_INDEX.get(kernel)!, args, units, chunkUnits);
+        this.parallelRuns++;
+        return;
+      }
+    }
+    this.parallelFns[PARALLEL_INDEX.get(kernel)!](...args, 0, units);
+  }
+
+  private startPool(workers: number): ThreadPool {
+    this.pool ??= new ThreadPool(this.module!, this.wasmMemory, this.controlPtr, PARALLEL_KERNELS, this.parallelFns,
+        this.spawn!);
+    this.pool.resize(workers);
+    return this.pool;
+  }
+
+  /**
+   * Starts the worker threads now (they otherwise start on the first large kernel) and resolves
+   * once all of them run, or one failed (then `threadsReason` says why and kernels use one thread).
+   */
+  async startThreads(): Promise<void> {
+    const threads = this.threads;
+    if (threads <= 1) return;
+    const pool = this.startPool(threads - 1);
+    while (pool.ready < pool.size && pool.failure == null) await new Promise((r) => setTimeout(r, 1));
   }
 
   // ---- wasm memory ----
@@ -364,7 +476,9 @@ export class AscBackend extends KernelBackend {
   }
 
   override dispose(): void {
-    // The memory goes with the instance; nothing outlives the backend.
+    // The memory goes with the instance; the worker threads end.
     this.pendingEntries = [];
+    this.pool?.dispose();
+    this.pool = null;
   }
 }

@@ -3,11 +3,13 @@
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import './register_all_kernels.js';
 import {env, registerBackend} from '@tensorflow/tfjs-core';
-import {AscBackend} from './backend.js';
+import {AscBackend, MAX_THREADS} from './backend.js';
 import {MAX_MEMORY_BYTES} from './wasm_module.js';
 
 export {AscBackend} from './backend.js';
-export type {AscMemoryInfo, IgemmFlavor, TensorData} from './backend.js';
+export type {AscFeatures, AscMemoryInfo, IgemmFlavor, ParallelKernel, TensorData} from './backend.js';
+export {hasRelaxedSimd, kernelVariantSizes} from './wasm_module.js';
+export type {KernelVariant} from './wasm_module.js';
 export {wasmKernelConfigs} from './register_all_kernels.js';
 
 /** The most bytes the backend's wasm memory may grow to (default and upper bound: 4 GiB). */
@@ -23,5 +25,34 @@ env().registerFlag('ASC_IGEMM_FLAVOR', () => 'auto', (flavor) => {
     throw new Error(`ASC_IGEMM_FLAVOR must be 'auto', 'x86' or 'arm', got ${flavor}`);
   }
 });
+
+/** An environment variable of the Node process, if any (the flags' defaults for command lines). */
+function processEnv(name: string): string|undefined {
+  return (globalThis as {process?: {env?: Record<string, string|undefined>}}).process?.env?.[name];
+}
+
+/**
+ * Threads the kernels run on: 0 (the default, or the environment variable ASC_THREADS in Node)
+ * means one per core; where no shared memory or workers exist, one.
+ */
+env().registerFlag('ASC_THREADS', () => Number(processEnv('ASC_THREADS') ?? 0), (threads) => {
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 0 || threads > MAX_THREADS) {
+    throw new Error(`ASC_THREADS must be an integer in [0, ${MAX_THREADS}] (0: one per core), got ${threads}`);
+  }
+});
+
+/**
+ * Whether to run the relaxed-SIMD kernels where the engine has them (read when a backend is
+ * created; the environment variable ASC_RELAXED_SIMD=0 turns it off by default in Node).
+ */
+env().registerFlag('ASC_RELAXED_SIMD', () => !['0', 'false'].includes(processEnv('ASC_RELAXED_SIMD') ?? ''));
+
+/**
+ * Sets how many threads `asc` kernels use (the calling thread included; 0: one per core). Takes
+ * effect on the next kernel; workers start in the background.
+ */
+export function setThreadsCount(threads: number): void {
+  env().set('ASC_THREADS', threads);
+}
 
 registerBackend('asc', () => AscBackend.create(), 2);

@@ -39,13 +39,14 @@ export function activateScalar(x: f32, activation: i32, alpha: f32): f32 {
   }
 }
 
-/** `dst[i] = activation(src[i])` for `count` float32 values; `dst` may equal `src`. */
-export function applyActivation(src: usize, dst: usize, count: i32, activation: i32, alpha: f32): void {
+/** `dst[i] = activation(src[i])` for float32 elements [begin, end); `dst` may equal `src`. */
+export function applyActivation(src: usize, dst: usize, activation: i32, alpha: f32, begin: i32, end: i32): void {
   if (activation == ACTIVATION_LINEAR) {
-    if (src != dst) memory.copy(dst, src, <usize>count << 2);
+    if (src != dst) memory.copy(dst + (<usize>begin << 2), src + (<usize>begin << 2), <usize>(end - begin) << 2);
     return;
   }
-  let i = 0;
+  const count = end;
+  let i = begin;
   if (isVectorActivation(activation)) {
     const alphaV = f32x4.splat(alpha);
     for (; i + 4 <= count; i += 4) {

@@ -1,6 +1,7 @@
 // Element-wise binary ops with numpy broadcasting, for float32 and int32.
 // The host collapses the shapes so the innermost dimension is a row where each operand either
 // advances (step 1) or repeats one value (step 0); rows are SIMD, the outer dimensions an index walk.
+// A call computes output elements [begin, end).
 
 export const BINARY_ADD: i32 = 0;
 export const BINARY_SUB: i32 = 1;
@@ -62,14 +63,14 @@ function row<T>(op: i32, a: usize, b: usize, o: usize, n: i32, aStep: i32, bStep
 // dims: i32[3 * rank] = output shape, then a's and b's strides in elements (0 where broadcast).
 // @ts-ignore: decorator
 @inline
-function broadcast<T>(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize): void {
+function broadcast<T>(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
   const inner = load<i32>(dims + (<usize>(rank - 1) << 2));
   const aStep = load<i32>(dims + (<usize>(2 * rank - 1) << 2));
   const bStep = load<i32>(dims + (<usize>(3 * rank - 1) << 2));
-  let rows = 1;
-  for (let d = 0; d < rank - 1; d++) rows *= load<i32>(dims + (<usize>d << 2));
-  for (let r = 0; r < rows; r++) {
-    let rest = r, aOff = 0, bOff = 0;
+  for (let e = begin; e < end;) {
+    const r = e / inner, j = e % inner;
+    const n = min(inner - j, end - e);
+    let rest = r, aOff = j * aStep, bOff = j * bStep;
     for (let d = rank - 2; d >= 0; d--) {
       const size = load<i32>(dims + (<usize>d << 2));
       const idx = rest % size;
@@ -77,20 +78,21 @@ function broadcast<T>(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: 
       aOff += idx * load<i32>(dims + (<usize>(rank + d) << 2));
       bOff += idx * load<i32>(dims + (<usize>(2 * rank + d) << 2));
     }
-    row<T>(op, a + (<usize>aOff << 2), b + (<usize>bOff << 2), out + (<usize>(r * inner) << 2), inner, aStep, bStep);
+    row<T>(op, a + (<usize>aOff << 2), b + (<usize>bOff << 2), out + (<usize>e << 2), n, aStep, bStep);
+    e += n;
   }
 }
 
-export function binaryFloat32(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize): void {
-  if (op == BINARY_ADD) broadcast<f32>(BINARY_ADD, a, b, out, rank, dims);
-  else if (op == BINARY_SUB) broadcast<f32>(BINARY_SUB, a, b, out, rank, dims);
-  else if (op == BINARY_MUL) broadcast<f32>(BINARY_MUL, a, b, out, rank, dims);
-  else broadcast<f32>(BINARY_PRELU, a, b, out, rank, dims);
+export function binaryFloat32(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  if (op == BINARY_ADD) broadcast<f32>(BINARY_ADD, a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_SUB) broadcast<f32>(BINARY_SUB, a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_MUL) broadcast<f32>(BINARY_MUL, a, b, out, rank, dims, begin, end);
+  else broadcast<f32>(BINARY_PRELU, a, b, out, rank, dims, begin, end);
 }
 
-export function binaryInt32(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize): void {
-  if (op == BINARY_ADD) broadcast<i32>(BINARY_ADD, a, b, out, rank, dims);
-  else if (op == BINARY_SUB) broadcast<i32>(BINARY_SUB, a, b, out, rank, dims);
-  else if (op == BINARY_MUL) broadcast<i32>(BINARY_MUL, a, b, out, rank, dims);
-  else broadcast<i32>(BINARY_PRELU, a, b, out, rank, dims);
+export function binaryInt32(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  if (op == BINARY_ADD) broadcast<i32>(BINARY_ADD, a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_SUB) broadcast<i32>(BINARY_SUB, a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_MUL) broadcast<i32>(BINARY_MUL, a, b, out, rank, dims, begin, end);
+  else broadcast<i32>(BINARY_PRELU, a, b, out, rank, dims, begin, end);
 }

@@ -1,16 +1,23 @@
 // Conv2DBackpropFilter (the gradient of Conv2D with respect to its filter).
 // x [b, inH, inW, inC], dy [b, outH, outW, outC] -> dw [kh, kw, inC, outC],
 // accumulated as rank-1 updates vectorized over the output channels.
+import { madd } from "./madd";
 export function conv2dBackpropFilter(
   x: usize, dy: usize, dw: usize,
   batch: i32, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, outC: i32,
   filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32,
-  padTop: i32, padLeft: i32,
+  padTop: i32, padLeft: i32, begin: i32, end: i32,
 ): void {
-  memory.fill(dw, 0, <usize>(filterH * filterW * inC * outC) << 2);
+  // Rows [begin, end) of dw, a row being (kh, kw, ci): its outC values. Each pass covers part of
+  // one tap; the sum over pixels keeps its order whoever computes the row.
   const rowBytes = <usize>outC << 2;
-  for (let kh = 0; kh < filterH; kh++) {
-    for (let kw = 0; kw < filterW; kw++) {
+  memory.fill(dw + <usize>begin * rowBytes, 0, <usize>(end - begin) * rowBytes);
+  for (let first = begin; first < end;) {
+    const tapIndex = first / inC, ci0 = first % inC;
+    const ci1 = min(inC, ci0 + end - first);
+    first += ci1 - ci0;
+    const kh = tapIndex / filterW, kw = tapIndex % filterW;
+    {
       const tap = dw + ((<usize>((kh * filterW + kw) * inC) * outC) << 2);
       for (let b = 0; b < batch; b++) {
         for (let oh = 0; oh < outH; oh++) {
@@ -21,14 +28,14 @@ export function conv2dBackpropFilter(
             if (<u32>iw >= <u32>inW) continue;
             const xp = x + ((<usize>((b * inH + ih) * inW + iw) * inC) << 2);
             const dyp = dy + ((<usize>((b * outH + oh) * outW + ow) * outC) << 2);
-            let wp = tap;
-            for (let ci = 0; ci < inC; ci++) {
+            let wp = tap + <usize>ci0 * rowBytes;
+            for (let ci = ci0; ci < ci1; ci++) {
               const xs = load<f32>(xp + (<usize>ci << 2));
               const xv = f32x4.splat(xs);
               let co = 0;
               for (; co + 4 <= outC; co += 4) {
                 const off = <usize>co << 2;
-                v128.store(wp + off, f32x4.add(v128.load(wp + off), f32x4.mul(xv, v128.load(dyp + off))));
+                v128.store(wp + off, madd(xv, v128.load(dyp + off), v128.load(wp + off)));
               }
               for (; co < outC; co++) {
                 const off = <usize>co << 2;

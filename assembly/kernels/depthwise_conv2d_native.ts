@@ -1,15 +1,18 @@
 // DepthwiseConv2dNative: NHWC input [b, h, w, C], filter [kh, kw, C, M], output channel c*M + q.
 // Channel multiplier 1 vectorizes over channels; larger multipliers vectorize over q.
+import { madd } from "./madd";
 export function depthwiseConv2dNative(
   x: usize, filter: usize, out: usize,
   batch: i32, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, multiplier: i32,
   filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32,
-  padTop: i32, padLeft: i32,
+  padTop: i32, padLeft: i32, begin: i32, end: i32,
 ): void {
   const outC = inC * multiplier;
   const outRowBytes = <usize>outC << 2;
-  for (let b = 0; b < batch; b++) {
-    for (let oh = 0; oh < outH; oh++) {
+  // Output rows [begin, end) of batch * outH.
+  for (let row = begin; row < end; row++) {
+    const b = row / outH, oh = row % outH;
+    {
       const ih0 = oh * strideH - padTop;
       for (let ow = 0; ow < outW; ow++) {
         const iw0 = ow * strideW - padLeft;
@@ -27,7 +30,7 @@ export function depthwiseConv2dNative(
               let c = 0;
               for (; c + 4 <= inC; c += 4) {
                 const off = <usize>c << 2;
-                v128.store(o + off, f32x4.add(v128.load(o + off), f32x4.mul(v128.load(xp + off), v128.load(wp + off))));
+                v128.store(o + off, madd(v128.load(xp + off), v128.load(wp + off), v128.load(o + off)));
               }
               for (; c < inC; c++) {
                 const off = <usize>c << 2;
@@ -41,7 +44,7 @@ export function depthwiseConv2dNative(
                 let q = 0;
                 for (; q + 4 <= multiplier; q += 4) {
                   const off = base + (<usize>q << 2);
-                  v128.store(o + off, f32x4.add(v128.load(o + off), f32x4.mul(xv, v128.load(wp + off))));
+                  v128.store(o + off, madd(xv, v128.load(wp + off), v128.load(o + off)));
                 }
                 for (; q < multiplier; q++) {
                   const off = base + (<usize>q << 2);

@@ -22,26 +22,25 @@ function tile(arm: bool, a: usize, taps: i32, kc: i32, w: usize, c: usize, colum
   else igemmTileX86(a, taps, kc, w, c, column, rows, valid, activation, alphaV);
 }
 
+// Row tiles [t0, t1) by column blocks [nb0, nb1).
 // @ts-ignore: decorator
 @inline
 function tiles(arm: bool, m: i32, n: i32, taps: i32, kc: i32, a: usize, packed: usize, c: usize,
-  activation: i32, alphaV: v128): void {
+  activation: i32, alphaV: v128, t0: i32, t1: i32, nb0: i32, nb1: i32): void {
   const mr = arm ? IGEMM_MR_ARM : IGEMM_MR_X86;
-  const rowTiles = (m + mr - 1) / mr;
   const blockBytes = <usize>(8 + taps * kc * 8) << 2;
-  const blocks = (n + 7) / 8;
-  if (<usize>blocks * blockBytes <= PACKED_IN_CACHE) {
-    // All of B stays in cache: each row tile of A is read once and meets every column block.
-    for (let t = 0; t < rowTiles; t++) {
-      for (let nb = 0; nb < blocks; nb++) {
+  if (<usize>(nb1 - nb0) * blockBytes <= PACKED_IN_CACHE) {
+    // The blocks of B stay in cache: each row tile of A is read once and meets every column block.
+    for (let t = t0; t < t1; t++) {
+      for (let nb = nb0; nb < nb1; nb++) {
         tile(arm, a + (<usize>(t * taps * mr) << 2), taps, kc, packed + <usize>nb * blockBytes, c + (<usize>(t * mr) << 2),
           <usize>(nb * 8) << 2, min(mr, m - t * mr), min(8, n - nb * 8), activation, alphaV);
       }
     }
   } else {
     // One column block of B at a time stays in cache while every row tile passes through it.
-    for (let nb = 0; nb < blocks; nb++) {
-      for (let t = 0; t < rowTiles; t++) {
+    for (let nb = nb0; nb < nb1; nb++) {
+      for (let t = t0; t < t1; t++) {
         tile(arm, a + (<usize>(t * taps * mr) << 2), taps, kc, packed + <usize>nb * blockBytes, c + (<usize>(t * mr) << 2),
           <usize>(nb * 8) << 2, min(mr, m - t * mr), min(8, n - nb * 8), activation, alphaV);
       }
@@ -52,20 +51,26 @@ function tiles(arm: bool, m: i32, n: i32, taps: i32, kc: i32, a: usize, packed: 
 /**
  * C (m rows, n columns) = packed B applied to the indirect A, with the microkernel of the host
  * flavor (`arm`: see defaultNaNIsPositive). `a`: ceil(m / MR) tiles of taps x MR pointers; `c`:
- * ceil(m / MR) * MR row pointers, MR being igemmRows(arm). The loop order keeps in cache whichever
- * of packed B (all of it, when small) or one block of 8 columns of it is reused.
+ * ceil(m / MR) * MR row pointers, MR being igemmRows(arm). Computes the row tiles [begin, end), or
+ * with `byColumns` the blocks of 8 columns [begin, end), so threads can share one product. The
+ * loop order keeps in cache whichever of packed B (all of it, when small) or one block of 8 columns
+ * of it is reused.
  */
 export function igemm(m: i32, n: i32, taps: i32, kc: i32, a: usize, packed: usize, c: usize,
-  activation: i32, alpha: f32, arm: bool): void {
+  activation: i32, alpha: f32, arm: bool, byColumns: bool, begin: i32, end: i32): void {
   const fused = isVectorActivation(activation) ? activation : 0;
   const alphaV = f32x4.splat(alpha);
-  if (arm) tiles(true, m, n, taps, kc, a, packed, c, fused, alphaV);
-  else tiles(false, m, n, taps, kc, a, packed, c, fused, alphaV);
+  const mr = arm ? IGEMM_MR_ARM : IGEMM_MR_X86;
+  const t0 = byColumns ? 0 : begin, t1 = byColumns ? (m + mr - 1) / mr : end;
+  const nb0 = byColumns ? begin : 0, nb1 = byColumns ? end : (n + 7) / 8;
+  if (arm) tiles(true, m, n, taps, kc, a, packed, c, fused, alphaV, t0, t1, nb0, nb1);
+  else tiles(false, m, n, taps, kc, a, packed, c, fused, alphaV, t0, t1, nb0, nb1);
   if (!isVectorActivation(activation)) {
-    // sigmoid and elu: a pass over the rows just written.
-    for (let r = 0; r < m; r++) {
+    // sigmoid and elu: a pass over the part just written.
+    const r1 = min(m, t1 * mr), j1 = min(n, nb1 * 8);
+    for (let r = t0 * mr; r < r1; r++) {
       const row = <usize>load<u32>(c + (<usize>r << 2));
-      for (let j = 0; j < n; j++) {
+      for (let j = nb0 * 8; j < j1; j++) {
         const p = row + (<usize>j << 2);
         store<f32>(p, activateScalar(load<f32>(p), activation, alpha));
       }

@@ -6,13 +6,15 @@ export function maxPool(
   x: usize, out: usize,
   batch: i32, inH: i32, inW: i32, channels: i32, outH: i32, outW: i32,
   strideH: i32, strideW: i32, dilationH: i32, dilationW: i32, effFilterH: i32, effFilterW: i32,
-  padTop: i32, padLeft: i32,
+  padTop: i32, padLeft: i32, begin: i32, end: i32,
 ): void {
   const pixelBytes = <usize>channels << 2;
   const rowBytes = <usize>inW * pixelBytes;
-  for (let b = 0; b < batch; b++) {
+  // Output rows [begin, end) of batch * outH.
+  for (let row = begin; row < end; row++) {
+    const b = row / outH, oh = row % outH;
     const image = x + <usize>(b * inH) * rowBytes;
-    for (let oh = 0; oh < outH; oh++) {
+    {
       const hCorner = oh * strideH - padTop;
       const hMin = max(0, hCorner), hMax = min(inH, hCorner + effFilterH);
       for (let ow = 0; ow < outW; ow++) {

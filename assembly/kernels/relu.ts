@@ -1,13 +1,15 @@
 // Relu: max(x, 0) element-wise; NaN stays NaN as on tfjs-backend-cpu.
 import { ACTIVATION_RELU, applyActivation } from "./activation";
 
-export function relu(x: usize, out: usize, count: i32): void {
-  applyActivation(x, out, count, ACTIVATION_RELU, 0);
+/** Elements [begin, end). */
+export function relu(x: usize, out: usize, begin: i32, end: i32): void {
+  applyActivation(x, out, ACTIVATION_RELU, 0, begin, end);
 }
 
-export function reluInt32(x: usize, out: usize, count: i32): void {
+export function reluInt32(x: usize, out: usize, begin: i32, end: i32): void {
+  const count = end;
   const zero = i32x4.splat(0);
-  let i = 0;
+  let i = begin;
   for (; i + 4 <= count; i += 4) {
     const off = <usize>i << 2;
     v128.store(out + off, i32x4.max_s(v128.load(x + off), zero));

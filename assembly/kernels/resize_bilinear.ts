@@ -1,26 +1,26 @@
 // ResizeBilinear, NHWC float32: each output pixel is its four source pixels weighted, four channels
 // at a time. The source columns and weights of every output column are computed once (XNNPACK's
 // precomputed interpolation), the rows once per output row.
+import { madd } from "./madd";
 import { bilinearSource, resizeRatio } from "./resize_source";
 
 /** Four channels: the four corners weighted (weights per output pixel, computed once). */
 // @ts-ignore: decorator
 @inline
 function blend4(tl: usize, tr: usize, bl: usize, br: usize, o: usize, wtl: v128, wtr: v128, wbl: v128, wbr: v128): void {
-  const top = f32x4.add(f32x4.mul(v128.load(tl), wtl), f32x4.mul(v128.load(tr), wtr));
-  const bottom = f32x4.add(f32x4.mul(v128.load(bl), wbl), f32x4.mul(v128.load(br), wbr));
+  const top = madd(v128.load(tr), wtr, f32x4.mul(v128.load(tl), wtl));
+  const bottom = madd(v128.load(br), wbr, f32x4.mul(v128.load(bl), wbl));
   v128.store(o, f32x4.add(top, bottom));
 }
 
-export function resizeBilinear(
-  x: usize, out: usize, batch: i32, inH: i32, inW: i32, channels: i32, outH: i32, outW: i32,
-  alignCorners: bool, halfPixelCenters: bool,
-): void {
-  const ratioH = resizeRatio(inH, outH, alignCorners);
+/**
+ * Fills `columns` (outW entries of 12 bytes): per output column, the byte offsets of its left and
+ * right source pixels and the weight of the right one.
+ */
+export function resizeBilinearColumns(columns: usize, inW: i32, channels: i32, outW: i32, alignCorners: bool,
+  halfPixelCenters: bool): void {
   const ratioW = resizeRatio(inW, outW, alignCorners);
   const pixelBytes = <usize>channels << 2;
-  // Per output column: byte offsets of the left and right source pixels, and the weight of the right.
-  const columns = heap.alloc(<usize>outW * 12);
   for (let c = 0; c < outW; c++) {
     const srcC = bilinearSource(c, ratioW, halfPixelCenters);
     const left = <i32>Math.max(0, Math.floor(srcC));
@@ -30,9 +30,19 @@ export function resizeBilinear(
     store<u32>(entry, <u32>(<usize>right * pixelBytes), 4);
     store<f32>(entry, <f32>(srcC - <f64>left), 8);
   }
-  let o = out;
-  for (let b = 0; b < batch; b++) {
-    for (let r = 0; r < outH; r++) {
+}
+
+/** Output rows [begin, end) of batch * outH, with the column table of resizeBilinearColumns. */
+export function resizeBilinear(
+  x: usize, out: usize, columns: usize, inH: i32, inW: i32, channels: i32, outH: i32, outW: i32,
+  alignCorners: bool, halfPixelCenters: bool, begin: i32, end: i32,
+): void {
+  const ratioH = resizeRatio(inH, outH, alignCorners);
+  const pixelBytes = <usize>channels << 2;
+  let o = out + <usize>(begin * outW) * pixelBytes;
+  for (let outRow = begin; outRow < end; outRow++) {
+    const b = outRow / outH, r = outRow % outH;
+    {
       const srcR = bilinearSource(r, ratioH, halfPixelCenters);
       const top = <i32>Math.max(0, Math.floor(srcR));
       const bottom = <i32>Math.min(<f64>(inH - 1), Math.ceil(srcR));
@@ -61,5 +71,4 @@ export function resizeBilinear(
       }
     }
   }
-  heap.free(columns);
 }

@@ -1,5 +1,6 @@
 // ResizeBilinearGrad: the exact transpose of ResizeBilinear's forward pass (same source pixels and
 // weights, halfPixelCenters included); each dy pixel adds its four weighted channel vectors into dx.
+import { madd } from "./madd";
 import { bilinearSource, resizeRatio } from "./resize_source";
 
 // @ts-ignore: decorator
@@ -9,7 +10,7 @@ function addScaled(dst: usize, src: usize, weight: f32, channels: i32): void {
   let d = 0;
   for (; d + 4 <= channels; d += 4) {
     const off = <usize>d << 2;
-    v128.store(dst + off, f32x4.add(v128.load(dst + off), f32x4.mul(v128.load(src + off), w)));
+    v128.store(dst + off, madd(v128.load(src + off), w, v128.load(dst + off)));
   }
   for (; d < channels; d++) {
     const off = <usize>d << 2;

@@ -11,14 +11,16 @@ function nearest(i: i32, ratio: f64, inSize: i32, alignCorners: bool, halfPixelC
 
 export function resizeNearestNeighbor(
   x: usize, out: usize, batch: i32, inH: i32, inW: i32, channels: i32, outH: i32, outW: i32,
-  alignCorners: bool, halfPixelCenters: bool,
+  alignCorners: bool, halfPixelCenters: bool, begin: i32, end: i32,
 ): void {
   const ratioH = resizeRatio(inH, outH, alignCorners);
   const ratioW = resizeRatio(inW, outW, alignCorners);
   const pixelBytes = <usize>channels << 2;
-  let o = out;
-  for (let b = 0; b < batch; b++) {
-    for (let r = 0; r < outH; r++) {
+  // Output rows [begin, end) of batch * outH.
+  let o = out + <usize>(begin * outW) * pixelBytes;
+  for (let outRow = begin; outRow < end; outRow++) {
+    const b = outRow / outH, r = outRow % outH;
+    {
       const row = x + <usize>((b * inH + nearest(r, ratioH, inH, alignCorners, halfPixelCenters)) * inW) * pixelBytes;
       for (let c = 0; c < outW; c++) {
         const src = row + <usize>nearest(c, ratioW, inW, alignCorners, halfPixelCenters) * pixelBytes;

@@ -3,14 +3,13 @@
 // unchanged innermost axis becomes one block copy per row.
 import { copyBytes } from "./copy";
 
-export function transpose(x: usize, out: usize, elementBytes: i32, rank: i32, dims: usize): void {
+export function transpose(x: usize, out: usize, elementBytes: i32, rank: i32, dims: usize, begin: i32, end: i32): void {
   const inner = load<i32>(dims + (<usize>(rank - 1) << 2));
   const innerStride = load<i32>(dims + (<usize>(2 * rank - 1) << 2));
-  let rows = 1;
-  for (let d = 0; d < rank - 1; d++) rows *= load<i32>(dims + (<usize>d << 2));
   const rowBytes = <usize>(inner * elementBytes);
-  let o = out;
-  for (let r = 0; r < rows; r++) {
+  // Output rows [begin, end).
+  let o = out + <usize>begin * rowBytes;
+  for (let r = begin; r < end; r++) {
     let rest = r, src = 0;
     for (let d = rank - 2; d >= 0; d--) {
       const size = load<i32>(dims + (<usize>d << 2));

@@ -1,4 +1,4 @@
 import {AvgPool} from '@tensorflow/tfjs-core';
 import {poolKernelConfig} from './pool.js';
 
-export const avgPoolConfig = poolKernelConfig(AvgPool, (w) => w.avgPool);
+export const avgPoolConfig = poolKernelConfig(AvgPool, 'avgPool');

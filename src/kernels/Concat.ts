@@ -20,7 +20,9 @@ function concat(args: KernelArgs): TensorInfo|TensorInfo[] {
   // The pointer list gets a block of its own: it can outgrow the argument block.
   backend.withScratch(list.length * 4, (listPtr) => {
     new Int32Array(backend.wasmMemory.buffer, listPtr, list.length).set(list);
-    backend.wasm.concat(backend.ptr(out), outer, parts.length, listPtr);
+    // Threads share the outer rows.
+    const rowBytes = list.reduce((sum, v, i) => (i % 2 ? sum + v : sum), 0);
+    backend.parallel('concat', [backend.ptr(out), parts.length, listPtr], outer, 2 * rowBytes);
   });
   return out;
 }

@@ -18,11 +18,14 @@ function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   return runInNHWC(backend, channelsLast, [x, dy], ([xNHWC, dyNHWC]) => {
     const dw = backend.makeOutput(filterShape, 'float32');
     if (filterShape.some((s) => s === 0)) return dw;
-    backend.wasm.conv2dBackpropFilter(
-        backend.ptr(xNHWC), backend.ptr(dyNHWC), backend.ptr(dw), convInfo.batchSize, convInfo.inHeight,
-        convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels,
-        convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight, convInfo.strideWidth,
-        convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left);
+    // Threads share the rows of dw, (kh, kw, ci) each.
+    const rowWork = convInfo.batchSize * convInfo.outHeight * convInfo.outWidth * convInfo.outChannels;
+    backend.parallel('conv2dBackpropFilter', [
+      backend.ptr(xNHWC), backend.ptr(dyNHWC), backend.ptr(dw), convInfo.batchSize, convInfo.inHeight,
+      convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels,
+      convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight, convInfo.strideWidth,
+      convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left],
+    convInfo.filterHeight * convInfo.filterWidth * convInfo.inChannels, rowWork);
     return dw;
   }, false);
 }

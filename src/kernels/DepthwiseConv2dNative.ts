@@ -17,12 +17,14 @@ function depthwiseConv2dNative(args: KernelArgs): TensorInfo {
     const out = backend.makeOutput(
         [convInfo.batchSize, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels], 'float32');
     if (convInfo.batchSize * convInfo.outHeight * convInfo.outWidth * convInfo.outChannels === 0) return out;
-    backend.wasm.depthwiseConv2dNative(
-        backend.ptr(xNHWC), backend.ptr(filter), backend.ptr(out), convInfo.batchSize, convInfo.inHeight,
-        convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth,
-        convInfo.outChannels / convInfo.inChannels, convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight,
-        convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top,
-        convInfo.padInfo.left);
+    // Threads share output rows.
+    const rowWork = convInfo.outWidth * convInfo.outChannels * convInfo.filterHeight * convInfo.filterWidth;
+    backend.parallel('depthwiseConv2dNative', [
+      backend.ptr(xNHWC), backend.ptr(filter), backend.ptr(out), convInfo.batchSize, convInfo.inHeight,
+      convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth,
+      convInfo.outChannels / convInfo.inChannels, convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight,
+      convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top,
+      convInfo.padInfo.left], convInfo.batchSize * convInfo.outHeight, rowWork);
     return out;
   });
 }

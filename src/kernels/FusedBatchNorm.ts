@@ -17,10 +17,15 @@ function fusedBatchNorm(args: KernelArgs): TensorInfo|TensorInfo[] {
   if (count === 0) return out;
   // A parameter's pointer and length; length 0 selects the default (offset 0, scale 1).
   const param = (t?: TensorInfo) => t == null ? [0, 0] : [backend.ptr(t), util.sizeFromShape(t.shape)];
-  backend.wasm.fusedBatchNorm(
-      backend.ptr(x), ...param(mean) as [number, number], ...param(variance) as [number, number],
-      ...param(offset) as [number, number], ...param(scale) as [number, number], backend.ptr(out), count,
-      varianceEpsilon);
+  const [meanPtr, meanLength] = param(mean), [variancePtr, varianceLength] = param(variance);
+  const [offsetPtr, offsetLength] = param(offset), [scalePtr, scaleLength] = param(scale);
+  // Coefficients per position of the parameters' period, once; then threads share the elements.
+  const p = backend.wasm.fusedBatchNormPeriod(meanLength, varianceLength, offsetLength, scaleLength, count);
+  backend.withScratch(3 * p * 4, (coeffs) => {
+    backend.wasm.fusedBatchNormCoefficients(meanPtr, meanLength, variancePtr, varianceLength, offsetPtr, offsetLength,
+        scalePtr, scaleLength, varianceEpsilon, coeffs, p);
+    backend.parallel('fusedBatchNorm', [backend.ptr(x), coeffs, p, backend.ptr(out)], count, 12, 16);
+  });
   return out;
 }
 

@@ -1,4 +1,4 @@
 import {MaxPool} from '@tensorflow/tfjs-core';
 import {poolKernelConfig} from './pool.js';
 
-export const maxPoolConfig = poolKernelConfig(MaxPool, (w) => w.maxPool);
+export const maxPoolConfig = poolKernelConfig(MaxPool, 'maxPool');

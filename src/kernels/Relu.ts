@@ -1,4 +1,4 @@
 import {Relu} from '@tensorflow/tfjs-core';
 import {unaryKernelConfig} from './unary.js';
 
-export const reluConfig = unaryKernelConfig(Relu, (w) => w.relu, (w) => w.reluInt32);
+export const reluConfig = unaryKernelConfig(Relu, 'relu', 'reluInt32');

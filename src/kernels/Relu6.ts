@@ -1,4 +1,4 @@
 import {Relu6} from '@tensorflow/tfjs-core';
 import {unaryKernelConfig} from './unary.js';
 
-export const relu6Config = unaryKernelConfig(Relu6, (w) => w.relu6, (w) => w.relu6Int32);
+export const relu6Config = unaryKernelConfig(Relu6, 'relu6', 'relu6Int32');

@@ -13,8 +13,13 @@ function resizeBilinear(args: KernelArgs): TensorInfo|TensorInfo[] {
   const [outH, outW] = size;
   const out = backend.makeOutput([batch, outH, outW, channels], 'float32');
   if (util.sizeFromShape(out.shape) > 0) {
-    backend.wasm.resizeBilinear(
-        backend.ptr(images), backend.ptr(out), batch, inH, inW, channels, outH, outW, alignCorners, halfPixelCenters);
+    // The source columns and weights once, then threads share output rows.
+    backend.withScratch(outW * 12, (columns) => {
+      backend.wasm.resizeBilinearColumns(columns, inW, channels, outW, alignCorners, halfPixelCenters);
+      backend.parallel('resizeBilinear', [
+        backend.ptr(images), backend.ptr(out), columns, inH, inW, channels, outH, outW, Number(alignCorners),
+        Number(halfPixelCenters)], batch * outH, outW * channels * 20);
+    });
   }
   return out;
 }

@@ -13,8 +13,10 @@ function resizeNearestNeighbor(args: KernelArgs): TensorInfo|TensorInfo[] {
   const [outH, outW] = size;
   const out = backend.makeOutput([batch, outH, outW, channels], images.dtype);
   if (util.sizeFromShape(out.shape) > 0) {
-    backend.wasm.resizeNearestNeighbor(
-        backend.ptr(images), backend.ptr(out), batch, inH, inW, channels, outH, outW, alignCorners, halfPixelCenters);
+    // Threads share output rows.
+    backend.parallel('resizeNearestNeighbor', [
+      backend.ptr(images), backend.ptr(out), batch, inH, inW, channels, outH, outW, Number(alignCorners),
+      Number(halfPixelCenters)], batch * outH, outW * channels * 8);
   }
   return out;
 }

@@ -26,7 +26,10 @@ export function transposeImpl(backend: AscBackend, x: TensorInfo, perm: number[]
   }
   if (shape.length === 0) shape.push(1), strides.push(1);
   const dims = backend.args([...shape, ...strides]);
-  backend.wasm.transpose(backend.ptr(x), backend.ptr(out), elementBytes(x.dtype), shape.length, dims);
+  // Threads share the output rows (all axes but the innermost).
+  const inner = shape[shape.length - 1];
+  backend.parallel('transpose', [backend.ptr(x), backend.ptr(out), elementBytes(x.dtype), shape.length, dims],
+      util.sizeFromShape(outShape) / inner, inner * elementBytes(x.dtype) * 2);
   return out;
 }
 

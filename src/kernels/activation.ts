@@ -33,7 +33,8 @@ function applyPrelu(backend: AscBackend, x: TensorInfo, activation: string|undef
 /** `activation(x)` in place, for the activations with a wasm code. */
 function activateInPlace(backend: AscBackend, x: TensorInfo, activation = 'linear', alpha = 0): void {
   const ptr = backend.ptr(x);
-  backend.wasm.applyActivation(ptr, ptr, util.sizeFromShape(x.shape), activationCode(backend, activation), alpha);
+  backend.parallel('applyActivation', [ptr, ptr, activationCode(backend, activation), alpha],
+      util.sizeFromShape(x.shape), 8, 16);
 }
 
 export interface RemainingEpilogue {

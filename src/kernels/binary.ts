@@ -38,8 +38,10 @@ export function binaryImpl(backend: AscBackend, op: BinaryOp, a: TensorInfo, b: 
   }
   if (shape.length === 0) shape.push(1), as.push(0), bs.push(0);
   const dims = backend.args([...shape, ...as, ...bs]);
-  const run = dtype === 'float32' ? backend.wasm.binaryFloat32 : backend.wasm.binaryInt32;
-  run(backend.wasm[op].value, backend.ptr(a), backend.ptr(b), backend.ptr(out), shape.length, dims);
+  // Threads share the output elements (in blocks of 16: whole cache lines).
+  backend.parallel(dtype === 'float32' ? 'binaryFloat32' : 'binaryInt32',
+      [backend.wasm[op].value, backend.ptr(a), backend.ptr(b), backend.ptr(out), shape.length, dims],
+      util.sizeFromShape(outShape), 12, 16);
   return out;
 }
 

@@ -46,6 +46,12 @@ export function runIgemm(
     const zero = c + cBytes;
     new Float32Array(backend.wasmMemory.buffer, zero, zeroBytes / 4).fill(0);
     fillTables(a, c, zero);
-    backend.wasm.igemm(m, n, taps, kc, a, packed, c, activation, alpha, backend.igemmArm);
+    // Threads share the row tiles, or the column blocks when there are few row tiles.
+    const rowTiles = rows / backend.igemmRows, columnBlocks = Math.ceil(n / 8);
+    const byColumns = rowTiles < 2 * backend.threads && columnBlocks > rowTiles;
+    const units = byColumns ? columnBlocks : rowTiles;
+    const unitWork = (byColumns ? m * 8 : backend.igemmRows * n) * Math.max(taps, 1) * kc;
+    backend.parallel('igemm', [m, n, taps, kc, a, packed, c, activation, alpha, Number(backend.igemmArm),
+      Number(byColumns)], units, unitWork);
   });
 }

@@ -1,9 +1,8 @@
 // Shared path of MaxPool and AvgPool: geometry from tfjs-core, float32 in wasm, other dtypes on cpu.
 import {AvgPoolAttrs, backend_util, KernelConfig, MaxPoolAttrs, TensorInfo, UnaryInputs, util} from '@tensorflow/tfjs-core';
-import type {KernelExports} from '../wasm_module.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 
-export function poolKernelConfig(kernelName: string, pick: (w: KernelExports) => KernelExports['maxPool']): KernelConfig {
+export function poolKernelConfig(kernelName: string, wasmKernel: 'maxPool'|'avgPool'): KernelConfig {
   const kernelFunc = (args: KernelArgs): TensorInfo|TensorInfo[] => {
     const {inputs, backend, attrs} = args;
     const {x} = inputs as UnaryInputs;
@@ -21,11 +20,13 @@ export function poolKernelConfig(kernelName: string, pick: (w: KernelExports) =>
     }
     const out = backend.makeOutput(info.outShape, 'float32');
     if (util.sizeFromShape(info.outShape) > 0) {
-      pick(backend.wasm)(
-          backend.ptr(x), backend.ptr(out), info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-          info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, info.dilationHeight,
-          info.dilationWidth, info.effectiveFilterHeight, info.effectiveFilterWidth, info.padInfo.top,
-          info.padInfo.left);
+      // Threads share output rows; a row reads about a window of input per output value.
+      const rowWork = info.outWidth * info.inChannels * 4 * info.filterHeight * info.filterWidth;
+      backend.parallel(wasmKernel, [
+        backend.ptr(x), backend.ptr(out), info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+        info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, info.dilationHeight,
+        info.dilationWidth, info.effectiveFilterHeight, info.effectiveFilterWidth, info.padInfo.top,
+        info.padInfo.left], info.batchSize * info.outHeight, rowWork);
     }
     return out;
   };

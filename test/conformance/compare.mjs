@@ -1,6 +1,7 @@
 // Runs tfjs-core's op suite on tfjs-backend-cpu and on asc, each in its own process, and requires
 // every spec that passes on cpu to pass on asc. There is no exclude list: a spec cpu passes that
-// asc does not run at all (the suite defines a few for cpu alone) is listed by name.
+// asc does not run at all (the suite defines a few for cpu alone) is listed by name. Node's flags
+// (e.g. --experimental-wasm-relaxed-simd) and the environment (e.g. ASC_THREADS) reach both runs.
 import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
@@ -12,7 +13,7 @@ const build = join(here, '..', '..', 'build');
 function runSuite(backend) {
   const json = join(build, `conformance-${backend}.json`);
   try {
-    execFileSync(process.execPath, [join(here, 'run.mjs'), backend, '--json', json], {stdio: ['ignore', 'pipe', 'inherit']});
+    execFileSync(process.execPath, [...process.execArgv, join(here, 'run.mjs'), backend, '--json', json], {stdio: ['ignore', 'pipe', 'inherit']});
   } catch {
     // A failing run still writes its results; they are judged below.
   }
@@ -27,6 +28,7 @@ function runSuite(backend) {
   return {counts: results.counts, statuses: normalized};
 }
 
+console.log(`node flags: ${process.execArgv.join(' ') || 'none'}; ASC_THREADS=${process.env.ASC_THREADS ?? '(default)'}`);
 const cpu = runSuite('cpu');
 const asc = runSuite('asc');
 const notPassing = [];

@@ -1,0 +1,173 @@
+// A pool of worker threads that run kernels on the backend's shared wasm memory. Each worker
+// instantiates the same module on the same memory; a job is one kernel export, its arguments and a
+// range of work units cut into chunks, which the calling thread and the workers claim until none is
+// left (so a slow or not yet started worker never holds a job up). Kernels write disjoint outputs
+// per unit, so results do not depend on who ran which chunk. See worker_main.ts for the protocol.
+import {browserWorkerSource, nodeWorkerSource} from './worker_main.js';
+
+/** Int32 indices of the control block's fields; the arguments follow as Float64 at argsOffset. */
+const LAYOUT = {
+  GEN: 0, NEXT: 1, ACTIVE: 2, CHUNKS: 3, CHUNK_UNITS: 4, UNITS: 5, KERNEL: 6, ARG_COUNT: 7, EPOCH: 8, FAILED: 9,
+  READY: 10, ints: 16, argsOffset: 64, maxArgs: 32,
+};
+export const CONTROL_BYTES = LAYOUT.argsOffset + LAYOUT.maxArgs * 8;
+/** Loads of the job word a worker spins through before it sleeps (a few tens of microseconds). */
+const WORKER_SPINS = 20000;
+
+/** What the pool needs of a worker, in Node and in browsers. */
+interface WorkerHandle {
+  postMessage(message: unknown): void;
+  terminate(): void;
+}
+export type SpawnWorker = (onError: (message: string) => void) => WorkerHandle;
+
+/** The part of Node's worker_threads.Worker used here (the package does not depend on @types/node). */
+type NodeWorkerConstructor = new (source: string, options: {eval: boolean}) => WorkerHandle & {
+  on(event: 'error', listener: (error: unknown) => void): void;
+  unref(): void;
+};
+
+/**
+ * How to start a worker here, or why threads are impossible. Node: worker_threads, running the
+ * source with `eval` (unref'd, so an idle pool never keeps the process alive). Browsers: a Blob URL.
+ */
+export async function workerSpawner(): Promise<SpawnWorker|string> {
+  if (typeof SharedArrayBuffer === 'undefined' || (globalThis as {crossOriginIsolated?: boolean}).crossOriginIsolated === false) {
+    return 'SharedArrayBuffer is unavailable (a page must be cross-origin isolated: serve it with ' +
+        'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+  }
+  const nodeVersion = (globalThis as {process?: {versions?: {node?: string}}}).process?.versions?.node;
+  if (nodeVersion != null) {
+    const name = 'node:worker_threads';
+    const {Worker} = await import(/* @vite-ignore */ name) as {Worker: NodeWorkerConstructor};
+    return (onError) => {
+      const worker = new Worker(nodeWorkerSource, {eval: true});
+      worker.on('error', (e) => onError(String((e as Error)?.message ?? e)));
+      worker.unref();
+      return worker;
+    };
+  }
+  if (typeof Worker === 'undefined') return 'this JavaScript environment has no Worker';
+  const url = URL.createObjectURL(new Blob([browserWorkerSource], {type: 'text/javascript'}));
+  return (onError) => {
+    const worker = new Worker(url);
+    worker.onerror = (e) => onError(e.message);
+    return worker;
+  };
+}
+
+/** Logical cores, as the platform reports them (1 when it does not say). */
+export async function detectCores(): Promise<number> {
+  const fromNavigator = (globalThis as {navigator?: {hardwareConcurrency?: number}}).navigator?.hardwareConcurrency;
+  if (fromNavigator) return fromNavigator;
+  if ((globalThis as {process?: {versions?: {node?: string}}}).process?.versions?.node != null) {
+    const name = 'node:os';
+    const os = await import(/* @vite-ignore */ name) as {availableParallelism?: () => number, cpus: () => unknown[]};
+    return os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return 1;
+}
+
+type Kernel = (...args: number[]) => void;
+
+export class ThreadPool {
+  private readonly ctl: Int32Array;
+  private readonly args: Float64Array;
+  private workers: WorkerHandle[] = [];
+  /** Why the workers failed to start or run, if they did. */
+  failure: string|null = null;
+
+  constructor(
+      private readonly module: WebAssembly.Module, private readonly memory: WebAssembly.Memory,
+      private readonly control: number, private readonly names: readonly string[],
+      private readonly kernels: readonly Kernel[], private readonly spawn: SpawnWorker) {
+    // Views of a shared memory stay valid when it grows.
+    this.ctl = new Int32Array(memory.buffer, control, LAYOUT.ints);
+    this.args = new Float64Array(memory.buffer, control + LAYOUT.argsOffset, LAYOUT.maxArgs);
+    this.ctl.fill(0);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Workers that have started and take part in jobs. */
+  get ready(): number {
+    return Atomics.load(this.ctl, LAYOUT.READY);
+  }
+
+  /**
+   * Makes the pool `count` workers: the old ones (if the count changes) are told to end and new
+   * ones start in the background; jobs run with whichever have started.
+   */
+  resize(count: number): void {
+    if (count === this.workers.length) return;
+    this.stopWorkers();
+    const epoch = Atomics.load(this.ctl, LAYOUT.EPOCH);
+    for (let i = 0; i < count; i++) {
+      const worker = this.spawn((message) => {
+        this.failure = `a worker thread failed: ${message}`;
+      });
+      worker.postMessage({
+        module: this.module, memory: this.memory, control: this.control, layout: LAYOUT, names: this.names, epoch,
+        spins: WORKER_SPINS,
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  /** Runs kernel `kernel` (an index into `names`) on units [0, units) in chunks of chunkUnits. */
+  run(kernel: number, args: readonly number[], units: number, chunkUnits: number): void {
+    const {ctl} = this;
+    const chunks = Math.ceil(units / chunkUnits);
+    this.args.set(args);
+    ctl[LAYOUT.KERNEL] = kernel;
+    ctl[LAYOUT.ARG_COUNT] = args.length;
+    ctl[LAYOUT.UNITS] = units;
+    ctl[LAYOUT.CHUNK_UNITS] = chunkUnits;
+    ctl[LAYOUT.CHUNKS] = chunks;
+    Atomics.store(ctl, LAYOUT.FAILED, 0);
+    Atomics.store(ctl, LAYOUT.NEXT, 0);
+    Atomics.add(ctl, LAYOUT.GEN, 1); // odd: open
+    Atomics.notify(ctl, LAYOUT.GEN);
+    const fn = this.kernels[kernel];
+    let error: unknown = null;
+    try {
+      for (let c = Atomics.add(ctl, LAYOUT.NEXT, 1); c < chunks; c = Atomics.add(ctl, LAYOUT.NEXT, 1)) {
+        fn(...args, c * chunkUnits, Math.min(units, (c + 1) * chunkUnits));
+      }
+    } catch (e) {
+      error = e;
+      Atomics.store(ctl, LAYOUT.NEXT, chunks);
+    }
+    Atomics.add(ctl, LAYOUT.GEN, 1); // even: closed; no worker joins any more
+    while (Atomics.load(ctl, LAYOUT.ACTIVE) !== 0) {
+      // The workers that joined finish their chunks (a browser's main thread may not Atomics.wait).
+    }
+    if (error != null) throw error;
+    if (Atomics.load(ctl, LAYOUT.FAILED)) {
+      throw new Error(`asc backend: kernel ${this.names[kernel]} failed on a worker thread`);
+    }
+  }
+
+  /** Ends every worker, for good (no job may run after this). */
+  dispose(): void {
+    for (const worker of this.stopWorkers()) worker.terminate();
+  }
+
+  /**
+   * Tells the workers to end and forgets them. They are not terminated here: one could be stopped
+   * between joining a job and leaving it, and the next job would wait for it forever.
+   */
+  private stopWorkers(): WorkerHandle[] {
+    if (this.workers.length === 0) return [];
+    // Workers of an older epoch end when they next wake; a late one may still help with a job,
+    // which is harmless.
+    Atomics.add(this.ctl, LAYOUT.EPOCH, 1);
+    Atomics.store(this.ctl, LAYOUT.READY, 0);
+    Atomics.notify(this.ctl, LAYOUT.GEN);
+    const stopped = this.workers;
+    this.workers = [];
+    return stopped;
+  }
+}
