@@ -1,7 +1,13 @@
 // Renders a benchmark result as an SVG bar chart: compute cases in GFLOP/s against the mul+add
 // peak, memory-bound cases in GB/s against the copy bandwidth, one bar per backend.
-const COLORS = {asc: '#2b7a4b', wasm: '#4c72b0', 'onnxruntime-web': '#dd8452', cpu: '#999999'};
-const NAMES = {asc: 'asc', wasm: 'tfjs-backend-wasm', 'onnxruntime-web': 'onnxruntime-web', cpu: 'tfjs-backend-cpu'};
+const COLORS = {
+  'asc': '#2b7a4b', 'asc-plain': '#8cc7a1', 'asc-2t': '#14452a', 'wasm': '#4c72b0', 'onnxruntime-web': '#dd8452',
+  'onnxruntime-web-2t': '#9c4a17', 'cpu': '#999999',
+};
+const NAMES = {
+  'asc': 'asc', 'asc-plain': 'asc (plain SIMD)', 'asc-2t': 'asc, 2 threads', 'wasm': 'tfjs-backend-wasm',
+  'onnxruntime-web': 'onnxruntime-web', 'onnxruntime-web-2t': 'onnxruntime-web, 2 threads', 'cpu': 'tfjs-backend-cpu',
+};
 
 function panel(title, cases, rows, metric, unit, yardstick, yardstickLabel, top) {
   const backends = Object.keys(COLORS).filter((b) => rows.some((r) => r.backend === b && cases.includes(r.case)));
@@ -36,12 +42,17 @@ export function renderChart({date, machine, quick, yardsticks, rows}) {
   const cases = [...new Set(rows.map((r) => r.case))];
   const compute = cases.filter((c) => rows.some((r) => r.case === c && r.gflops != null));
   const memory = cases.filter((c) => rows.some((r) => r.case === c && r.gbps != null));
-  const a = panel('Compute: GFLOP/s (one thread)', compute, rows, 'gflops', 'GFLOP/s', yardsticks.simd, 'f32x4 mul+add peak', 30);
+  const peak = Math.max(yardsticks.simd, yardsticks.relaxed ?? 0);
+  const a = panel('Compute: GFLOP/s (one thread unless marked)', compute, rows, 'gflops', 'GFLOP/s', peak, 'one-core peak', 30);
   const b = panel('Memory-bound: GB/s (bytes read + written)', memory, rows, 'gbps', 'GB/s', yardsticks.copy.gbps, 'copy', a.bottom);
   const backends = [...new Set([...a.backends, ...b.backends])];
-  const legend = backends.map((k, i) => `<rect x="${10 + i * 170}" y="${b.bottom + 4}" width="10" height="10" fill="${COLORS[k]}"/>` +
-    `<text x="${24 + i * 170}" y="${b.bottom + 13}" font-size="11">${NAMES[k]}</text>`).join('\n');
-  const height = b.bottom + 24;
+  // Four legend entries per line.
+  const legend = backends.map((k, i) => {
+    const x = 10 + (i % 4) * 220, y = b.bottom + 4 + Math.floor(i / 4) * 16;
+    return `<rect x="${x}" y="${y}" width="10" height="10" fill="${COLORS[k]}"/>` +
+      `<text x="${x + 14}" y="${y + 9}" font-size="11">${NAMES[k]}</text>`;
+  }).join('\n');
+  const height = b.bottom + 8 + Math.ceil(backends.length / 4) * 16;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 <text x="10" y="18" font-size="12">tfjs-backend-asc benchmark${quick ? ' (quick)' : ''}, ${date.slice(0, 10)}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}</text>

@@ -2,21 +2,29 @@
 // Usage: node bench/markdown.mjs bench/results/latest.json
 import {readFileSync} from 'node:fs';
 
-const {date, machine, yardsticks, rows} = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const backends = ['asc', 'wasm', 'onnxruntime-web', 'cpu'];
-const names = {asc: 'asc', wasm: 'tfjs-wasm', 'onnxruntime-web': 'onnxruntime-web', cpu: 'tfjs-cpu'};
+const {date, machine, yardsticks, ascFeatures, wasmThreads, rows} = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const backends = ['asc', 'asc-plain', 'asc-2t', 'wasm', 'onnxruntime-web', 'onnxruntime-web-2t', 'cpu'];
+const names = {
+  'asc': 'asc', 'asc-plain': 'asc plain SIMD', 'asc-2t': 'asc 2 threads', 'wasm': 'tfjs-wasm',
+  'onnxruntime-web': 'ORT', 'onnxruntime-web-2t': 'ORT 2 threads', 'cpu': 'tfjs-cpu',
+};
 const ms = (r) => (r == null ? '–' : r.ms >= 100 ? r.ms.toFixed(0) : r.ms >= 10 ? r.ms.toFixed(1) : r.ms.toFixed(2));
-console.log(`Measured ${date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, one thread. ` +
-    `Yardsticks: f32x4 mul+add peak ${yardsticks.simd.toFixed(1)} GFLOP/s` +
-    (yardsticks.relaxed ? ` (relaxed_madd ${yardsticks.relaxed.toFixed(1)})` : '') +
-    `, copy ${yardsticks.copy.gbps.toFixed(1)} GB/s.\n`);
-console.log(`| case | ${backends.map((b) => `${names[b]} ms`).join(' | ')} | asc rate | % of yardstick | asc / tfjs-wasm | asc / onnxruntime-web |`);
-console.log(`| --- | ${backends.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: |`);
+console.log(`Measured ${date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node} ` +
+    `with --experimental-wasm-relaxed-simd; asc ran its ${ascFeatures.variant} module. ` +
+    `Yardsticks (one core): f32x4 mul+add ${yardsticks.simd.toFixed(1)} GFLOP/s` +
+    (yardsticks.relaxed ? `, relaxed_madd ${yardsticks.relaxed.toFixed(1)} GFLOP/s` : '') +
+    `, copy ${yardsticks.copy.gbps.toFixed(1)} GB/s. ` +
+    (wasmThreads.started ? '' : `tfjs-backend-wasm's threaded build does not start in Node (${wasmThreads.error}).`) + '\n');
+console.log(`| case | ${backends.map((b) => `${names[b]} ms`).join(' | ')} | asc rate | % of yardstick | ` +
+    'asc / tfjs-wasm | asc / ORT | relaxed gain | 2-thread scaling | asc 2t / ORT 2t |');
+console.log(`| --- | ${backends.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
 for (const label of [...new Set(rows.map((r) => r.case))]) {
   const by = Object.fromEntries(rows.filter((r) => r.case === label).map((r) => [r.backend, r]));
-  const asc = by.asc;
+  const asc = by.asc ?? by['asc-2t'];
   const rate = asc.gflops != null ? `${asc.gflops.toFixed(1)} GFLOP/s` : `${asc.gbps.toFixed(1)} GB/s`;
   const share = `${((asc.ofPeak ?? asc.ofCopy) * 100).toFixed(0)}%`;
-  const ratio = (b) => (by[b] ? (asc.ms / by[b].ms).toFixed(2) : '–');
-  console.log(`| ${label} | ${backends.map((b) => ms(by[b])).join(' | ')} | ${rate} | ${share} | ${ratio('wasm')} | ${ratio('onnxruntime-web')} |`);
+  const ratio = (a, b) => (by[a] && by[b] ? (by[a].ms / by[b].ms).toFixed(2) : '–');
+  console.log(`| ${label} | ${backends.map((b) => ms(by[b])).join(' | ')} | ${rate} | ${share} | ` +
+      `${ratio('asc', 'wasm')} | ${ratio('asc', 'onnxruntime-web')} | ${ratio('asc-plain', 'asc')} | ` +
+      `${ratio('asc', 'asc-2t')} | ${ratio('asc-2t', 'onnxruntime-web-2t')} |`);
 }

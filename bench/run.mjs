@@ -1,13 +1,15 @@
 // The benchmark suite (npm run bench [-- --quick]): the yardsticks (SIMD peak, copy bandwidth),
-// every hot kernel at the U-Net's level shapes and the whole U-Net, on asc, tfjs-backend-wasm
-// (XNNPACK, SIMD, one thread), onnxruntime-web (wasm, one thread; the same U-Net and weights as an
-// ONNX graph) and tfjs-backend-cpu, in one process: kernels as benny suites, whole models in
-// interleaved rounds. Prints ms, GFLOP/s or GB/s, % of the measured yardstick and ratios; writes
-// bench/results/latest.json (or quick.json) and the chart beside it.
+// every hot kernel at the U-Net's level shapes and the whole U-Net, on asc (relaxed SIMD, one thread),
+// asc with plain SIMD, asc on two threads, tfjs-backend-wasm (XNNPACK, SIMD, one thread),
+// onnxruntime-web (wasm; the same U-Net and weights as an ONNX graph) and tfjs-backend-cpu: kernels as
+// benny suites, whole models in interleaved rounds; the two-thread U-Net rounds (asc against
+// onnxruntime-web) in a process of their own (bench/threads.mjs). Prints ms, GFLOP/s or GB/s, % of the
+// measured yardstick and ratios; writes bench/results/latest.json (or quick.json) and the chart beside it.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import '../dist/index.js';
+import {AscBackend} from '../dist/index.js';
 import b from 'benny';
+import {execFileSync} from 'node:child_process';
 import * as ort from 'onnxruntime-web';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,12 @@ const withSlow = process.argv.includes('--with-slow');
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+// 'asc': the best module this engine runs (relaxed SIMD here), one thread; two more asc backends
+// for the plain-SIMD module and for two threads.
+tf.env().set('ASC_THREADS', 1);
+tf.registerBackend('asc-plain', () => AscBackend.create({relaxedSimd: false, threads: 1}));
+tf.registerBackend('asc-2t', () => AscBackend.create({threads: 2}));
+const ASC_BACKENDS = ['asc', 'asc-plain', 'asc-2t'];
 
 const yardsticks = await measureYardsticks({quick});
 console.log(`f32x4 mul+add peak: ${yardsticks.simd.toFixed(1)} GFLOP/s` +
@@ -29,6 +37,9 @@ console.log(`f32x4 mul+add peak: ${yardsticks.simd.toFixed(1)} GFLOP/s` +
     `; copy: ${yardsticks.copy.gbps.toFixed(1)} GB/s (read + write)`);
 
 const rows = [];
+// The machine's one-core peak (fused multiply-add where the engine has it), times the threads a row used.
+const bestPeak = Math.max(yardsticks.simd, yardsticks.relaxed ?? 0);
+const peakFor = (backend) => bestPeak * (backend.endsWith('-2t') ? 2 : 1);
 // A slow backend gets one sample; benchmark.js still times at least one full run.
 const caseOptions = (slow) => (slow ? {minSamples: 1, maxTime: 0.1, initCount: 1} : quick ? {minSamples: 3, maxTime: 1} : {});
 
@@ -37,7 +48,7 @@ async function suite(label, entries, measure) {
       b.complete((summary) => {
         for (const r of summary.results) {
           const ms = r.details.median * 1000;
-          rows.push({case: label, backend: r.name, ms, samples: r.samples, ...measure(ms)});
+          rows.push({case: label, backend: r.name, ms, samples: r.samples, ...measure(ms, r.name)});
         }
       }));
 }
@@ -45,6 +56,7 @@ async function suite(label, entries, measure) {
 // ---- kernels: each backend's kernel called directly on inputs that live in that backend ----
 async function inputsOn(backendName, c) {
   await tf.setBackend(backendName);
+  if (backendName === 'asc-2t') await tf.backend().startThreads();
   const make = (name, shape) => {
     const t = tf.randomUniform(shape, -1, 1, 'float32', 42);
     return c.positive?.includes(name) ? tf.abs(t) : t;
@@ -55,7 +67,7 @@ async function inputsOn(backendName, c) {
 
 for (const c of kernelCases(quick)) {
   const entries = [];
-  for (const name of ['asc', 'wasm', 'cpu']) {
+  for (const name of [...ASC_BACKENDS, 'wasm', 'cpu']) {
     const slow = name === 'cpu' && (c.flops ?? 0) > 1e9;
     if (quick && name === 'cpu') continue;
     const kernel = tf.getKernel(c.kernel, name);
@@ -68,8 +80,8 @@ for (const c of kernelCases(quick)) {
       else backend.disposeData(out.dataId);
     }, slow]);
   }
-  await suite(c.label, entries, (ms) => c.flops != null ?
-    {gflops: c.flops / ms / 1e6, ofPeak: c.flops / ms / 1e6 / yardsticks.simd} :
+  await suite(c.label, entries, (ms, backend) => c.flops != null ?
+    {gflops: c.flops / ms / 1e6, ofPeak: c.flops / ms / 1e6 / peakFor(backend)} :
     {gbps: c.bytes / ms / 1e6, ofCopy: c.bytes / ms / 1e6 / yardsticks.copy.gbps});
 }
 
@@ -89,7 +101,7 @@ for (const c of unetCases(quick)) {
   const flops = unetFlops(c.features, c.size);
   const runners = [];
   const models = [];
-  for (const name of ['asc', 'wasm', 'cpu']) {
+  for (const name of ['asc', 'asc-plain', 'wasm', 'cpu']) {
     if (name === 'cpu' && (quick || (flops > 5e10 && !withSlow))) continue;
     await tf.setBackend(name);
     // One model per backend, so its weights live (and stay packed) there; the seed makes them equal.
@@ -123,7 +135,7 @@ for (const c of unetCases(quick)) {
   }
   for (const [name, samples] of Object.entries(times)) {
     const ms = median(samples);
-    rows.push({case: c.label, backend: name, ms, samples: samples.length, gflops: flops / ms / 1e6, ofPeak: flops / ms / 1e6 / yardsticks.simd});
+    rows.push({case: c.label, backend: name, ms, samples: samples.length, gflops: flops / ms / 1e6, ofPeak: flops / ms / 1e6 / peakFor(name)});
   }
   await session.release();
   for (const [model, x] of models) {
@@ -132,27 +144,67 @@ for (const c of unetCases(quick)) {
   }
 }
 
+// ---- the whole U-Net on two threads (a process of its own) ----
+console.log('Running the U-Nets on two threads (bench/threads.mjs)...');
+const threaded = JSON.parse(execFileSync(process.execPath,
+    [...process.execArgv, new URL('./threads.mjs', import.meta.url).pathname, ...(quick ? ['--quick'] : [])],
+    {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']}).trim().split('\n').pop());
+for (const r of threaded.rows) {
+  rows.push({...r, gflops: r.flops / r.ms / 1e6, ofPeak: r.flops / r.ms / 1e6 / peakFor(r.backend)});
+}
+
+// tfjs-backend-wasm's threaded build, tried in a process of its own: in Node it hands worker_threads a
+// blob: URL and does not start (tfjs#3830), so it has no two-thread rows; the error is recorded.
+function probeWasmThreads() {
+  const source = `
+    import * as tf from '@tensorflow/tfjs-core';
+    import {setThreadsCount} from '@tensorflow/tfjs-backend-wasm';
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    setThreadsCount(2);
+    const started = await tf.setBackend('wasm').catch(() => false);
+    console.log(JSON.stringify({started}));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', source],
+      {encoding: 'utf8', cwd: new URL('..', import.meta.url), stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000});
+  return JSON.parse(out.trim().split('\n').pop());
+}
+let wasmThreads;
+try {
+  wasmThreads = probeWasmThreads();
+} catch (e) {
+  wasmThreads = {started: false, error: String(e.stderr ?? e.message).match(/ERR_\w+[^\n]*/)?.[0] ?? 'failed'};
+}
+if (!wasmThreads.started) {
+  wasmThreads.error ??= 'tf.setBackend(\'wasm\') resolved false';
+  console.log(`tfjs-backend-wasm with threads did not start in Node: ${wasmThreads.error}`);
+}
+
 // ---- report ----
 const cases = [...new Set(rows.map((r) => r.case))];
-const backends = ['asc', 'wasm', 'onnxruntime-web', 'cpu'];
-const header = ['case'.padEnd(40), ...backends.map((n) => `${n} ms`.padStart(18)), 'asc rate'.padStart(16),
-  '% of yardstick'.padStart(15), 'asc/wasm'.padStart(9), 'asc/ort'.padStart(8)];
+const backends = ['asc', 'asc-plain', 'asc-2t', 'wasm', 'onnxruntime-web', 'onnxruntime-web-2t', 'cpu'];
+const header = ['case'.padEnd(40), ...backends.map((n) => `${n} ms`.padStart(Math.max(12, n.length + 4))),
+  'asc rate'.padStart(16), '% of yardstick'.padStart(15), 'asc/wasm'.padStart(9), 'asc/ort'.padStart(8),
+  'relaxed'.padStart(8), '2t/1t'.padStart(6), '2t/ort-2t'.padStart(10)];
 console.log('\n' + header.join(''));
 for (const label of cases) {
   const by = Object.fromEntries(rows.filter((r) => r.case === label).map((r) => [r.backend, r]));
-  const asc = by.asc;
+  const asc = by.asc ?? by['asc-2t'];
   const rate = asc.gflops != null ? `${asc.gflops.toFixed(1)} GFLOP/s` : `${asc.gbps.toFixed(1)} GB/s`;
   const share = ((asc.ofPeak ?? asc.ofCopy) * 100).toFixed(0) + '%';
-  const ratio = (other) => (by[other] ? (asc.ms / by[other].ms).toFixed(2) : '-');
-  console.log([label.padEnd(40), ...backends.map((n) => (by[n] ? by[n].ms.toFixed(2) : '-').padStart(18)),
-    rate.padStart(16), share.padStart(15), ratio('wasm').padStart(9), ratio('onnxruntime-web').padStart(8)].join(''));
+  const ratio = (a, b) => (by[a] && by[b] ? (by[a].ms / by[b].ms).toFixed(2) : '-');
+  console.log([label.padEnd(40), ...backends.map((n) => (by[n] ? by[n].ms.toFixed(2) : '-').padStart(Math.max(12, n.length + 4))),
+    rate.padStart(16), share.padStart(15), ratio('asc', 'wasm').padStart(9), ratio('asc', 'onnxruntime-web').padStart(8),
+    ratio('asc-plain', 'asc').padStart(8), ratio('asc', 'asc-2t').padStart(6),
+    ratio('asc-2t', 'onnxruntime-web-2t').padStart(10)].join(''));
 }
-console.log('asc/x: ratio of median times (< 1: asc is faster). % of yardstick: of the mul+add peak (GFLOP/s) ' +
-    'or of the copy bandwidth (GB/s, bytes read + written).');
+console.log('asc: relaxed SIMD where the engine has it, one thread; asc-plain: plain SIMD; -2t: two threads. ' +
+    'asc/x and 2t/ort-2t: ratio of median times (< 1: asc is faster); relaxed: plain time / relaxed time; ' +
+    '2t/1t: one-thread time / two-thread time (the scaling). % of yardstick: of the one-core peak (relaxed_madd ' +
+    'where the engine has it, else mul+add; GFLOP/s) or of the copy bandwidth (GB/s, bytes read + written).');
 
 const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   node: process.version, platform: `${os.platform()} ${os.arch()}`};
-const result = {date: new Date().toISOString(), machine, quick, yardsticks, rows};
+const ascFeatures = tf.findBackend('asc').features;
+const result = {date: new Date().toISOString(), machine, quick, yardsticks, ascFeatures, wasmThreads, rows};
 mkdirSync(new URL('./results/', import.meta.url), {recursive: true});
 const name = quick ? 'quick' : 'latest';
 writeFileSync(new URL(`./results/${name}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');

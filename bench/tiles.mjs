@@ -1,14 +1,16 @@
 // Sweeps igemm microkernel variants for this host's flavor (x86 here; scripts/gen-igemm.mjs: tile rows
 // MR, k unrolling, how A is broadcast). Each variant is built into build/tiles/, then timed on Conv2D 3x3 at two U-Net shapes
-// in interleaved rounds (one process per variant per round, so the machine's drift hits all alike);
-// a variant's figure is the median over rounds. The default build is restored at the end.
-// Usage: node bench/tiles.mjs
+// in interleaved rounds (one process per variant per round, so the machine's drift hits all alike),
+// on one thread, with plain SIMD and with relaxed SIMD (fused multiply-add: no temporary register, so
+// larger tiles fit); a variant's figure is the median over rounds. The default build is restored at the end.
+// Usage: [ROUNDS=n] node bench/tiles.mjs [MR-UNROLL-LOAD ...]  (default: 3 rounds, the list below)
 import {execFileSync} from 'node:child_process';
 import {copyFileSync, mkdirSync} from 'node:fs';
 
-const VARIANTS = [['4', '4', 'splat'], ['6', '4', 'splat'], ['4', '8', 'splat'], ['4', '4', 'loadsplat'],
-  ['5', '4', 'loadsplat'], ['6', '4', 'loadsplat'], ['7', '4', 'loadsplat'], ['6', '8', 'loadsplat']];
-const ROUNDS = 3;
+const VARIANTS = [['4', '4', 'splat'], ['5', '4', 'splat'], ['6', '4', 'splat'], ['6', '8', 'splat'], ['7', '4', 'splat'],
+  ['8', '4', 'splat'], ['4', '4', 'loadsplat'], ['6', '4', 'loadsplat'], ['7', '4', 'loadsplat']];
+const variants = process.argv.length > 2 ? process.argv.slice(2).map((v) => v.split('-')) : VARIANTS;
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const timing = (bundle) => `
 import * as tf from '@tensorflow/tfjs-core';
 import '${bundle}';
@@ -29,13 +31,15 @@ for (const [s, ci, co] of [[128, 128, 128], [64, 256, 256]]) {
 }
 console.log(JSON.stringify(out));
 `;
-const run = (args) => execFileSync(process.execPath, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']});
+const run = (args, env = {}) => execFileSync(process.execPath, args,
+    {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: {...process.env, ASC_THREADS: '1', ...env}});
+const SIMD = {plain: {ASC_RELAXED_SIMD: '0'}, relaxed: {ASC_RELAXED_SIMD: '1'}};
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const bundles = [];
 try {
-  for (const variant of VARIANTS) {
-    run(['scripts/gen-igemm.mjs', 'x86', ...variant, 'arm', ...variant]);
+  for (const variant of variants) {
+    run(['scripts/gen-igemm.mjs', ...['x86', 'arm', 'x86-relaxed', 'arm-relaxed'].flatMap((f) => [f, ...variant])]);
     run(['scripts/build-wasm.mjs', '--keep-tile']);
     run(['scripts/build-js.mjs']);
     const dir = `build/tiles/${variant.join('-')}`;
@@ -48,16 +52,18 @@ try {
   run(['scripts/build-wasm.mjs', '--keep-tile']);
   run(['scripts/build-js.mjs']);
 }
-const results = new Map(bundles.map(([variant]) => [variant.join(' '), []]));
+const results = new Map(bundles.flatMap(([variant]) => Object.keys(SIMD).map((simd) => [`${variant.join(' ')} ${simd}`, []])));
 for (let round = 0; round < ROUNDS; round++) {
   for (const [variant, bundle] of bundles) {
-    const line = run(['--input-type=module', '-e', timing(bundle)]).trim().split('\n').pop();
-    results.get(variant.join(' ')).push(JSON.parse(line));
+    for (const [simd, env] of Object.entries(SIMD)) {
+      const line = run(['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', timing(bundle)], env);
+      results.get(`${variant.join(' ')} ${simd}`).push(JSON.parse(line.trim().split('\n').pop()));
+    }
   }
 }
-console.log('MR UNROLL LOAD       | Conv2D 3x3 GFLOP/s: 128²×128→128   64²×256→256   (median of rounds)');
+console.log('MR UNROLL LOAD SIMD          | Conv2D 3x3 GFLOP/s: 128²×128→128   64²×256→256   (median of rounds)');
 for (const [variant, rounds] of results) {
   const a = median(rounds.map((r) => r[0]));
   const b = median(rounds.map((r) => r[1]));
-  console.log(`${variant.padEnd(20)} | ${a.toFixed(1).padStart(30)} ${b.toFixed(1).padStart(13)}`);
+  console.log(`${variant.padEnd(28)} | ${a.toFixed(1).padStart(30)} ${b.toFixed(1).padStart(13)}`);
 }

@@ -43,6 +43,17 @@ interface PackedWeights {
   bytes: number;
 }
 
+export interface AscBackendOptions {
+  /** The most bytes the wasm memory may grow to (default: the flag ASC_MAX_MEMORY_BYTES). */
+  maxMemoryBytes?: number;
+  /** Which GEMM microkernel runs (default: the flag ASC_IGEMM_FLAVOR). */
+  igemmFlavor?: IgemmFlavor;
+  /** Run the relaxed-SIMD module where the engine has it (default: the flag ASC_RELAXED_SIMD). */
+  relaxedSimd?: boolean;
+  /** A fixed thread count for this backend (0: one per core); default: the flag ASC_THREADS, read per kernel. */
+  threads?: number;
+}
+
 /** What the backend runs with, and why not more. */
 export interface AscFeatures {
   /** The kernel module variant: plain or relaxed SIMD, on a private or shared memory. */
@@ -117,7 +128,7 @@ export class AscBackend extends KernelBackend {
   constructor(
       readonly wasm: KernelExports, readonly wasmMemory: WebAssembly.Memory, readonly memoryLimitBytes: number,
       igemmFlavor: IgemmFlavor, readonly features: AscFeatures, private readonly module: WebAssembly.Module|null,
-      private readonly spawn: SpawnWorker|null) {
+      private readonly spawn: SpawnWorker|null, private readonly fixedThreads: number|null = null) {
     super();
     this.igemmArm = igemmFlavor === 'auto' ? Boolean(wasm.defaultNaNIsPositive(0)) : igemmFlavor === 'arm';
     this.igemmRows = wasm.igemmRows(this.igemmArm);
@@ -128,17 +139,23 @@ export class AscBackend extends KernelBackend {
   }
 
   /**
-   * A backend with the best module this engine runs: relaxed SIMD where it validates (unless the
-   * flag ASC_RELAXED_SIMD is off), on shared memory where worker threads can run.
+   * A backend with the best module this engine runs: relaxed SIMD where it validates (unless turned
+   * off), on shared memory where worker threads can run. Options not given come from the flags.
    */
-  static async create(
+  static async create(options: AscBackendOptions = {}): Promise<AscBackend> {
+    const {
       maxMemoryBytes = env().getNumber('ASC_MAX_MEMORY_BYTES'),
       igemmFlavor = env().get('ASC_IGEMM_FLAVOR') as IgemmFlavor,
-      relaxedWanted = env().getBool('ASC_RELAXED_SIMD')): Promise<AscBackend> {
+      relaxedSimd: relaxedWanted = env().getBool('ASC_RELAXED_SIMD'),
+      threads = null,
+    } = options;
+    if (threads != null && !(Number.isInteger(threads) && threads >= 0 && threads <= MAX_THREADS)) {
+      throw new Error(`asc backend: threads must be an integer in [0, ${MAX_THREADS}] (0: one per core), got ${threads}`);
+    }
     const relaxedSimd = relaxedWanted && hasRelaxedSimd();
     const relaxedSimdReason = relaxedSimd ? null :
         relaxedWanted ? 'this engine does not validate relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)' :
-                        'turned off by the flag ASC_RELAXED_SIMD';
+                        'turned off (option relaxedSimd or flag ASC_RELAXED_SIMD)';
     const [spawner, cores] = await Promise.all([workerSpawner(), detectCores()]);
     const spawn = typeof spawner === 'string' ? null : spawner;
     const variant: KernelVariant = `${relaxedSimd ? 'relaxed' : 'simd'}${spawn ? '-shared' : ''}`;
@@ -147,15 +164,18 @@ export class AscBackend extends KernelBackend {
       variant, relaxedSimd, relaxedSimdReason, cores, threadsSupported: spawn != null,
       threadsReason: typeof spawner === 'string' ? spawner : null,
     };
-    return new AscBackend(exports, memory, limitBytes, igemmFlavor, features, module, spawn);
+    return new AscBackend(exports, memory, limitBytes, igemmFlavor, features, module, spawn, threads);
   }
 
   // ---- threads ----
 
-  /** Threads kernels run on: the flag ASC_THREADS (0: one per core), 1 where threads cannot run. */
+  /**
+   * Threads kernels run on: the `threads` option, else the flag ASC_THREADS (0: one per core); 1
+   * where threads cannot run.
+   */
   get threads(): number {
     if (this.spawn == null || this.pool?.failure != null) return 1;
-    const requested = env().getNumber('ASC_THREADS') || this.features.cores;
+    const requested = (this.fixedThreads ?? env().getNumber('ASC_THREADS')) || this.features.cores;
     return Math.max(1, Math.min(requested, MAX_THREADS));
   }
 

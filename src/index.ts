@@ -7,7 +7,7 @@ import {AscBackend, MAX_THREADS} from './backend.js';
 import {MAX_MEMORY_BYTES} from './wasm_module.js';
 
 export {AscBackend} from './backend.js';
-export type {AscFeatures, AscMemoryInfo, IgemmFlavor, ParallelKernel, TensorData} from './backend.js';
+export type {AscBackendOptions, AscFeatures, AscMemoryInfo, IgemmFlavor, ParallelKernel, TensorData} from './backend.js';
 export {hasRelaxedSimd, kernelVariantSizes} from './wasm_module.js';
 export type {KernelVariant} from './wasm_module.js';
 export {wasmKernelConfigs} from './register_all_kernels.js';

@@ -1,0 +1,52 @@
+// Threads in headless Chromium: a cross-origin isolated page runs kernels on 2 threads with results
+// bit-identical to 1 thread; a page that is not isolated falls back to one thread and says why. Both
+// agree with tfjs-backend-cpu.
+import {test} from 'uvu';
+import * as assert from 'uvu/assert';
+import {bundlePage, launchChromium, modulePage, pageResult, serve} from './browser.mjs';
+
+const script = await bundlePage(new URL('./threads_page.js', import.meta.url).pathname);
+const {server, base} = await serve({
+  '/threads.html': ['text/html', modulePage('threads.js')],
+  '/threads.js': ['text/javascript', script],
+});
+const browser = await launchChromium();
+
+/** The unit tests' bound (test/unit/helpers.mjs): float32 rounding over 3 * 3 * 32 summed terms. */
+function assertMatchesCpu(result) {
+  const tolerance = 2 ** -22 * (288 + 1) * result.maxAbs;
+  assert.ok(result.maxErrorVsCpu <= tolerance, `max error ${result.maxErrorVsCpu} vs cpu (tolerance ${tolerance})`);
+}
+
+test('a cross-origin isolated page runs asc on 2 threads, bit-identical to 1 thread', async () => {
+  const result = await pageResult(browser, `${base}/isolated/threads.html`);
+  assert.not.ok(result.error, result.error);
+  assert.ok(result.crossOriginIsolated);
+  assert.ok(result.features.threadsSupported, result.threadsReason);
+  assert.ok(result.features.variant.endsWith('-shared'), result.features.variant);
+  assert.ok(result.features.relaxedSimd, 'Chromium runs relaxed SIMD');
+  assert.is(result.splitOnOne, 0);
+  assert.ok(result.splitOnTwo > 0, 'the convolution was split across threads');
+  assert.ok(result.bitIdentical);
+  assertMatchesCpu(result);
+});
+
+test('a page that is not cross-origin isolated runs asc on one thread and reports why', async () => {
+  const result = await pageResult(browser, `${base}/plain/threads.html`);
+  assert.not.ok(result.error, result.error);
+  assert.is(result.crossOriginIsolated, false);
+  assert.not.ok(result.features.threadsSupported);
+  assert.not.ok(result.features.variant.endsWith('-shared'), result.features.variant);
+  assert.is(result.threads, 1);
+  assert.match(result.threadsReason, /cross-origin isolated/);
+  assert.is(result.splitOnTwo, 0);
+  assert.ok(result.bitIdentical);
+  assertMatchesCpu(result);
+});
+
+test.after(async () => {
+  await browser.close();
+  server.close();
+});
+
+test.run();
