@@ -7,7 +7,7 @@
 // measured yardstick and ratios; writes bench/results/latest.json (or quick.json) and the chart beside it.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import {AscBackend} from '../dist/index.js';
+import {registerAscBackend} from '../dist/index.js';
 import b from 'benny';
 import {execFileSync} from 'node:child_process';
 import * as ort from 'onnxruntime-web';
@@ -27,8 +27,8 @@ tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 // 'asc': the best module this engine runs (relaxed SIMD here), one thread; two more asc backends
 // for the plain-SIMD module and for two threads.
 tf.env().set('ASC_THREADS', 1);
-tf.registerBackend('asc-plain', () => AscBackend.create({relaxedSimd: false, threads: 1}));
-tf.registerBackend('asc-2t', () => AscBackend.create({threads: 2}));
+registerAscBackend('asc-plain', {relaxedSimd: false, threads: 1});
+registerAscBackend('asc-2t', {threads: 2});
 const ASC_BACKENDS = ['asc', 'asc-plain', 'asc-2t'];
 
 const yardsticks = await measureYardsticks({quick});

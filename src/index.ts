@@ -2,8 +2,8 @@
 // below webgpu) with all its kernels, and tfjs-core's gradients.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import './register_all_kernels.js';
-import {env, registerBackend} from '@tensorflow/tfjs-core';
-import {AscBackend, MAX_THREADS} from './backend.js';
+import {env, getKernelsForBackend, registerBackend, registerKernel} from '@tensorflow/tfjs-core';
+import {AscBackend, AscBackendOptions, MAX_THREADS} from './backend.js';
 import {MAX_MEMORY_BYTES} from './wasm_module.js';
 
 export {AscBackend} from './backend.js';
@@ -56,3 +56,12 @@ export function setThreadsCount(threads: number): void {
 }
 
 registerBackend('asc', () => AscBackend.create(), 2);
+
+/**
+ * Registers one more asc backend under `name`, with fixed settings (e.g. one thread, or plain SIMD)
+ * and all of asc's kernels, beside the default `asc`.
+ */
+export function registerAscBackend(name: string, options: AscBackendOptions = {}, priority = 0): void {
+  registerBackend(name, () => AscBackend.create(options), priority);
+  for (const config of getKernelsForBackend('asc')) registerKernel({...config, backendName: name});
+}

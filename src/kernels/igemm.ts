@@ -46,9 +46,10 @@ export function runIgemm(
     const zero = c + cBytes;
     new Float32Array(backend.wasmMemory.buffer, zero, zeroBytes / 4).fill(0);
     fillTables(a, c, zero);
-    // Threads share the row tiles, or the column blocks when there are few row tiles.
+    // Threads share the row tiles, or the column blocks when there are more columns than rows (each
+    // thread then reads only its share of B, the larger operand) or too few row tiles to go round.
     const rowTiles = rows / backend.igemmRows, columnBlocks = Math.ceil(n / 8);
-    const byColumns = rowTiles < 2 * backend.threads && columnBlocks > rowTiles;
+    const byColumns = columnBlocks >= 2 * backend.threads && (n > m || rowTiles < 2 * backend.threads);
     const units = byColumns ? columnBlocks : rowTiles;
     const unitWork = (byColumns ? m * 8 : backend.igemmRows * n) * Math.max(taps, 1) * kc;
     backend.parallel('igemm', [m, n, taps, kc, a, packed, c, activation, alpha, Number(backend.igemmArm),

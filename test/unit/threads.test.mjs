@@ -71,6 +71,28 @@ test('setThreadsCount validates its argument and sets the flag', async () => {
   setThreadsCount(0);
 });
 
+test('registerAscBackend adds an asc backend with fixed settings and all of asc\'s kernels', async () => {
+  const {registerAscBackend} = await import('../../dist/index.js');
+  registerAscBackend('asc-test-1t', {threads: 1, relaxedSimd: false});
+  registerAscBackend('asc-test-bad', {threads: -2});
+  try {
+    await tf.setBackend('asc-test-1t');
+    const backend = tf.backend();
+    assert.is(backend.threads, 1);
+    assert.not.ok(backend.features.relaxedSimd);
+    const fromFixed = tf.tidy(() => cases.concat(rng(7)).dataSync());
+    assert.is(backend.parallelRuns, 0);
+    assert.not.ok(await tf.setBackend('asc-test-bad'), 'a backend with a bad thread count does not start');
+    await tf.setBackend('asc');
+    const fromAsc = tf.tidy(() => cases.concat(rng(7)).dataSync());
+    assert.equal(fromFixed, fromAsc);
+  } finally {
+    tf.removeBackend('asc-test-1t');
+    tf.removeBackend('asc-test-bad');
+    await tf.setBackend('asc');
+  }
+});
+
 /** Runs `source` (an ES module) in a fresh Node process and returns what it printed. */
 function node(source, {flags = [], timeout = 20000, env = {}} = {}) {
   return execFileSync(process.execPath, [...flags, '--input-type=module', '-e', source],
