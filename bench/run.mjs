@@ -40,17 +40,38 @@ const rows = [];
 // The machine's one-core peak (fused multiply-add where the engine has it), times the threads a row used.
 const bestPeak = Math.max(yardsticks.simd, yardsticks.relaxed ?? 0);
 const peakFor = (backend) => bestPeak * (backend.endsWith('-2t') ? 2 : 1);
-// A slow backend gets one sample; benchmark.js still times at least one full run.
-const caseOptions = (slow) => (slow ? {minSamples: 1, maxTime: 0.1, initCount: 1} : quick ? {minSamples: 3, maxTime: 1} : {});
+// This machine's speed drifts by tens of percent within seconds, so a kernel case is not one benny
+// suite (all samples of one backend, then the next) but several short suites in rounds; a backend's
+// figure is the median over rounds of its suite medians. A slow backend gets one sample, in the first
+// round only; benchmark.js still times at least one full run.
+const KERNEL_ROUNDS = quick ? 2 : 4;
+const caseOptions = (slow) => (slow ? {minSamples: 1, maxTime: 0.1, initCount: 1} :
+  quick ? {minSamples: 3, maxTime: 0.5} : {minSamples: 5, maxTime: 1.25});
+function median(xs) {
+  const sorted = [...xs].sort((p, q) => p - q);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
 async function suite(label, entries, measure) {
-  await b.suite(label, ...entries.map(([name, fn, slow]) => b.add(name, () => fn, caseOptions(slow))),
-      b.complete((summary) => {
-        for (const r of summary.results) {
-          const ms = r.details.median * 1000;
-          rows.push({case: label, backend: r.name, ms, samples: r.samples, ...measure(ms, r.name)});
-        }
-      }));
+  const medians = new Map();
+  const samples = new Map();
+  for (let round = 0; round < KERNEL_ROUNDS; round++) {
+    // Each round starts with another backend.
+    const now = entries.map((_, i) => entries[(i + round) % entries.length]).filter(([, , slow]) => !slow || round === 0);
+    await b.suite(`${label} (round ${round + 1} of ${KERNEL_ROUNDS})`,
+        ...now.map(([name, fn, slow]) => b.add(name, () => fn, caseOptions(slow))),
+        b.complete((summary) => {
+          for (const r of summary.results) {
+            medians.set(r.name, [...(medians.get(r.name) ?? []), r.details.median * 1000]);
+            samples.set(r.name, (samples.get(r.name) ?? 0) + r.samples);
+          }
+        }));
+  }
+  for (const [name, list] of medians) {
+    const ms = median(list);
+    rows.push({case: label, backend: name, ms, samples: samples.get(name), ...measure(ms, name)});
+  }
 }
 
 // ---- kernels: each backend's kernel called directly on inputs that live in that backend ----
@@ -92,10 +113,8 @@ function useBackend(name) {
   if (tf.getBackend() !== name) throw new Error(`could not switch to ${name}`);
 }
 
-// Whole-model runs take seconds and this machine's speed drifts by tens of percent over minutes, so
-// they are not benny suites (all samples of one backend, then the next) but rounds in which every
-// backend runs once, in turn; each backend's figure is its median over the rounds.
-const median = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+// Whole-model runs take seconds, so they are not benny suites but rounds in which every backend runs
+// once, in turn; each backend's figure is its median over the rounds.
 
 for (const c of unetCases(quick)) {
   const flops = unetFlops(c.features, c.size);
@@ -193,12 +212,12 @@ for (const label of cases) {
   const ratio = (a, b) => (by[a] && by[b] ? (by[a].ms / by[b].ms).toFixed(2) : '-');
   console.log([label.padEnd(40), ...backends.map((n) => (by[n] ? by[n].ms.toFixed(2) : '-').padStart(Math.max(12, n.length + 4))),
     rate.padStart(16), share.padStart(15), ratio('asc', 'wasm').padStart(9), ratio('asc', 'onnxruntime-web').padStart(8),
-    ratio('asc-plain', 'asc').padStart(8), ratio('asc', 'asc-2t').padStart(6),
+    ratio('asc-plain', 'asc').padStart(8), (by['asc-1t'] ? ratio('asc-1t', 'asc-2t') : ratio('asc', 'asc-2t')).padStart(6),
     ratio('asc-2t', 'onnxruntime-web-2t').padStart(10)].join(''));
 }
 console.log('asc: relaxed SIMD where the engine has it, one thread; asc-plain: plain SIMD; -2t: two threads. ' +
     'asc/x and 2t/ort-2t: ratio of median times (< 1: asc is faster); relaxed: plain time / relaxed time; ' +
-    '2t/1t: one-thread time / two-thread time (the scaling). % of yardstick: of the one-core peak (relaxed_madd ' +
+    '2t/1t: one-thread time / two-thread time (the scaling; for the U-Nets both from bench/threads.mjs). % of yardstick: of the one-core peak (relaxed_madd ' +
     'where the engine has it, else mul+add; GFLOP/s) or of the copy bandwidth (GB/s, bytes read + written).');
 
 const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),

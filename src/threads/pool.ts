@@ -105,9 +105,16 @@ export class ThreadPool {
     this.stopWorkers();
     const epoch = Atomics.load(this.ctl, LAYOUT.EPOCH);
     for (let i = 0; i < count; i++) {
-      const worker = this.spawn((message) => {
-        this.failure = `a worker thread failed: ${message}`;
-      });
+      let worker: WorkerHandle;
+      try {
+        worker = this.spawn((message) => {
+          this.failure = `a worker thread failed: ${message}`;
+        });
+      } catch (e) {
+        // E.g. a Content-Security-Policy without worker-src blob:.
+        this.failure = `a worker thread could not start: ${(e as Error)?.message ?? e}`;
+        return;
+      }
       worker.postMessage({
         module: this.module, memory: this.memory, control: this.control, layout: LAYOUT, names: this.names, epoch,
         spins: WORKER_SPINS,
