@@ -26,5 +26,5 @@ for (const label of [...new Set(rows.map((r) => r.case))]) {
   const ratio = (a, b) => (by[a] && by[b] ? (by[a].ms / by[b].ms).toFixed(2) : '–');
   console.log(`| ${label} | ${backends.map((b) => ms(by[b])).join(' | ')} | ${rate} | ${share} | ` +
       `${ratio('asc', 'wasm')} | ${ratio('asc', 'onnxruntime-web')} | ${ratio('asc-plain', 'asc')} | ` +
-      `${ratio('asc', 'asc-2t')} | ${ratio('asc-2t', 'onnxruntime-web-2t')} |`);
+      `${by['asc-1t'] ? ratio('asc-1t', 'asc-2t') : ratio('asc', 'asc-2t')} | ${ratio('asc-2t', 'onnxruntime-web-2t')} |`);
 }

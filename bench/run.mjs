@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import {registerAscBackend} from '../dist/index.js';
 import b from 'benny';
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import * as ort from 'onnxruntime-web';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
@@ -182,20 +182,14 @@ function probeWasmThreads() {
     setThreadsCount(2);
     const started = await tf.setBackend('wasm').catch(() => false);
     console.log(JSON.stringify({started}));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', source],
-      {encoding: 'utf8', cwd: new URL('..', import.meta.url), stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000});
-  return JSON.parse(out.trim().split('\n').pop());
+  const {stdout, stderr} = spawnSync(process.execPath, ['--input-type=module', '-e', source],
+      {encoding: 'utf8', cwd: new URL('..', import.meta.url), timeout: 60000});
+  const started = Boolean(JSON.parse(stdout.trim().split('\n').pop() || '{}').started);
+  // tfjs logs why its initialization failed.
+  return {started, error: started ? null : stderr.match(/\w*Error[^\n]*/)?.[0] ?? 'tf.setBackend(\'wasm\') failed'};
 }
-let wasmThreads;
-try {
-  wasmThreads = probeWasmThreads();
-} catch (e) {
-  wasmThreads = {started: false, error: String(e.stderr ?? e.message).match(/ERR_\w+[^\n]*/)?.[0] ?? 'failed'};
-}
-if (!wasmThreads.started) {
-  wasmThreads.error ??= 'tf.setBackend(\'wasm\') resolved false';
-  console.log(`tfjs-backend-wasm with threads did not start in Node: ${wasmThreads.error}`);
-}
+const wasmThreads = probeWasmThreads();
+if (!wasmThreads.started) console.log(`tfjs-backend-wasm with threads did not start in Node: ${wasmThreads.error}`);
 
 // ---- report ----
 const cases = [...new Set(rows.map((r) => r.case))];
