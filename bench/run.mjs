@@ -13,11 +13,10 @@ import {execFileSync, spawnSync} from 'node:child_process';
 import * as ort from 'onnxruntime-web';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
-import {createUNet} from '../dist/unet.js';
 import {kernelCases, unetCases, unetFlops} from './cases.mjs';
 import {renderChart} from './chart.mjs';
-import {buildOnnxUNet} from './onnx_unet.mjs';
 import {measureYardsticks} from './peak.mjs';
+import {median, unetRounds} from './unet_rounds.mjs';
 
 const quick = process.argv.includes('--quick');
 const withSlow = process.argv.includes('--with-slow');
@@ -47,11 +46,6 @@ const peakFor = (backend) => bestPeak * (backend.endsWith('-2t') ? 2 : 1);
 const KERNEL_ROUNDS = quick ? 2 : 4;
 const caseOptions = (slow) => (slow ? {minSamples: 1, maxTime: 0.1, initCount: 1} :
   quick ? {minSamples: 3, maxTime: 0.5} : {minSamples: 5, maxTime: 1.25});
-function median(xs) {
-  const sorted = [...xs].sort((p, q) => p - q);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 async function suite(label, entries, measure) {
   const medians = new Map();
@@ -106,60 +100,19 @@ for (const c of kernelCases(quick)) {
     {gbps: c.bytes / ms / 1e6, ofCopy: c.bytes / ms / 1e6 / yardsticks.copy.gbps});
 }
 
-// ---- the whole U-Net: same weights everywhere ----
-/** Makes `name` the current backend now; it is initialized already, so tf.setBackend switches synchronously. */
-function useBackend(name) {
-  tf.setBackend(name);
-  if (tf.getBackend() !== name) throw new Error(`could not switch to ${name}`);
-}
-
-// Whole-model runs take seconds, so they are not benny suites but rounds in which every backend runs
-// once, in turn; each backend's figure is its median over the rounds.
-
+// ---- the whole U-Net: same weights everywhere, interleaved rounds (bench/unet_rounds.mjs) ----
 for (const c of unetCases(quick)) {
   const flops = unetFlops(c.features, c.size);
-  const runners = [];
-  const models = [];
-  for (const name of ['asc', 'asc-plain', 'wasm', 'cpu']) {
-    if (name === 'cpu' && (quick || (flops > 5e10 && !withSlow))) continue;
-    await tf.setBackend(name);
-    // One model per backend, so its weights live (and stay packed) there; the seed makes them equal.
-    const model = createUNet({features: c.features, seed: 7});
-    const x = tf.randomNormal([1, c.size, c.size, 3], 0, 1, 'float32', 1);
-    model.predict(x).dispose();
-    models.push([model, x]);
-    runners.push([name, async () => {
-      useBackend(name);
-      const y = model.predict(x);
-      y.dataSync();
-      y.dispose();
-    }]);
-  }
-  await tf.setBackend('asc');
-  const session = await ort.InferenceSession.create(buildOnnxUNet(models[0][0], [1, c.size, c.size]),
-      {executionProviders: ['wasm'], graphOptimizationLevel: 'all'});
-  const feeds = {x: new ort.Tensor('float32', new Float32Array(3 * c.size * c.size).map((_, i) => Math.sin(i)), [1, 3, c.size, c.size])};
-  await session.run(feeds);
-  runners.push(['onnxruntime-web', () => session.run(feeds)]);
+  const withCpu = !quick && (flops <= 5e10 || withSlow);
   console.log(`Running "${c.label}" in rounds...`);
-  const rounds = quick ? 3 : flops > 5e10 ? 5 : 7;
-  const times = Object.fromEntries(runners.map(([name]) => [name, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, run] of runners) {
-      if (name === 'cpu' && round >= 2) continue; // tens of seconds a run: two are enough
-      const started = performance.now();
-      await run();
-      times[name].push(performance.now() - started);
-    }
-  }
+  const times = await unetRounds(c, {
+    backends: ['asc', 'asc-plain', 'wasm', ...(withCpu ? ['cpu'] : [])], ortName: 'onnxruntime-web',
+    rounds: quick ? 3 : flops > 5e10 ? 5 : 7,
+    skip: (name, round) => name === 'cpu' && round >= 2, // tens of seconds a run: two are enough
+  });
   for (const [name, samples] of Object.entries(times)) {
     const ms = median(samples);
     rows.push({case: c.label, backend: name, ms, samples: samples.length, gflops: flops / ms / 1e6, ofPeak: flops / ms / 1e6 / peakFor(name)});
-  }
-  await session.release();
-  for (const [model, x] of models) {
-    model.dispose();
-    x.dispose();
   }
 }
 
