@@ -127,7 +127,7 @@ export class AscBackend extends KernelBackend {
 
   constructor(
       readonly wasm: KernelExports, readonly wasmMemory: WebAssembly.Memory, readonly memoryLimitBytes: number,
-      igemmFlavor: IgemmFlavor, readonly features: AscFeatures, private readonly module: WebAssembly.Module|null,
+      igemmFlavor: IgemmFlavor, readonly features: AscFeatures, private readonly module: WebAssembly.Module,
       private readonly spawn: SpawnWorker|null, private readonly fixedThreads: number|null = null) {
     super();
     this.igemmArm = igemmFlavor === 'auto' ? Boolean(wasm.defaultNaNIsPositive(0)) : igemmFlavor === 'arm';
@@ -206,7 +206,7 @@ export class AscBackend extends KernelBackend {
   }
 
   private startPool(workers: number): ThreadPool {
-    this.pool ??= new ThreadPool(this.module!, this.wasmMemory, this.controlPtr, PARALLEL_KERNELS, this.parallelFns,
+    this.pool ??= new ThreadPool(this.module, this.wasmMemory, this.controlPtr, PARALLEL_KERNELS, this.parallelFns,
         this.spawn!);
     this.pool.resize(workers);
     return this.pool;

@@ -8,7 +8,7 @@ import {MAX_MEMORY_BYTES} from './wasm_module.js';
 
 export {AscBackend} from './backend.js';
 export type {AscBackendOptions, AscFeatures, AscMemoryInfo, IgemmFlavor, ParallelKernel, TensorData} from './backend.js';
-export {hasRelaxedSimd, kernelVariantSizes} from './wasm_module.js';
+export {hasRelaxedSimd} from './wasm_module.js';
 export type {KernelVariant} from './wasm_module.js';
 export {wasmKernelConfigs} from './register_all_kernels.js';
 

@@ -31,12 +31,6 @@ export function compileKernels(variant: KernelVariant): Promise<WebAssembly.Modu
   return module;
 }
 
-/** Bytes of each variant's module. */
-export function kernelVariantSizes(): Record<KernelVariant, number> {
-  return Object.fromEntries(Object.entries(kernelsWasmBase64).map(([name, b64]) => [name, atob(b64).length])) as
-      Record<KernelVariant, number>;
-}
-
 /** (param v128 v128 v128) (result v128): f32x4.relaxed_madd of the three. */
 const RELAXED_SIMD_PROBE = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // magic, version
