@@ -30,8 +30,14 @@ const cases = {
   'batchNorm (period not a multiple of 4)': (r) => tf.batchNorm(randomTensor(r, [1, 70, 70, 7]),
       randomTensor(r, [7]), tf.abs(randomTensor(r, [7])), randomTensor(r, [7]), randomTensor(r, [7])),
   'relu': (r) => tf.relu(randomTensor(r, [1, 100, 100, 9])),
+  'relu int32': (r) => tf.relu(randomTensor(r, [300, 301], 'int32')),
+  'relu6': (r) => tf.relu6(tf.mul(randomTensor(r, [1, 100, 100, 9]), 8)),
   'relu6 int32': (r) => tf.relu6(randomTensor(r, [300, 301], 'int32')),
   'add with broadcasting': (r) => tf.add(randomTensor(r, [1, 90, 90, 11]), randomTensor(r, [90, 1, 11])),
+  'multiply int32': (r) => tf.mul(randomTensor(r, [300, 301], 'int32'), randomTensor(r, [301], 'int32')),
+  'fused matMul, bias per element (activation as a pass)': (r) => tf.fused.matMul({
+    a: randomTensor(r, [200, 150]), b: randomTensor(r, [150, 160]), bias: randomTensor(r, [200, 160]),
+    activation: 'relu'}),
   'transpose': (r) => tf.transpose(randomTensor(r, [1, 80, 90, 12]), [0, 3, 1, 2]),
 };
 
