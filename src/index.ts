@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import './register_all_kernels.js';
 import {env, getKernelsForBackend, registerBackend, registerKernel} from '@tensorflow/tfjs-core';
 import {AscBackend, AscBackendOptions, MAX_THREADS} from './backend.js';
+import {nodeProcess} from './node_process.js';
 import {MAX_MEMORY_BYTES} from './wasm_module.js';
 
 export {AscBackend} from './backend.js';
@@ -27,9 +28,7 @@ env().registerFlag('ASC_IGEMM_FLAVOR', () => 'auto', (flavor) => {
 });
 
 /** An environment variable of the Node process, if any (the flags' defaults for command lines). */
-function processEnv(name: string): string|undefined {
-  return (globalThis as {process?: {env?: Record<string, string|undefined>}}).process?.env?.[name];
-}
+const processEnv = (name: string): string|undefined => nodeProcess()?.env[name];
 
 /**
  * Threads the kernels run on: 0 (the default, or the environment variable ASC_THREADS in Node)

@@ -3,6 +3,7 @@
 // range of work units cut into chunks, which the calling thread and the workers claim until none is
 // left (so a slow or not yet started worker never holds a job up). Kernels write disjoint outputs
 // per unit, so results do not depend on who ran which chunk. See worker_main.ts for the protocol.
+import {importNodeBuiltin, nodeProcess} from '../node_process.js';
 import {browserWorkerSource, nodeWorkerSource} from './worker_main.js';
 
 /** Int32 indices of the control block's fields; the arguments follow as Float64 at argsOffset. */
@@ -36,10 +37,8 @@ export async function workerSpawner(): Promise<SpawnWorker|string> {
     return 'SharedArrayBuffer is unavailable (a page must be cross-origin isolated: serve it with ' +
         'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
   }
-  const nodeVersion = (globalThis as {process?: {versions?: {node?: string}}}).process?.versions?.node;
-  if (nodeVersion != null) {
-    const name = 'node:worker_threads';
-    const {Worker} = await import(/* @vite-ignore */ name) as {Worker: NodeWorkerConstructor};
+  if (nodeProcess() != null) {
+    const {Worker} = await importNodeBuiltin<{Worker: NodeWorkerConstructor}>('node:worker_threads');
     return (onError) => {
       const worker = new Worker(nodeWorkerSource, {eval: true});
       worker.on('error', (e) => onError(String((e as Error)?.message ?? e)));
@@ -60,9 +59,8 @@ export async function workerSpawner(): Promise<SpawnWorker|string> {
 export async function detectCores(): Promise<number> {
   const fromNavigator = (globalThis as {navigator?: {hardwareConcurrency?: number}}).navigator?.hardwareConcurrency;
   if (fromNavigator) return fromNavigator;
-  if ((globalThis as {process?: {versions?: {node?: string}}}).process?.versions?.node != null) {
-    const name = 'node:os';
-    const os = await import(/* @vite-ignore */ name) as {availableParallelism?: () => number, cpus: () => unknown[]};
+  if (nodeProcess() != null) {
+    const os = await importNodeBuiltin<{availableParallelism?: () => number, cpus: () => unknown[]}>('node:os');
     return os.availableParallelism?.() ?? os.cpus().length;
   }
   return 1;

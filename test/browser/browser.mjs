@@ -4,10 +4,10 @@
 // under /plain/ are not.
 import {build} from 'esbuild';
 import {createServer} from 'node:http';
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import {chromium} from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 const ISOLATION_HEADERS = {'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp'};
 
 /** Bundles `entry` (a page script) for the browser; returns its source. */
@@ -65,4 +65,3 @@ export async function pageResult(browser, url, timeout = 60000) {
   }
 }
 
-export const readText = (url) => readFileSync(url, 'utf8');
