@@ -1,5 +1,5 @@
 // Bundles src/index.ts (the backend) and src/unet/index.ts (the U-Net) into dist/, as ESM (.js)
-// and CJS (.cjs). tfjs-core and tfjs-backend-cpu
+// and CJS (.cjs). tfjs-core, tfjs-backend-cpu and tfjs-backend-webgpu
 // stay external, except tfjs-core's gradient registrations: its ESM-only dist/ files cannot be
 // imported by Node, so they are bundled, as @tensorflow/tfjs does (the copies register into
 // tfjs-core's global registry and run on its global engine).
@@ -18,7 +18,7 @@ const common = {
   bundle: true,
   platform: 'neutral',
   target: 'es2022',
-  external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu'],
+  external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgpu'],
   plugins: [bundleTfjsCoreFiles],
   sourcemap: true,
   logLevel: 'warning',

@@ -12,6 +12,13 @@ export type {AscBackendOptions, AscFeatures, AscMemoryInfo, IgemmFlavor, Paralle
 export {hasRelaxedSimd} from './wasm_module.js';
 export type {KernelVariant} from './wasm_module.js';
 export {wasmKernelConfigs} from './register_all_kernels.js';
+export {initBackend} from './gpu/init_backend.js';
+export type {BackendReport, InitBackendOptions} from './gpu/init_backend.js';
+export {installKernelFallback, kernelFallbackReport, resetKernelFallbackStats} from './gpu/kernel_fallback.js';
+export type {KernelFallbackReport, KernelFallbackStats} from './gpu/kernel_fallback.js';
+export type {WebGpuInfo, WebGpuOptions} from './gpu/webgpu_device.js';
+export {warmup} from './warmup.js';
+export type {Predictor, WarmupReport} from './warmup.js';
 
 /** The most bytes the backend's wasm memory may grow to (default and upper bound: 4 GiB). */
 env().registerFlag('ASC_MAX_MEMORY_BYTES', () => MAX_MEMORY_BYTES, (bytes) => {

@@ -11,7 +11,10 @@ export function nodeProcess(): NodeProcess|undefined {
   return process?.versions?.node != null ? process : undefined;
 }
 
-/** Imports a Node built-in module by a name bundlers leave alone (it never loads in a browser). */
-export function importNodeBuiltin<T>(name: string): Promise<T> {
+/**
+ * Imports a Node built-in or a Node-only package by a name bundlers leave alone (it never loads in
+ * a browser).
+ */
+export function importNodeModule<T>(name: string): Promise<T> {
   return import(/* @vite-ignore */ name) as Promise<T>;
 }

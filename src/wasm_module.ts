@@ -31,6 +31,19 @@ export function compileKernels(variant: KernelVariant): Promise<WebAssembly.Modu
   return module;
 }
 
+/** (param v128) (result v128): returns its argument; validates where wasm SIMD exists. */
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // magic, version
+  0x01, 0x06, 0x01, 0x60, 0x01, 0x7b, 0x01, 0x7b,  // type section
+  0x03, 0x02, 0x01, 0x00,  // function section
+  0x0a, 0x06, 0x01, 0x04, 0x00, 0x20, 0x00, 0x0b,  // code section
+]);
+
+/** Whether this engine runs wasm SIMD, which every asc kernel module needs. */
+export function hasWasmSimd(): boolean {
+  return WebAssembly.validate(SIMD_PROBE);
+}
+
 /** (param v128 v128 v128) (result v128): f32x4.relaxed_madd of the three. */
 const RELAXED_SIMD_PROBE = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // magic, version

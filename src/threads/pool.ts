@@ -3,7 +3,7 @@
 // range of work units cut into chunks, which the calling thread and the workers claim until none is
 // left (so a slow or not yet started worker never holds a job up). Kernels write disjoint outputs
 // per unit, so results do not depend on who ran which chunk. See worker_main.ts for the protocol.
-import {importNodeBuiltin, nodeProcess} from '../node_process.js';
+import {importNodeModule, nodeProcess} from '../node_process.js';
 import {browserWorkerSource, nodeWorkerSource} from './worker_main.js';
 
 /** Int32 indices of the control block's fields; the arguments follow as Float64 at argsOffset. */
@@ -38,7 +38,7 @@ export async function workerSpawner(): Promise<SpawnWorker|string> {
         'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
   }
   if (nodeProcess() != null) {
-    const {Worker} = await importNodeBuiltin<{Worker: NodeWorkerConstructor}>('node:worker_threads');
+    const {Worker} = await importNodeModule<{Worker: NodeWorkerConstructor}>('node:worker_threads');
     return (onError) => {
       const worker = new Worker(nodeWorkerSource, {eval: true});
       worker.on('error', (e) => onError(String((e as Error)?.message ?? e)));
@@ -60,7 +60,7 @@ export async function detectCores(): Promise<number> {
   const fromNavigator = (globalThis as {navigator?: {hardwareConcurrency?: number}}).navigator?.hardwareConcurrency;
   if (fromNavigator) return fromNavigator;
   if (nodeProcess() != null) {
-    const os = await importNodeBuiltin<{availableParallelism?: () => number, cpus: () => unknown[]}>('node:os');
+    const os = await importNodeModule<{availableParallelism?: () => number, cpus: () => unknown[]}>('node:os');
     return os.availableParallelism?.() ?? os.cpus().length;
   }
   return 1;

@@ -1,0 +1,114 @@
+// initBackend: WebGPU when a device can be had, asc otherwise, with a report that says why.
+import {backend, findBackendFactory, registerBackend, removeBackend, setBackend} from '@tensorflow/tfjs-core';
+import type {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
+import {AscBackend} from '../backend.js';
+import {hasWasmSimd} from '../wasm_module.js';
+import {fallbackAscBackend, installKernelFallback} from './kernel_fallback.js';
+import {requestWebGpuDevice, WebGpuInfo, WebGpuOptions} from './webgpu_device.js';
+
+export interface InitBackendOptions extends WebGpuOptions {
+  /** Backends to try, in order (default ['webgpu', 'asc', 'cpu']). */
+  prefer?: string[];
+  /** Route kernels that webgpu lacks to asc (default true). */
+  kernelFallback?: boolean;
+}
+
+export interface BackendReport {
+  /** The backend now active. */
+  chosen: string;
+  /** The candidates before it, each with why it was not taken. */
+  skipped: {backend: string, reason: string}[];
+  features: {
+    wasmSimd: boolean;
+    relaxedSimd: boolean;
+    relaxedSimdReason: string|null;
+    /** Threads asc kernels run on, and why not more when there is one. */
+    threads: number;
+    threadsReason: string|null;
+    cores: number;
+    /** The WebGPU adapter found (null when none was looked for or found). */
+    webgpu: WebGpuInfo|null;
+    /** Why there is no WebGPU, when it was looked for and not found. */
+    webgpuReason: string|null;
+  };
+  /** Kernels that run on asc because webgpu lacks them (empty unless webgpu is chosen). */
+  kernelFallback: string[];
+  /** Time initBackend took. */
+  ms: number;
+}
+
+/** The priority tfjs-backend-webgpu registers itself with (above asc's 2). */
+const WEBGPU_PRIORITY = 3;
+
+/**
+ * Makes the first backend of `prefer` that works the active one. Never throws for a missing
+ * WebGPU; throws only when no candidate works, with every reason.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
+  const started = performance.now();
+  const {prefer = ['webgpu', 'asc', 'cpu'], kernelFallback = true} = options;
+  const skipped: BackendReport['skipped'] = [];
+  let webgpu: WebGpuInfo|null = null;
+  let webgpuReason: string|null = null;
+  let fallback: string[] = [];
+  let chosen: string|null = null;
+  for (const name of prefer) {
+    let reason: string|null;
+    if (name === 'webgpu') {
+      try {
+        webgpu = await startWebGpu(options);
+        if (kernelFallback) fallback = await installKernelFallback();
+        reason = await setBackend('webgpu') ? null : 'tfjs-backend-webgpu failed to initialize';
+      } catch (e) {
+        reason = webgpuReason = (e as Error).message;
+      }
+    } else if (name === 'asc' && !hasWasmSimd()) {
+      reason = 'this engine has no WebAssembly SIMD';
+    } else if (findBackendFactory(name) == null) {
+      reason = `no backend '${name}' is registered (import its package first)`;
+    } else {
+      reason = await setBackend(name) ? null : `backend '${name}' failed to initialize`;
+    }
+    if (reason == null) {
+      chosen = name;
+      break;
+    }
+    skipped.push({backend: name, reason});
+  }
+  if (chosen == null) {
+    throw new Error(`initBackend: no backend works: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
+  }
+  if (chosen !== 'webgpu') fallback = [];
+  const asc = chosen === 'asc' ? backend() as AscBackend : fallbackAscBackend() ?? await AscBackend.create();
+  const features = {
+    wasmSimd: hasWasmSimd(), relaxedSimd: asc.features.relaxedSimd,
+    relaxedSimdReason: asc.features.relaxedSimdReason, threads: asc.threads, threadsReason: asc.threadsReason,
+    cores: asc.features.cores, webgpu, webgpuReason,
+  };
+  if (asc !== backend() && asc !== fallbackAscBackend()) asc.dispose();
+  return {chosen, skipped, features, kernelFallback: fallback, ms: performance.now() - started};
+}
+
+/**
+ * Finds a device and registers tfjs-backend-webgpu on it as 'webgpu' (replacing the registration
+ * the package makes for itself, which asks for an adapter tfjs's way and has no Node path).
+ */
+async function startWebGpu(options: WebGpuOptions): Promise<WebGpuInfo> {
+  const {adapter, device, info} = await requestWebGpuDevice(options);
+  let WebGPUBackendClass: typeof WebGPUBackend;
+  try {
+    ({WebGPUBackend: WebGPUBackendClass} = await import('@tensorflow/tfjs-backend-webgpu'));
+  } catch (e) {
+    throw new Error(`@tensorflow/tfjs-backend-webgpu does not load: ${(e as Error).message}`);
+  }
+  const adapterInfo = (adapter as {info?: GPUAdapterInfo}).info;
+  // Constructed here so that a failure comes back with its reason; tfjs would only log it.
+  let first: WebGPUBackend|null = new WebGPUBackendClass(device, adapterInfo);
+  if (findBackendFactory('webgpu') != null) removeBackend('webgpu');
+  registerBackend('webgpu', () => {
+    const created = first ?? new WebGPUBackendClass(device, adapterInfo);
+    first = null;
+    return created;
+  }, WEBGPU_PRIORITY);
+  return info;
+}
