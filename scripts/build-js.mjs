@@ -27,3 +27,9 @@ for (const [entry, name] of [['src/index.ts', 'index'], ['src/unet/index.ts', 'u
   await build({...common, entryPoints: [entry], format: 'esm', outfile: `dist/${name}.js`});
   await build({...common, entryPoints: [entry], format: 'cjs', outfile: `dist/${name}.cjs`});
 }
+
+// dist/browser.js: everything in one minified ES module (see src/browser.ts).
+await build({
+  entryPoints: ['src/browser.ts'], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true,
+  plugins: [bundleTfjsCoreFiles], sourcemap: true, logLevel: 'warning', outfile: 'dist/browser.js',
+});

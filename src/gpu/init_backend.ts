@@ -94,21 +94,61 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
  * the package makes for itself, which asks for an adapter tfjs's way and has no Node path).
  */
 async function startWebGpu(options: WebGpuOptions): Promise<WebGpuInfo> {
-  const {adapter, device, info} = await requestWebGpuDevice(options);
+  let found = await requestWebGpuDevice(options);
   let WebGPUBackendClass: typeof WebGPUBackend;
   try {
     ({WebGPUBackend: WebGPUBackendClass} = await import('@tensorflow/tfjs-backend-webgpu'));
   } catch (e) {
     throw new Error(`@tensorflow/tfjs-backend-webgpu does not load: ${(e as Error).message}`);
   }
+  // The probe gets a device of its own, before the one tfjs runs on: on SwiftShader it leaves the
+  // devices that exist unusable.
+  const syncReads = typeof OffscreenCanvas !== 'undefined' && syncReadsWork(WebGPUBackendClass, found.device);
+  if (typeof OffscreenCanvas !== 'undefined') found = await requestWebGpuDevice(options);
+  const {adapter, device, info} = found;
   const adapterInfo = (adapter as {info?: GPUAdapterInfo}).info;
   // Constructed here so that a failure comes back with its reason; tfjs would only log it.
   let first: WebGPUBackend|null = new WebGPUBackendClass(device, adapterInfo);
-  if (findBackendFactory('webgpu') != null) removeBackend('webgpu');
-  registerBackend('webgpu', () => {
+  const create = () => {
     const created = first ?? new WebGPUBackendClass(device, adapterInfo);
     first = null;
+    if (!syncReads) refuseSyncReads(created);
     return created;
-  }, WEBGPU_PRIORITY);
-  return info;
+  };
+  if (findBackendFactory('webgpu') != null) removeBackend('webgpu');
+  registerBackend('webgpu', create, WEBGPU_PRIORITY);
+  return {...info, syncReads};
+}
+
+/**
+ * tfjs-backend-webgpu reads GPU buffers synchronously (dataSync, and moving a tensor to another
+ * backend) by drawing them into an OffscreenCanvas. Node has none, and headless Chromium on
+ * SwiftShader reads back zeros: a round trip of known values on `device` (destroyed after) tells.
+ */
+function syncReadsWork(WebGPUBackendClass: typeof WebGPUBackend, device: GPUDevice): boolean {
+  const backend = new WebGPUBackendClass(device);
+  const values = Float32Array.from({length: 1024}, (_, i) => i + 0.5);
+  const dataId = backend.write(values, [values.length], 'float32');
+  try {
+    backend.uploadToGPU(dataId);
+    const read = backend.readSync(dataId) as Float32Array;
+    return read.length === values.length && read.every((v, i) => v === values[i]);
+  } catch {
+    return false;
+  } finally {
+    backend.dispose();
+    device.destroy();
+  }
+}
+
+/** Makes a synchronous read of GPU-only data throw a clear error instead of returning garbage. */
+function refuseSyncReads(backend: WebGPUBackend): void {
+  const readSync = backend.readSync.bind(backend);
+  backend.readSync = (dataId: object) => {
+    const data = backend.tensorMap.get(dataId);
+    if (data.values != null || data.dtype === 'string' || data.dtype === 'complex64') return readSync(dataId);
+    throw new Error('webgpu: this platform cannot read GPU data synchronously (dataSync, or moving a tensor to ' +
+        'another backend). Use `await tensor.data()` (it also keeps a CPU copy that later moves use), or create the ' +
+        'tensor on the other backend.');
+  };
 }

@@ -15,6 +15,11 @@ export interface WebGpuInfo {
   featureLevel: 'core'|'compatibility';
   /** The Dawn flags the adapter was found with (Node only). */
   dawnFlags?: string[];
+  /**
+   * Whether GPU data can be read synchronously here (dataSync; moving a tensor off webgpu). Where
+   * not, such a read throws a clear error: await data() instead.
+   */
+  syncReads?: boolean;
 }
 
 export interface WebGpuDevice {

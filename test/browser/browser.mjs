@@ -1,7 +1,7 @@
 // Headless Chromium for the browser tests: Debian's /usr/bin/chromium driven by playwright-core,
 // pages bundled with esbuild and served from 127.0.0.1. Pages under /isolated/ are served with the
 // COOP/COEP headers that make them cross-origin isolated (SharedArrayBuffer, so threads); pages
-// under /plain/ are not.
+// under /plain/, or at their own path, are not.
 import {build} from 'esbuild';
 import {createServer} from 'node:http';
 import {existsSync} from 'node:fs';
@@ -18,13 +18,13 @@ export async function bundlePage(entry) {
 }
 
 /**
- * Serves `files` ({'/path': [contentType, body]}) at /isolated/path and /plain/path on 127.0.0.1;
- * anything else is a 404. Resolves to the server and its base URL.
+ * Serves `files` ({'/path': [contentType, body]}) at /isolated/path, /plain/path and /path on
+ * 127.0.0.1; anything else is a 404. Resolves to the server and its base URL.
  */
 export async function serve(files) {
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
-    const match = /^\/(isolated|plain)(\/.*)$/.exec(url.pathname);
+    const match = /^(?:\/(isolated|plain)(?=\/))?(\/.*)$/.exec(url.pathname);
     const file = match && files[match[2]];
     if (!file) {
       res.writeHead(404).end();
