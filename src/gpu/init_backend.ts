@@ -95,6 +95,11 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
  */
 async function startWebGpu(options: WebGpuOptions): Promise<WebGpuInfo> {
   let found = await requestWebGpuDevice(options);
+  if (options.softwareWebGpu === false && found.info.software) {
+    found.device.destroy();
+    throw new Error(`the WebGPU adapter is a software rasterizer (${[found.info.architecture, found.info.device,
+      found.info.description].filter(Boolean).join(', ')}) and softwareWebGpu is false`);
+  }
   let WebGPUBackendClass: typeof WebGPUBackend;
   try {
     ({WebGPUBackend: WebGPUBackendClass} = await import('@tensorflow/tfjs-backend-webgpu'));

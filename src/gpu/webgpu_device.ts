@@ -13,6 +13,8 @@ export interface WebGpuInfo {
   description: string;
   /** 'core', or 'compatibility' (a restricted WebGPU, e.g. on OpenGL ES). */
   featureLevel: 'core'|'compatibility';
+  /** A software rasterizer (SwiftShader, llvmpipe, ...): the CPU doing the GPU's work. */
+  software: boolean;
   /** The Dawn flags the adapter was found with (Node only). */
   dawnFlags?: string[];
   /**
@@ -31,6 +33,11 @@ export interface WebGpuDevice {
 export interface WebGpuOptions {
   /** The WebGPU entry point (default: navigator.gpu, else in Node the `webgpu` package); null: none. */
   gpu?: GPU|null;
+  /**
+   * Take a software adapter (SwiftShader, llvmpipe) too (default true). asc on the same CPU is
+   * faster (bench/warmup.mjs), so false skips them.
+   */
+  softwareWebGpu?: boolean;
   powerPreference?: GPUPowerPreference;
   /**
    * Node only: the Dawn instance flags to try, in order (default: [] for the platform's native
@@ -124,8 +131,11 @@ function describe(adapter: GPUAdapter, source: WebGpuInfo['source']): WebGpuInfo
   const info = (adapter as {info?: GPUAdapterInfo}).info;
   const featureLevel = (adapter as {featureLevel?: string}).featureLevel === 'compatibility' ||
       !adapter.features.has('core-features-and-limits' as GPUFeatureName) ? 'compatibility' : 'core';
+  const names = `${info?.architecture} ${info?.device} ${info?.description}`.toLowerCase();
+  const software = (info as {isFallbackAdapter?: boolean})?.isFallbackAdapter === true ||
+      /swiftshader|llvmpipe|lavapipe|softpipe|warp/.test(names);
   return {
     source, vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', device: info?.device ?? '',
-    description: info?.description ?? '', featureLevel,
+    description: info?.description ?? '', featureLevel, software,
   };
 }

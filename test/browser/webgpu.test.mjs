@@ -43,6 +43,7 @@ test('(a) with WebGPU, initBackend picks webgpu and the U-Net matches PyTorch wi
   assert.equal(result.report.skipped, []);
   assert.is(result.report.features.webgpu.source, 'navigator.gpu');
   assert.is(result.report.features.webgpu.architecture, 'swiftshader');
+  assert.is(result.report.features.webgpu.software, true);
   // SwiftShader reads GPU data back as zeros through tfjs's canvas path: reported, and refused.
   assert.is(result.report.features.webgpu.syncReads, false);
   assert.ok(result.report.kernelFallback.includes('Unique'));

@@ -3,6 +3,7 @@
 // U-Net kernel against asc at U-Net shapes, the per-kernel fallback to asc, and warmup.
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
+import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import {getKernel, registerKernel, unregisterKernel} from '@tensorflow/tfjs-core';
@@ -31,6 +32,7 @@ test('initBackend picks webgpu (Dawn) and reports the adapter, the asc features 
   assert.is(report.features.webgpu.source, 'webgpu');
   assert.ok(report.features.webgpu.description.length > 0, 'adapter description');
   assert.is(report.features.webgpuReason, null);
+  assert.is(report.features.webgpu.software, true, 'llvmpipe is a software rasterizer');
   assert.is(report.features.wasmSimd, true);
   assert.type(report.features.relaxedSimd, 'boolean');
   assert.ok(report.features.threads >= 1 && report.features.cores >= 1);
@@ -50,6 +52,9 @@ test('prefer orders the candidates; one that fails is skipped with its reason; n
   assert.match(report.skipped[0].reason, 'WebGPU turned off');
   assert.match(report.skipped[1].reason, "no backend 'nope' is registered");
   assert.is(report.features.webgpu, null);
+  report = await initBackend({softwareWebGpu: false});
+  assert.is(report.chosen, 'asc');
+  assert.match(report.skipped[0].reason, /^the WebGPU adapter is a software rasterizer \(llvmpipe.*\) and softwareWebGpu is false$/);
   try {
     await initBackend({prefer: ['nope', 'webgpu'], gpu: null});
     assert.unreachable('no candidate works');
@@ -58,6 +63,19 @@ test('prefer orders the candidates; one that fails is skipped with its reason; n
     assert.match(e.message, 'webgpu: WebGPU turned off');
   }
   assert.is(tf.getBackend(), 'asc', 'a failed initBackend leaves the active backend');
+});
+
+test('without the optional webgpu package, Node gets asc and the reason; importing the package does not throw', () => {
+  const script = "const {initBackend} = await import('./dist/index.js'); " +
+      'console.log(JSON.stringify(await initBackend()));';
+  const hook = new URL('./no_webgpu_package.mjs', import.meta.url).pathname;
+  const out = execFileSync(process.execPath, ['--import', hook, '--input-type=module', '-e', script],
+      {cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8'});
+  const report = JSON.parse(out);
+  assert.is(report.chosen, 'asc');
+  assert.equal(report.skipped, [{backend: 'webgpu', reason:
+    "no navigator.gpu in Node, and the optional package 'webgpu' (Dawn) does not load: Cannot find package 'webgpu'"}]);
+  assert.is(report.features.webgpuReason, report.skipped[0].reason);
 });
 
 test('the U-Net matches every PyTorch fixture within 1e-4 x max|y| on webgpu', async () => {
