@@ -1,5 +1,5 @@
 // initBackend: WebGPU when a device can be had, asc otherwise, with a report that says why.
-import {backend, findBackendFactory, registerBackend, removeBackend, setBackend} from '@tensorflow/tfjs-core';
+import {backend, findBackendFactory, KernelBackend, registerBackend, removeBackend, setBackend} from '@tensorflow/tfjs-core';
 import type {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
 import {AscBackend} from '../backend.js';
 import {hasWasmSimd} from '../wasm_module.js';
@@ -39,6 +39,12 @@ export interface BackendReport {
 
 /** The priority tfjs-backend-webgpu registers itself with (above asc's 2). */
 const WEBGPU_PRIORITY = 3;
+
+/**
+ * The WebGPU device initBackend registered last: a later call reuses it while its factory is still
+ * the registered one and the device lives (unless it asks for another entry point or adapter).
+ */
+let started: {info: WebGpuInfo, factory: () => KernelBackend, lost: boolean}|null = null;
 
 /**
  * Makes the first backend of `prefer` that works the active one. Never throws for a missing
@@ -94,11 +100,18 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
  * the package makes for itself, which asks for an adapter tfjs's way and has no Node path).
  */
 async function startWebGpu(options: WebGpuOptions): Promise<WebGpuInfo> {
+  const {gpu, powerPreference, dawnFlags} = options;
+  if (started != null && !started.lost && findBackendFactory('webgpu') === started.factory &&
+      gpu === undefined && powerPreference === undefined && dawnFlags === undefined) {
+    refuseSoftware(started.info, options);
+    return started.info;
+  }
   let found = await requestWebGpuDevice(options);
-  if (options.softwareWebGpu === false && found.info.software) {
+  try {
+    refuseSoftware(found.info, options);
+  } catch (e) {
     found.device.destroy();
-    throw new Error(`the WebGPU adapter is a software rasterizer (${[found.info.architecture, found.info.device,
-      found.info.description].filter(Boolean).join(', ')}) and softwareWebGpu is false`);
+    throw e;
   }
   let WebGPUBackendClass: typeof WebGPUBackend;
   try {
@@ -122,7 +135,16 @@ async function startWebGpu(options: WebGpuOptions): Promise<WebGpuInfo> {
   };
   if (findBackendFactory('webgpu') != null) removeBackend('webgpu');
   registerBackend('webgpu', create, WEBGPU_PRIORITY);
-  return {...info, syncReads};
+  const setup = {info: {...info, syncReads}, factory: create, lost: false};
+  void device.lost.then(() => setup.lost = true);
+  started = setup;
+  return setup.info;
+}
+
+function refuseSoftware(info: WebGpuInfo, {softwareWebGpu = true}: WebGpuOptions): void {
+  if (softwareWebGpu || !info.software) return;
+  throw new Error(`the WebGPU adapter is a software rasterizer (${[info.architecture, info.device, info.description]
+      .filter(Boolean).join(', ')}) and softwareWebGpu is false`);
 }
 
 /**

@@ -40,6 +40,9 @@ test('initBackend picks webgpu (Dawn) and reports the adapter, the asc features 
   for (const kernel of ['Unique', 'SparseReshape', 'StringSplit', 'RaggedRange']) {
     assert.ok(report.kernelFallback.includes(kernel), `${kernel} falls back`);
   }
+  const active = tf.backend();
+  assert.is((await initBackend()).chosen, 'webgpu');
+  assert.is(tf.backend(), active, 'a second call reuses the device and the backend');
 });
 
 test('prefer orders the candidates; one that fails is skipped with its reason; none working throws', async () => {
