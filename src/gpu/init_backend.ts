@@ -44,7 +44,7 @@ const WEBGPU_PRIORITY = 3;
  * The WebGPU device initBackend registered last: a later call reuses it while its factory is still
  * the registered one and the device lives (unless it asks for another entry point or adapter).
  */
-let started: {info: WebGpuInfo, factory: () => KernelBackend, lost: boolean}|null = null;
+let webGpuSetup: {info: WebGpuInfo, factory: () => KernelBackend, lost: boolean}|null = null;
 
 /**
  * Makes the first backend of `prefer` that works the active one. Never throws for a missing
@@ -101,10 +101,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
  */
 async function startWebGpu(options: WebGpuOptions): Promise<WebGpuInfo> {
   const {gpu, powerPreference, dawnFlags} = options;
-  if (started != null && !started.lost && findBackendFactory('webgpu') === started.factory &&
+  if (webGpuSetup != null && !webGpuSetup.lost && findBackendFactory('webgpu') === webGpuSetup.factory &&
       gpu === undefined && powerPreference === undefined && dawnFlags === undefined) {
-    refuseSoftware(started.info, options);
-    return started.info;
+    refuseSoftware(webGpuSetup.info, options);
+    return webGpuSetup.info;
   }
   let found = await requestWebGpuDevice(options);
   try {
@@ -137,7 +137,7 @@ async function startWebGpu(options: WebGpuOptions): Promise<WebGpuInfo> {
   registerBackend('webgpu', create, WEBGPU_PRIORITY);
   const setup = {info: {...info, syncReads}, factory: create, lost: false};
   void device.lost.then(() => setup.lost = true);
-  started = setup;
+  webGpuSetup = setup;
   return setup.info;
 }
 
