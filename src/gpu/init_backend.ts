@@ -3,7 +3,7 @@ import {backend, findBackendFactory, KernelBackend, registerBackend, removeBacke
 import type {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
 import {AscBackend} from '../backend.js';
 import {hasWasmSimd} from '../wasm_module.js';
-import {fallbackAscBackend, installKernelFallback} from './kernel_fallback.js';
+import {fallbackAscBackend, installKernelFallback, kernelFallbackReport} from './kernel_fallback.js';
 import {requestWebGpuDevice, WebGpuInfo, WebGpuOptions} from './webgpu_device.js';
 
 export interface InitBackendOptions extends WebGpuOptions {
@@ -63,7 +63,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     if (name === 'webgpu') {
       try {
         webgpu = await startWebGpu(options);
-        if (kernelFallback) fallback = await installKernelFallback();
+        if (kernelFallback) await installKernelFallback();
+        fallback = kernelFallbackReport().kernels;
         reason = await setBackend('webgpu') ? null : 'tfjs-backend-webgpu failed to initialize';
       } catch (e) {
         reason = webgpuReason = (e as Error).message;

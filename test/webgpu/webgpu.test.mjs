@@ -41,8 +41,10 @@ test('initBackend picks webgpu (Dawn) and reports the adapter, the asc features 
     assert.ok(report.kernelFallback.includes(kernel), `${kernel} falls back`);
   }
   const active = tf.backend();
-  assert.is((await initBackend()).chosen, 'webgpu');
+  const again = await initBackend();
+  assert.is(again.chosen, 'webgpu');
   assert.is(tf.backend(), active, 'a second call reuses the device and the backend');
+  assert.equal(again.kernelFallback, report.kernelFallback);
 });
 
 test('prefer orders the candidates; one that fails is skipped with its reason; none working throws', async () => {
