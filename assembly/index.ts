@@ -12,7 +12,7 @@ export function free(ptr: usize): void {
 
 export { ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_RELU6, ACTIVATION_LEAKYRELU, ACTIVATION_SIGMOID,
   ACTIVATION_ELU, applyActivation } from "./kernels/activation";
-export { BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_PRELU, binaryFloat32, binaryInt32 } from "./kernels/binary_broadcast";
+export { BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_PRELU, BINARY_DIV, binaryFloat32, binaryInt32 } from "./kernels/binary_broadcast";
 export { avgPool } from "./kernels/avg_pool";
 export { avgPoolGrad } from "./kernels/avg_pool_grad";
 export { concat } from "./kernels/concat";
@@ -27,7 +27,11 @@ export { relu6, relu6Int32 } from "./kernels/relu6";
 export { resizeBilinear, resizeBilinearColumns } from "./kernels/resize_bilinear";
 export { resizeBilinearGrad } from "./kernels/resize_bilinear_grad";
 export { resizeNearestNeighbor } from "./kernels/resize_nearest_neighbor";
+export { reduceSum } from "./kernels/reduce";
+export { slice4 } from "./kernels/slice";
+export { tile4 } from "./kernels/tile";
 export { transpose } from "./kernels/transpose";
+export { UNARY_SQRT, UNARY_SQUARE, UNARY_STEP, UNARY_NEG, UNARY_ABS, unaryFloat32 } from "./kernels/unary_math";
 export { castBoolToFloat32, castBoolToInt32, castFloat32ToBool, castFloat32ToInt32, castInt32ToBool,
   castInt32ToFloat32 } from "./kernels/cast";
 export { defaultNaNIsPositive, igemm, igemmPack, igemmPackedBytes, igemmRows } from "./kernels/igemm";

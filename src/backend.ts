@@ -76,7 +76,7 @@ export interface AscFeatures {
 export const PARALLEL_KERNELS = [
   'igemm', 'maxPool', 'avgPool', 'resizeBilinear', 'resizeNearestNeighbor', 'concat', 'fusedBatchNorm', 'relu',
   'reluInt32', 'relu6', 'relu6Int32', 'applyActivation', 'binaryFloat32', 'binaryInt32', 'conv2dBackpropFilter',
-  'depthwiseConv2dNative', 'transpose',
+  'depthwiseConv2dNative', 'transpose', 'slice4', 'tile4', 'unaryFloat32',
 ] as const;
 export type ParallelKernel = typeof PARALLEL_KERNELS[number];
 const PARALLEL_INDEX = new Map<string, number>(PARALLEL_KERNELS.map((name, i) => [name, i]));

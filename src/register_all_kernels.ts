@@ -1,7 +1,7 @@
 // The kernels `asc` runs in WebAssembly; every other tfjs-backend-cpu kernel is registered for
 // `asc` through cpu_fallback.
 import {KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
-import {_fusedMatMulConfig} from './kernels/_FusedMatMul.js';
+import {absConfig} from './kernels/Abs.js';
 import {addConfig} from './kernels/Add.js';
 import {avgPoolConfig} from './kernels/AvgPool.js';
 import {avgPoolGradConfig} from './kernels/AvgPoolGrad.js';
@@ -15,44 +15,66 @@ import {registerCpuKernels} from './kernels/cpu_fallback.js';
 import {depthwiseConv2dNativeConfig} from './kernels/DepthwiseConv2dNative.js';
 import {fusedBatchNormConfig} from './kernels/FusedBatchNorm.js';
 import {fusedConv2DConfig} from './kernels/FusedConv2D.js';
+import {_fusedMatMulConfig} from './kernels/_FusedMatMul.js';
 import {maxPoolConfig} from './kernels/MaxPool.js';
 import {maxPoolGradConfig} from './kernels/MaxPoolGrad.js';
+import {meanConfig} from './kernels/Mean.js';
 import {multiplyConfig} from './kernels/Multiply.js';
+import {negConfig} from './kernels/Neg.js';
 import {padV2Config} from './kernels/PadV2.js';
 import {preluConfig} from './kernels/Prelu.js';
+import {realDivConfig} from './kernels/RealDiv.js';
 import {reluConfig} from './kernels/Relu.js';
 import {relu6Config} from './kernels/Relu6.js';
 import {resizeBilinearConfig} from './kernels/ResizeBilinear.js';
 import {resizeBilinearGradConfig} from './kernels/ResizeBilinearGrad.js';
 import {resizeNearestNeighborConfig} from './kernels/ResizeNearestNeighbor.js';
+import {sliceConfig} from './kernels/Slice.js';
+import {splitVConfig} from './kernels/SplitV.js';
+import {sqrtConfig} from './kernels/Sqrt.js';
+import {squareConfig} from './kernels/Square.js';
+import {stepConfig} from './kernels/Step.js';
 import {subConfig} from './kernels/Sub.js';
+import {sumConfig} from './kernels/Sum.js';
+import {tileConfig} from './kernels/Tile.js';
 import {transposeConfig} from './kernels/Transpose.js';
 
 export const wasmKernelConfigs: KernelConfig[] = [
-  _fusedMatMulConfig,
+  absConfig,
   addConfig,
   avgPoolConfig,
   avgPoolGradConfig,
   batchMatMulConfig,
   castConfig,
   concatConfig,
-  conv2dConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  conv2dConfig,
   depthwiseConv2dNativeConfig,
   fusedBatchNormConfig,
   fusedConv2DConfig,
+  _fusedMatMulConfig,
   maxPoolConfig,
   maxPoolGradConfig,
+  meanConfig,
   multiplyConfig,
+  negConfig,
   padV2Config,
   preluConfig,
-  reluConfig,
+  realDivConfig,
   relu6Config,
+  reluConfig,
   resizeBilinearConfig,
   resizeBilinearGradConfig,
   resizeNearestNeighborConfig,
+  sliceConfig,
+  splitVConfig,
+  sqrtConfig,
+  squareConfig,
+  stepConfig,
   subConfig,
+  sumConfig,
+  tileConfig,
   transposeConfig,
 ];
 

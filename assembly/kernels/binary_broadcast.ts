@@ -7,6 +7,7 @@ export const BINARY_ADD: i32 = 0;
 export const BINARY_SUB: i32 = 1;
 export const BINARY_MUL: i32 = 2;
 export const BINARY_PRELU: i32 = 3; // a < 0 ? a * b : a
+export const BINARY_DIV: i32 = 4; // float32 only (RealDiv)
 
 // @ts-ignore: decorator
 @inline
@@ -15,6 +16,7 @@ function applyV<T>(op: i32, a: v128, b: v128): v128 {
     if (op == BINARY_ADD) return f32x4.add(a, b);
     if (op == BINARY_SUB) return f32x4.sub(a, b);
     if (op == BINARY_MUL) return f32x4.mul(a, b);
+    if (op == BINARY_DIV) return f32x4.div(a, b);
     return v128.bitselect(f32x4.mul(a, b), a, f32x4.lt(a, f32x4.splat(0)));
   } else {
     if (op == BINARY_ADD) return i32x4.add(a, b);
@@ -30,6 +32,7 @@ function applyS<T>(op: i32, a: T, b: T): T {
   if (op == BINARY_ADD) return a + b;
   if (op == BINARY_SUB) return a - b;
   if (op == BINARY_MUL) return a * b;
+  if (op == BINARY_DIV) return a / b;
   return a < <T>0 ? a * b : a;
 }
 
@@ -87,6 +90,7 @@ export function binaryFloat32(op: i32, a: usize, b: usize, out: usize, rank: i32
   if (op == BINARY_ADD) broadcast<f32>(BINARY_ADD, a, b, out, rank, dims, begin, end);
   else if (op == BINARY_SUB) broadcast<f32>(BINARY_SUB, a, b, out, rank, dims, begin, end);
   else if (op == BINARY_MUL) broadcast<f32>(BINARY_MUL, a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_DIV) broadcast<f32>(BINARY_DIV, a, b, out, rank, dims, begin, end);
   else broadcast<f32>(BINARY_PRELU, a, b, out, rank, dims, begin, end);
 }
 

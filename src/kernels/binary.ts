@@ -4,7 +4,7 @@ import {backend_util, BinaryInputs, DataType, KernelConfig, TensorInfo, upcastTy
 import type {AscBackend} from '../backend.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 
-export type BinaryOp = 'BINARY_ADD'|'BINARY_SUB'|'BINARY_MUL'|'BINARY_PRELU';
+export type BinaryOp = 'BINARY_ADD'|'BINARY_SUB'|'BINARY_MUL'|'BINARY_PRELU'|'BINARY_DIV';
 
 /** `op(a, b)` with broadcasting, in wasm, for float32 or int32 operands of one dtype. */
 export function binaryImpl(backend: AscBackend, op: BinaryOp, a: TensorInfo, b: TensorInfo, dtype: DataType): TensorInfo {
@@ -45,12 +45,15 @@ export function binaryImpl(backend: AscBackend, op: BinaryOp, a: TensorInfo, b: 
   return out;
 }
 
-/** A binary kernel: float32 and int32 run in wasm, other dtypes on tfjs-backend-cpu. */
-export function binaryKernelConfig(kernelName: string, op: BinaryOp): KernelConfig {
+/**
+ * A binary kernel: the dtypes given (float32 and int32 by default) run in wasm, others on
+ * tfjs-backend-cpu.
+ */
+export function binaryKernelConfig(kernelName: string, op: BinaryOp, dtypes: DataType[] = ['float32', 'int32']): KernelConfig {
   const kernelFunc = (args: KernelArgs) => {
     const {a, b} = args.inputs as BinaryInputs;
     const dtype = upcastType(a.dtype, b.dtype);
-    if (a.dtype !== b.dtype || (dtype !== 'float32' && dtype !== 'int32')) return runOnCpu(kernelName, args);
+    if (a.dtype !== b.dtype || !dtypes.includes(dtype)) return runOnCpu(kernelName, args);
     return binaryImpl(args.backend, op, a, b, dtype);
   };
   return {kernelName, backendName: 'asc', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc']};

@@ -3,10 +3,12 @@
 // resize (align_corners) when the size differs from the skip's, concat (skip, upsampled), and a
 // final 1x1 conv. Weights are PyTorch's state_dict; inference folds each BatchNorm into its conv.
 import * as tf from '@tensorflow/tfjs-core';
+import {oihwToHwio, transposeToTfjs} from './layout.js';
+import {mulberry32} from './random.js';
 import {readSafetensors, toFloat32, writeSafetensors} from './safetensors.js';
 import {checkStateShapes, IGNORED_SUFFIX, inferConfig, StateDict, stateShapes, UNetConfig, validateConfig} from './state_dict.js';
 
-const BN_EPSILON = 1e-5; // nn.BatchNorm2d's default
+export const BN_EPSILON = 1e-5; // nn.BatchNorm2d's default
 const FORMAT = 'tfjs-backend-asc/unet';
 
 interface Conv {
@@ -54,21 +56,6 @@ export interface ImagePixels {
   height: number;
   /** Values per pixel in `data` (4 for ImageData's RGBA). Default: data.length / (width * height). */
   channels?: number;
-}
-
-/** Transposes OIHW (PyTorch conv weight) to HWIO (tfjs filter), scaling output channel o by scale[o]. */
-function oihwToHwio(w: {shape: number[], data: Float32Array}, scale?: Float64Array): Float32Array {
-  const [o, i, h, k] = w.shape;
-  const out = new Float32Array(w.data.length);
-  for (let oc = 0; oc < o; oc++) {
-    const s = scale ? scale[oc] : 1;
-    for (let ic = 0; ic < i; ic++) {
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < k; x++) out[((y * k + x) * i + ic) * o + oc] = w.data[((oc * i + ic) * h + y) * k + x] * s;
-      }
-    }
-  }
-  return out;
 }
 
 export class UNet {
@@ -155,10 +142,12 @@ export class UNet {
   private conv(prefix: string, bnPrefix?: string): Conv {
     const w = this.state.get(`${prefix}.weight`);
     const b = this.state.get(`${prefix}.bias`).data;
-    const [o, i, h, k] = w.shape;
-    if (bnPrefix == null) {
-      return {filter: tf.tensor4d(oihwToHwio(w), [h, k, i, o]), bias: tf.tensor1d(b)};
-    }
+    const o = w.shape[0];
+    const filter = (scale?: Float64Array) => {
+      const {shape, data} = oihwToHwio(w, scale);
+      return tf.tensor4d(data, shape as [number, number, number, number]);
+    };
+    if (bnPrefix == null) return {filter: filter(), bias: tf.tensor1d(b)};
     // BatchNorm folded: w' = w * gamma / sqrt(var + eps), b' = (b - mean) * gamma / sqrt(var + eps) + beta.
     const gamma = this.state.get(`${bnPrefix}.weight`).data;
     const beta = this.state.get(`${bnPrefix}.bias`).data;
@@ -170,7 +159,7 @@ export class UNet {
       scale[c] = gamma[c] / Math.sqrt(variance[c] + BN_EPSILON);
       bias[c] = (b[c] - mean[c]) * scale[c] + beta[c];
     }
-    return {filter: tf.tensor4d(oihwToHwio(w, scale), [h, k, i, o]), bias: tf.tensor1d(bias)};
+    return {filter: filter(scale), bias: tf.tensor1d(bias)};
   }
 
   private batchNorm(prefix: string): BatchNorm {
@@ -188,18 +177,8 @@ export class UNet {
 
   private buildWeights(fused: boolean): Weights {
     const transpose = (key: string): Conv => {
-      // ConvTranspose2d [in, out, kh, kw] -> conv2dTranspose filter [kh, kw, out, in].
-      const w = this.state.get(`${key}.weight`);
-      const [ci, co, h, k] = w.shape;
-      const filter = new Float32Array(w.data.length);
-      for (let c = 0; c < ci; c++) {
-        for (let o = 0; o < co; o++) {
-          for (let y = 0; y < h; y++) {
-            for (let x = 0; x < k; x++) filter[((y * k + x) * co + o) * ci + c] = w.data[((c * co + o) * h + y) * k + x];
-          }
-        }
-      }
-      return {filter: tf.tensor4d(filter, [h, k, co, ci]), bias: tf.tensor1d(this.state.get(`${key}.bias`).data)};
+      const {shape, data} = transposeToTfjs(this.state.get(`${key}.weight`));
+      return {filter: tf.tensor4d(data, shape as [number, number, number, number]), bias: tf.tensor1d(this.state.get(`${key}.bias`).data)};
     };
     return {
       downs: this.config.features.map((_, i) => this.doubleConv(`downs.${i}`, fused)),
@@ -330,13 +309,7 @@ export function createUNet({inChannels = 3, outChannels = 1, features = [64, 128
     Partial<UNetConfig>&{seed?: number} = {}): UNet {
   const config = {inChannels, outChannels, features};
   validateConfig(config);
-  let s = seed >>> 0;
-  const random = () => { // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(seed);
   const shapes = stateShapes(config);
   const state: StateDict = new Map();
   for (const [key, shape] of shapes) {

@@ -39,6 +39,10 @@ const cases = {
     a: randomTensor(r, [200, 150]), b: randomTensor(r, [150, 160]), bias: randomTensor(r, [200, 160]),
     activation: 'relu'}),
   'transpose': (r) => tf.transpose(randomTensor(r, [1, 80, 90, 12]), [0, 3, 1, 2]),
+  'slice of channels': (r) => tf.slice(randomTensor(r, [2, 90, 90, 24]), [0, 0, 0, 8], [-1, -1, -1, 16]),
+  'tile': (r) => tf.tile(randomTensor(r, [1, 1, 1, 32]), [4, 80, 80, 1]),
+  'realDiv': (r) => tf.div(randomTensor(r, [1, 90, 90, 11]), tf.add(randomTensor(r, [11]), 2)),
+  'sqrt': (r) => tf.sqrt(tf.abs(randomTensor(r, [1, 100, 100, 9]))),
 };
 
 async function runWithThreads(threads, compute) {

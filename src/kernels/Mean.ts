@@ -1,0 +1,3 @@
+import {reduceKernelConfig} from './reduce.js';
+
+export const meanConfig = reduceKernelConfig('Mean');
