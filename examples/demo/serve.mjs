@@ -7,15 +7,15 @@ import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 
 const at = (path) => fileURLToPath(new URL(path, import.meta.url));
-/** The test fixture's PyTorch weights (a 3-level U-Net, RGB in, one class out). */
-export const DEFAULT_WEIGHTS = at('../../test/fixtures/unet/even.weights.safetensors');
+/** The shipped cell model (`asc-unet train`, see the README). */
+export const DEFAULT_WEIGHTS = at('../../assets/unet-cells.safetensors');
 
 /** Starts the server (port 0: any free one); resolves to it and its URL. */
 export async function startDemoServer({port = 0, weights = DEFAULT_WEIGHTS} = {}) {
   const files = {
     '/': ['text/html', at('index.html')],
     '/demo.js': ['text/javascript', at('demo.js')],
-    '/sample.png': ['image/png', at('sample.png')],
+    '/sample.png': ['image/png', at('../../assets/sample.png')],
     '/browser.js': ['text/javascript', at('../../dist/browser.js')],
     '/browser.js.map': ['application/json', at('../../dist/browser.js.map')],
     '/model.safetensors': ['application/octet-stream', weights],

@@ -124,9 +124,38 @@ function halfToFloat(h: number): number {
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
-/** Writes float32 tensors (and optional metadata) as a safetensors file. */
+/** float32 -> IEEE half, rounding to nearest even (overflow to infinity, underflow through subnormals). */
+function floatToHalf(value: number): number {
+  const bits = new Uint32Array(new Float32Array([value]).buffer)[0];
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = (bits >>> 23) & 0xff;
+  const mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
+  const e = exponent - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    // Subnormal: shift the implicit 1 in, round to nearest even.
+    const m = mantissa | 0x800000;
+    const shift = 14 - e;
+    const half = m >>> shift;
+    const rest = m & ((1 << shift) - 1), midpoint = 1 << (shift - 1);
+    return sign | (half + (rest > midpoint || (rest === midpoint && (half & 1)) ? 1 : 0));
+  }
+  const half = (e << 10) | (mantissa >>> 13);
+  const rest = mantissa & 0x1fff;
+  // A carry out of the mantissa bumps the exponent, as it should (up to infinity).
+  return sign | (half + (rest > 0x1000 || (rest === 0x1000 && (half & 1)) ? 1 : 0));
+}
+
+/**
+ * Writes float32 tensors (and optional metadata) as a safetensors file, stored as F32 or, half the
+ * size, F16.
+ */
 export function writeSafetensors(
-    tensors: Record<string, {shape: number[], data: Float32Array}>, metadata?: Record<string, string>): Uint8Array {
+    tensors: Record<string, {shape: number[], data: Float32Array}>, metadata?: Record<string, string>,
+    dtype: 'F32'|'F16' = 'F32'): Uint8Array {
+  const width = DTYPE_BYTES[dtype];
   const header: Record<string, unknown> = {};
   if (metadata) header.__metadata__ = metadata;
   let offset = 0;
@@ -135,8 +164,8 @@ export function writeSafetensors(
     const {shape, data} = tensors[name];
     const size = shape.reduce((a, b) => a * b, 1);
     if (size !== data.length) throw new Error(`safetensors: '${name}' has ${data.length} values for shape [${shape.join(', ')}]`);
-    header[name] = {dtype: 'F32', shape, data_offsets: [offset, offset + data.byteLength]};
-    offset += data.byteLength;
+    header[name] = {dtype, shape, data_offsets: [offset, offset + data.length * width]};
+    offset += data.length * width;
   }
   const json = JSON.stringify(header);
   const unpadded = new TextEncoder().encode(json).byteLength;
@@ -148,9 +177,12 @@ export function writeSafetensors(
   let at = 8 + headerBytes.byteLength;
   for (const name of names) {
     const {data} = tensors[name];
-    const dv = new DataView(out.buffer, at, data.byteLength);
-    for (let i = 0; i < data.length; i++) dv.setFloat32(i * 4, data[i], true);
-    at += data.byteLength;
+    const dv = new DataView(out.buffer, at, data.length * width);
+    for (let i = 0; i < data.length; i++) {
+      if (dtype === 'F16') dv.setUint16(i * 2, floatToHalf(data[i]), true);
+      else dv.setFloat32(i * 4, data[i], true);
+    }
+    at += data.length * width;
   }
   return out;
 }

@@ -11,6 +11,8 @@ import {BN_EPSILON, UNet} from './unet.js';
 /** nn.BatchNorm2d's default momentum. */
 const BN_MOMENTUM = 0.1;
 const OPTIMIZER_PREFIX = 'optimizer.';
+const ADAM_PREFIX = 'adam.';
+const ADAM_BETA_POWERS = ['accBeta1', 'accBeta2'] as const;
 
 export interface TrainerOptions {
   /** Adam's step size (default 1e-3). */
@@ -111,6 +113,11 @@ export class UNetTrainer {
     });
   }
 
+  /** Sets Adam's step size (for a schedule). */
+  setLearningRate(learningRate: number): void {
+    (this.optimizer as unknown as {learningRate: number}).learningRate = learningRate;
+  }
+
   /** One Adam step on a batch (images NHWC in [0, 1], masks NHW1 of 0/1); returns the loss. */
   trainStep(images: tf.Tensor4D, masks: tf.Tensor4D): number {
     const stats: {prefix: string, mean: tf.Tensor1D, variance: tf.Tensor1D, count: number}[] = [];
@@ -176,6 +183,9 @@ export class UNetTrainer {
     optimizerWeights.forEach(({tensor}, i) => {
       tensors[`${OPTIMIZER_PREFIX}${String(i).padStart(4, '0')}`] = {shape: tensor.shape, data: Float32Array.from(tensor.dataSync())};
     });
+    // Adam's running beta powers, as they are: setWeights recomputes them with pow, which rounds
+    // differently from the running products, and the steps after would drift.
+    for (const name of ADAM_BETA_POWERS) tensors[`${ADAM_PREFIX}${name}`] = {shape: [], data: Float32Array.from(this.adamState()[name].dataSync())};
     return writeSafetensors(tensors, {step: String(this.step), config: JSON.stringify(this.model.config)});
   }
 
@@ -184,17 +194,25 @@ export class UNetTrainer {
     const {tensors, metadata} = readSafetensors(bytes);
     const state: StateDict = new Map();
     const optimizerWeights: {name: string, tensor: tf.Tensor}[] = [];
+    const betaPowers = new Map<string, Float32Array>();
     for (const [key, entry] of [...tensors].sort(([a], [b]) => a < b ? -1 : 1)) {
       const data = toFloat32(key, entry);
       if (key.startsWith(OPTIMIZER_PREFIX)) optimizerWeights.push({name: key, tensor: tf.tensor(data, entry.shape)});
+      else if (key.startsWith(ADAM_PREFIX)) betaPowers.set(key.slice(ADAM_PREFIX.length), data);
       else state.set(key, {shape: entry.shape, data});
     }
     if (metadata?.config == null || metadata.step == null) throw new Error('UNetTrainer: not a checkpoint (no step or config in its metadata)');
     const trainer = new UNetTrainer(new UNet(JSON.parse(metadata.config), state), options);
     // Adam creates its moments on the first step; restoring them needs them to exist in order.
     if (optimizerWeights.length > 0) await trainer.optimizer.setWeights(optimizerWeights);
+    for (const [name, value] of betaPowers) trainer.adamState()[name as typeof ADAM_BETA_POWERS[number]].assign(tf.scalar(value[0]));
     trainer.step = Number(metadata.step);
     return trainer;
+  }
+
+  /** Adam's running powers of beta1 and beta2 (tfjs keeps them private). */
+  private adamState(): Record<typeof ADAM_BETA_POWERS[number], tf.Variable> {
+    return this.optimizer as unknown as Record<typeof ADAM_BETA_POWERS[number], tf.Variable>;
   }
 
   dispose(): void {

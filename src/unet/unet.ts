@@ -129,9 +129,12 @@ export class UNet {
     }
   }
 
-  /** The state_dict as a safetensors file (PyTorch layouts and key names). */
-  toSafetensors(): Uint8Array {
-    return writeSafetensors(Object.fromEntries(this.state));
+  /**
+   * The state_dict as a safetensors file (PyTorch layouts and key names), float32 or, half the
+   * size, float16.
+   */
+  toSafetensors(dtype: 'F32'|'F16' = 'F32', metadata?: Record<string, string>): Uint8Array {
+    return writeSafetensors(Object.fromEntries(this.state), metadata, dtype);
   }
 
   /** The state_dict (PyTorch layouts), copied. */
