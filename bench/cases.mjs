@@ -1,5 +1,7 @@
 // What the benchmark measures: the seed U-Net's hot kernels at its level shapes (features 64..512,
 // input 256x256) and the whole model. Each kernel case has its FLOPs or the bytes it must move.
+export {unetFlops} from '../dist/unet.js';
+
 const F = 4; // bytes per float32
 
 export function kernelCases(quick) {
@@ -50,23 +52,47 @@ export function unetCases(quick) {
   return cases;
 }
 
-/** FLOPs of the seed U-Net (multiply-adds of its convolutions x 2) for an input of size x size x 3. */
-export function unetFlops(features, size, inChannels = 3, outChannels = 1) {
-  let flops = 0;
-  let s = size;
-  let cin = inChannels;
-  const doubleConv = (hw, a, b) => 2 * hw * 9 * (a * b + b * b);
-  for (const f of features) {
-    flops += doubleConv(s * s, cin, f);
-    cin = f;
-    s = Math.floor(s / 2);
+
+/**
+ * What a training step of the U-Net [16, 32, 64, 128] on batches of 8 images of 64x64 spends its time
+ * in (tf.profile): the convolution gradients at each level, max-pool's and resize's gradients, and the
+ * kernels that tfjs-core's BatchNorm, concat and Adam gradients run (per-channel sums and means, channel
+ * splits, tiles, division, square root, ReLU's Step).
+ */
+export function trainingCases() {
+  const cases = [];
+  const N = 8;
+  const levels = [[64, 16, 16], [32, 32, 32], [16, 64, 64], [8, 128, 128]];
+  for (const [s, ci, co] of levels) {
+    const flops = 2 * N * s * s * ci * co * 9;
+    cases.push({group: 'compute', kernel: 'Conv2DBackpropFilter', label: `Conv2DBackpropFilter 3x3 ${N}×${s}²×${ci}→${co}`,
+      inputs: {x: [N, s, s, ci], dy: [N, s, s, co]},
+      attrs: {strides: 1, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, ci, co]}, flops});
+    cases.push({group: 'compute', kernel: 'Conv2DBackpropInput', label: `Conv2DBackpropInput 3x3 ${N}×${s}²×${co}→${ci}`,
+      inputs: {dy: [N, s, s, co], filter: [3, 3, ci, co]},
+      attrs: {strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [N, s, s, ci]}, flops});
   }
-  const last = features[features.length - 1];
-  flops += doubleConv(s * s, last, 2 * last);
-  for (const f of [...features].reverse()) {
-    flops += 2 * s * s * 2 * f * f * 4; // ConvTranspose2d(2f, f, 2, 2)
-    s *= 2;
-    flops += doubleConv(s * s, 2 * f, f);
-  }
-  return flops + 2 * size * size * features[0] * outChannels;
+  const [s, c] = [64, 16];
+  const size = N * s * s * c;
+  cases.push({group: 'memory', kernel: 'MaxPoolGrad', label: `MaxPoolGrad 2x2 ${N}×${s}²×${c}`,
+    inputs: {dy: [N, s / 2, s / 2, c], input: [N, s, s, c], output: [N, s / 2, s / 2, c]},
+    attrs: {filterSize: 2, strides: 2, pad: 'valid'}, bytes: F * size * (2 + 2 / 4)});
+  cases.push({group: 'memory', kernel: 'ResizeBilinearGrad', label: `ResizeBilinearGrad ${N}×32²←33²×32`,
+    inputs: {images: [N, 32, 32, 32], dy: [N, 33, 33, 32]}, attrs: {alignCorners: true},
+    bytes: F * N * 32 * (32 * 32 + 33 * 33)});
+  cases.push({group: 'memory', kernel: 'Sum', label: `Sum per channel ${N}×${s}²×${c}`, inputs: {x: [N, s, s, c]},
+    attrs: {axis: [0, 1, 2], keepDims: false}, bytes: F * size});
+  cases.push({group: 'memory', kernel: 'Mean', label: `Mean per channel ${N}×${s}²×${c}`, inputs: {x: [N, s, s, c]},
+    attrs: {axis: [0, 1, 2], keepDims: false}, bytes: F * size});
+  cases.push({group: 'memory', kernel: 'SplitV', label: `SplitV channels ${N}×${s}²×(${c}+${c})`, inputs: {x: [N, s, s, 2 * c]},
+    attrs: {numOrSizeSplits: [c, c], axis: 3}, bytes: F * size * 4});
+  cases.push({group: 'memory', kernel: 'Tile', label: `Tile ${c} → ${N}×${s}²×${c}`, inputs: {x: [1, 1, 1, c]},
+    attrs: {reps: [N, s, s, 1]}, bytes: F * size});
+  cases.push({group: 'memory', kernel: 'RealDiv', label: `RealDiv ${N}×${s}²×${c}`, inputs: {a: [N, s, s, c], b: [N, s, s, c]},
+    attrs: {}, positive: ['b'], bytes: F * size * 3});
+  cases.push({group: 'memory', kernel: 'Sqrt', label: `Sqrt ${N}×${s}²×${c}`, inputs: {x: [N, s, s, c]}, attrs: {},
+    positive: ['x'], bytes: F * size * 2});
+  cases.push({group: 'memory', kernel: 'Step', label: `Step (ReLU gradient) ${N}×${s}²×${c}`, inputs: {x: [N, s, s, c]},
+    attrs: {alpha: 0}, bytes: F * size * 2});
+  return cases;
 }

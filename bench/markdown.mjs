@@ -21,8 +21,8 @@ console.log(`| --- | ${backends.map(() => '---:').join(' | ')} | ---: | ---: | -
 for (const label of [...new Set(rows.map((r) => r.case))]) {
   const by = Object.fromEntries(rows.filter((r) => r.case === label).map((r) => [r.backend, r]));
   const asc = by.asc ?? by['asc-2t'];
-  const rate = asc.gflops != null ? `${asc.gflops.toFixed(1)} GFLOP/s` : `${asc.gbps.toFixed(1)} GB/s`;
-  const share = `${((asc.ofPeak ?? asc.ofCopy) * 100).toFixed(0)}%`;
+  const rate = asc.gflops != null ? `${asc.gflops.toFixed(1)} GFLOP/s` : asc.gbps != null ? `${asc.gbps.toFixed(1)} GB/s` : '–';
+  const share = asc.ofPeak ?? asc.ofCopy ? `${((asc.ofPeak ?? asc.ofCopy) * 100).toFixed(0)}%` : '–';
   const ratio = (a, b) => (by[a] && by[b] ? (by[a].ms / by[b].ms).toFixed(2) : '–');
   console.log(`| ${label} | ${backends.map((b) => ms(by[b])).join(' | ')} | ${rate} | ${share} | ` +
       `${ratio('asc', 'wasm')} | ${ratio('asc', 'onnxruntime-web')} | ${ratio('asc-plain', 'asc')} | ` +

@@ -5,6 +5,8 @@
 // benny suites, whole models in interleaved rounds; the two-thread U-Net rounds (asc against
 // onnxruntime-web) in a process of their own (bench/threads.mjs). Prints ms, GFLOP/s or GB/s, % of the
 // measured yardstick and ratios; writes bench/results/latest.json (or quick.json) and the chart beside it.
+// --training (with --quick: 2 rounds) measures the kernels of a U-Net training step instead, and whole
+// training steps on asc (bench/results/training.json).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import {registerAscBackend} from '../dist/index.js';
@@ -13,13 +15,14 @@ import {execFileSync, spawnSync} from 'node:child_process';
 import * as ort from 'onnxruntime-web';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
-import {kernelCases, unetCases, unetFlops} from './cases.mjs';
+import {kernelCases, trainingCases, unetCases, unetFlops} from './cases.mjs';
 import {renderChart} from './chart.mjs';
 import {measureYardsticks} from './peak.mjs';
 import {median, unetRounds} from './unet_rounds.mjs';
 
 const quick = process.argv.includes('--quick');
 const withSlow = process.argv.includes('--with-slow');
+const training = process.argv.includes('--training');
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
@@ -80,19 +83,22 @@ async function inputsOn(backendName, c) {
   return Object.fromEntries(Object.entries(c.inputs).map(([name, shape]) => [name, make(name, shape)]));
 }
 
-for (const c of kernelCases(quick)) {
+for (const c of training ? trainingCases() : kernelCases(quick)) {
   const entries = [];
   for (const name of [...ASC_BACKENDS, 'wasm', 'cpu']) {
-    const slow = name === 'cpu' && (c.flops ?? 0) > 1e9;
-    if (quick && name === 'cpu') continue;
+    // tfjs-backend-cpu's gradient kernels take seconds a call: one sample, as for the big convolutions.
+    const slow = name === 'cpu' && (training || (c.flops ?? 0) > 1e9);
+    if (quick && !training && name === 'cpu') continue;
     const kernel = tf.getKernel(c.kernel, name);
     if (kernel == null) continue; // not every backend has every kernel
     const inputs = await inputsOn(name, c);
     const backend = tf.findBackend(name);
     entries.push([name, () => {
-      const out = kernel.kernelFunc({inputs, backend, attrs: c.attrs});
-      if (out instanceof tf.Tensor) out.dispose(); // some backends return tracked tensors
-      else backend.disposeData(out.dataId);
+      // One output or several (SplitV); some backends return tracked tensors.
+      for (const out of [kernel.kernelFunc({inputs, backend, attrs: c.attrs})].flat()) {
+        if (out instanceof tf.Tensor) out.dispose();
+        else backend.disposeData(out.dataId);
+      }
     }, slow]);
   }
   await suite(c.label, entries, (ms, backend) => c.flops != null ?
@@ -100,8 +106,38 @@ for (const c of kernelCases(quick)) {
     {gbps: c.bytes / ms / 1e6, ofCopy: c.bytes / ms / 1e6 / yardsticks.copy.gbps});
 }
 
+// ---- whole training steps (--training): the U-Net [16..128], 8 images of 64x64, interleaved rounds ----
+if (training) {
+  const {createUNet, syntheticBatch, UNetTrainer} = await import('../dist/unet.js');
+  const {images, masks} = syntheticBatch(1, 0, 8, 64);
+  const label = 'U-Net [16..128] training step, 8×64²';
+  const runners = [];
+  // tfjs-backend-cpu is left out: one of its steps takes minutes.
+  for (const name of ['asc', 'asc-plain', 'asc-2t']) {
+    await tf.setBackend(name);
+    const model = createUNet({features: [16, 32, 64, 128], seed: 1});
+    const trainer = new UNetTrainer(model);
+    model.dispose();
+    const [x, y] = [tf.tensor4d(images, [8, 64, 64, 3]), tf.tensor4d(masks, [8, 64, 64, 1])];
+    trainer.trainStep(x, y);
+    runners.push([name, () => {
+      tf.setBackend(name);
+      trainer.trainStep(x, y);
+    }]);
+  }
+  const times = Object.fromEntries(runners.map(([name]) => [name, []]));
+  for (let round = 0; round < (quick ? 3 : 5); round++) {
+    for (const [name, run] of runners) {
+      const started = performance.now();
+      run();
+      times[name].push(performance.now() - started);
+    }
+  }
+  for (const [name, samples] of Object.entries(times)) rows.push({case: label, backend: name, ms: median(samples), samples: samples.length});
+}
+
 // ---- the whole U-Net: same weights everywhere, interleaved rounds (bench/unet_rounds.mjs) ----
-for (const c of unetCases(quick)) {
+for (const c of training ? [] : unetCases(quick)) {
   const flops = unetFlops(c.features, c.size);
   const withCpu = !quick && (flops <= 5e10 || withSlow);
   console.log(`Running "${c.label}" in rounds...`);
@@ -117,12 +153,14 @@ for (const c of unetCases(quick)) {
 }
 
 // ---- the whole U-Net on two threads (a process of its own) ----
-console.log('Running the U-Nets on two threads (bench/threads.mjs)...');
-const threaded = JSON.parse(execFileSync(process.execPath,
-    [...process.execArgv, new URL('./threads.mjs', import.meta.url).pathname, ...(quick ? ['--quick'] : [])],
-    {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']}).trim().split('\n').pop());
-for (const r of threaded.rows) {
-  rows.push({...r, gflops: r.flops / r.ms / 1e6, ofPeak: r.flops / r.ms / 1e6 / peakFor(r.backend)});
+if (!training) {
+  console.log('Running the U-Nets on two threads (bench/threads.mjs)...');
+  const threaded = JSON.parse(execFileSync(process.execPath,
+      [...process.execArgv, new URL('./threads.mjs', import.meta.url).pathname, ...(quick ? ['--quick'] : [])],
+      {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']}).trim().split('\n').pop());
+  for (const r of threaded.rows) {
+    rows.push({...r, gflops: r.flops / r.ms / 1e6, ofPeak: r.flops / r.ms / 1e6 / peakFor(r.backend)});
+  }
 }
 
 // tfjs-backend-wasm's threaded build, tried in a process of its own: in Node it hands worker_threads a
@@ -154,8 +192,8 @@ console.log('\n' + header.join(''));
 for (const label of cases) {
   const by = Object.fromEntries(rows.filter((r) => r.case === label).map((r) => [r.backend, r]));
   const asc = by.asc ?? by['asc-2t'];
-  const rate = asc.gflops != null ? `${asc.gflops.toFixed(1)} GFLOP/s` : `${asc.gbps.toFixed(1)} GB/s`;
-  const share = ((asc.ofPeak ?? asc.ofCopy) * 100).toFixed(0) + '%';
+  const rate = asc.gflops != null ? `${asc.gflops.toFixed(1)} GFLOP/s` : asc.gbps != null ? `${asc.gbps.toFixed(1)} GB/s` : '–';
+  const share = asc.ofPeak ?? asc.ofCopy ? ((asc.ofPeak ?? asc.ofCopy) * 100).toFixed(0) + '%' : '–';
   const ratio = (a, b) => (by[a] && by[b] ? (by[a].ms / by[b].ms).toFixed(2) : '-');
   console.log([label.padEnd(40), ...backends.map((n) => (by[n] ? by[n].ms.toFixed(2) : '-').padStart(Math.max(12, n.length + 4))),
     rate.padStart(16), share.padStart(15), ratio('asc', 'wasm').padStart(9), ratio('asc', 'onnxruntime-web').padStart(8),
@@ -172,7 +210,7 @@ const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: M
 const ascFeatures = tf.findBackend('asc').features;
 const result = {date: new Date().toISOString(), machine, quick, yardsticks, ascFeatures, wasmThreads, rows};
 mkdirSync(new URL('./results/', import.meta.url), {recursive: true});
-const name = quick ? 'quick' : 'latest';
+const name = training ? 'training' : quick ? 'quick' : 'latest';
 writeFileSync(new URL(`./results/${name}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');
-writeFileSync(new URL(`./results/${name}.svg`, import.meta.url), renderChart(result));
-console.log(`wrote bench/results/${name}.json and ${name}.svg`);
+if (!training) writeFileSync(new URL(`./results/${name}.svg`, import.meta.url), renderChart(result));
+console.log(`wrote bench/results/${name}.json${training ? '' : ` and ${name}.svg`}`);

@@ -6,7 +6,7 @@ import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import {initBackend} from '../dist/index.js';
-import {createUNet} from '../dist/unet.js';
+import {createUNet, unetFlops} from '../dist/unet.js';
 import {numberOption, parseCommand} from './args.mjs';
 import {describeBackend} from './backend.mjs';
 
@@ -28,24 +28,6 @@ Options:
 const OPTIONS = {size: {type: 'string'}, features: {type: 'string'}, runs: {type: 'string'}, cpu: {type: 'boolean'},
   suite: {type: 'boolean'}, full: {type: 'boolean'}};
 
-/** Multiply-adds x 2 of the U-Net's convolutions at `size` (what GFLOP/s counts). */
-function unetFlops(features, size, inChannels = 3) {
-  let flops = 0, h = size, cin = inChannels;
-  const conv = (hw, ci, co, k) => 2 * hw * hw * ci * co * k * k;
-  for (const f of features) {
-    flops += conv(h, cin, f, 3) + conv(h, f, f, 3);
-    cin = f;
-    h = Math.floor(h / 2);
-  }
-  const last = features[features.length - 1];
-  flops += conv(h, last, 2 * last, 3) + conv(h, 2 * last, 2 * last, 3);
-  for (const f of [...features].reverse()) {
-    flops += conv(h, 2 * f, f, 2);
-    h *= 2;
-    flops += conv(h, 2 * f, f, 3) + conv(h, f, f, 3);
-  }
-  return flops + conv(h, features[0], 1, 1);
-}
 
 export async function bench(args) {
   const parsed = parseCommand(args, OPTIONS, HELP);

@@ -16,7 +16,8 @@ const DEFAULT_MAX_PIXELS = 50_000_000;
 const HELP = `Usage: asc-unet segment [images...] [options]
 
 Segments each PNG or JPEG image (the bundled sample when none is given) and writes
-<name>.mask.png (white: the class, black: background) and, with --overlay, <name>.overlay.png.
+<name>.mask.png (white: the class, black: background) and, with --overlay (always for the
+bundled sample), <name>.overlay.png.
 
 Options:
   -o, --out <dir>        where to write (default: the current directory)
@@ -61,6 +62,7 @@ export async function segment(args) {
   const threads = numberOption(values, 'threads', {integer: true, min: 0, max: 16});
   const maxPixels = numberOption(values, 'max-pixels', {integer: true, min: 1}) ?? DEFAULT_MAX_PIXELS;
   const images = positionals.length > 0 ? positionals : [SAMPLE];
+  const withOverlay = values.overlay || positionals.length === 0;
   const report = await chooseBackend(values.backend, threads);
   const weightsPath = values.weights ?? SHIPPED_WEIGHTS;
   let model;
@@ -95,7 +97,7 @@ export async function segment(args) {
       const name = basename(path, extname(path));
       const written = [join(values.out, `${name}.mask.png`)];
       writePng(written[0], {width: image.width, height: image.height, data: mask});
-      if (values.overlay) {
+      if (withOverlay) {
         written.push(join(values.out, `${name}.overlay.png`));
         writePng(written[1], overlay(image, classIds));
       }
@@ -103,7 +105,7 @@ export async function segment(args) {
           `${ms.toFixed(0)} ms -> ${written.join(', ')}`);
     } catch (e) {
       failures++;
-      console.error(`asc-unet: ${e.message}`);
+      console.error(`asc-unet: ${e.message.startsWith(`${path}:`) ? e.message : `${path}: ${e.message}`}`);
     }
     progress?.update(i + 1);
   }

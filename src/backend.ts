@@ -232,7 +232,8 @@ export class AscBackend extends KernelBackend {
     let ptr = 0;
     if (!tooLarge) {
       try {
-        ptr = this.wasm.alloc(bytes);
+        // wasm32 returns addresses as i32: past 2 GiB they come back negative.
+        ptr = this.wasm.alloc(bytes) >>> 0;
       } catch (e) {
         if (!(e instanceof WebAssembly.RuntimeError)) throw e;
       }

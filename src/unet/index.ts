@@ -15,3 +15,4 @@ export {syntheticBatch, syntheticImage} from './synthetic.js';
 export type {SyntheticBatch, SyntheticImage} from './synthetic.js';
 export {UNetTrainer} from './train.js';
 export type {EvaluateResult, TrainerOptions} from './train.js';
+export {unetFlops} from './flops.js';

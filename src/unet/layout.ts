@@ -1,4 +1,5 @@
-// PyTorch weight layouts <-> tfjs filter layouts, for the U-Net's convolutions.
+// PyTorch weight layouts <-> tfjs filter layouts. One permutation serves both convolutions: Conv2d
+// OIHW -> HWIO, and ConvTranspose2d [in, out, kh, kw] -> conv2dTranspose's [kh, kw, out, in].
 
 /** A tensor's values with its shape. */
 export interface Shaped {
@@ -6,59 +7,37 @@ export interface Shaped {
   data: Float32Array;
 }
 
-/** Conv2d OIHW -> tfjs HWIO, scaling output channel o by scale[o] (a folded BatchNorm). */
-export function oihwToHwio({shape, data}: Shaped, scale?: Float64Array): Shaped {
-  const [o, i, h, k] = shape;
+/** Axis i of the result is axis perm[i] of `t` (rank 4). */
+function permute4({shape, data}: Shaped, perm: number[]): Shaped {
+  const outShape = perm.map((p) => shape[p]);
+  const strides = [shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1];
+  const [s0, s1, s2, s3] = perm.map((p) => strides[p]);
   const out = new Float32Array(data.length);
-  for (let oc = 0; oc < o; oc++) {
-    const s = scale ? scale[oc] : 1;
-    for (let ic = 0; ic < i; ic++) {
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < k; x++) out[((y * k + x) * i + ic) * o + oc] = data[((oc * i + ic) * h + y) * k + x] * s;
+  let i = 0;
+  for (let a = 0; a < outShape[0]; a++) {
+    for (let b = 0; b < outShape[1]; b++) {
+      for (let c = 0; c < outShape[2]; c++) {
+        for (let d = 0; d < outShape[3]; d++) out[i++] = data[a * s0 + b * s1 + c * s2 + d * s3];
       }
     }
   }
-  return {shape: [h, k, i, o], data: out};
+  return {shape: outShape, data: out};
 }
 
-/** tfjs HWIO -> Conv2d OIHW. */
-export function hwioToOihw({shape, data}: Shaped): Shaped {
-  const [h, k, i, o] = shape;
-  const out = new Float32Array(data.length);
-  for (let oc = 0; oc < o; oc++) {
-    for (let ic = 0; ic < i; ic++) {
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < k; x++) out[((oc * i + ic) * h + y) * k + x] = data[((y * k + x) * i + ic) * o + oc];
-      }
-    }
+/**
+ * A PyTorch conv or transposed-conv weight in tfjs's layout, the last axis (a conv's output channel)
+ * scaled by scale[] when given (a folded BatchNorm).
+ */
+export function torchToTfjs(weight: Shaped, scale?: Float64Array): Shaped {
+  const out = permute4(weight, [2, 3, 1, 0]);
+  if (scale != null) {
+    const last = out.shape[3];
+    for (let i = 0; i < out.data.length; i++) out.data[i] *= scale[i % last];
   }
-  return {shape: [o, i, h, k], data: out};
+  return out;
 }
 
-/** ConvTranspose2d [in, out, kh, kw] -> tfjs conv2dTranspose filter [kh, kw, out, in]. */
-export function transposeToTfjs({shape, data}: Shaped): Shaped {
-  const [ci, co, h, k] = shape;
-  const out = new Float32Array(data.length);
-  for (let c = 0; c < ci; c++) {
-    for (let o = 0; o < co; o++) {
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < k; x++) out[((y * k + x) * co + o) * ci + c] = data[((c * co + o) * h + y) * k + x];
-      }
-    }
-  }
-  return {shape: [h, k, co, ci], data: out};
-}
-
-/** tfjs conv2dTranspose filter [kh, kw, out, in] -> ConvTranspose2d [in, out, kh, kw]. */
-export function transposeToTorch({shape, data}: Shaped): Shaped {
-  const [h, k, co, ci] = shape;
-  const out = new Float32Array(data.length);
-  for (let c = 0; c < ci; c++) {
-    for (let o = 0; o < co; o++) {
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < k; x++) out[((c * co + o) * h + y) * k + x] = data[((y * k + x) * co + o) * ci + c];
-      }
-    }
-  }
-  return {shape: [ci, co, h, k], data: out};
+/** The inverse of torchToTfjs (without scale). */
+export function tfjsToTorch(filter: Shaped): Shaped {
+  return permute4(filter, [3, 2, 0, 1]);
 }

@@ -3,7 +3,7 @@
 // Adam, loss = binary cross-entropy on the logits + soft Dice. Parameters live as tfjs variables in
 // tfjs layouts and go back to a PyTorch state_dict for saving, so PyTorch can load what trains here.
 import * as tf from '@tensorflow/tfjs-core';
-import {hwioToOihw, oihwToHwio, Shaped, transposeToTfjs, transposeToTorch} from './layout.js';
+import {Shaped, tfjsToTorch, torchToTfjs} from './layout.js';
 import {readSafetensors, toFloat32, writeSafetensors} from './safetensors.js';
 import {StateDict, stateShapes} from './state_dict.js';
 import {BN_EPSILON, UNet} from './unet.js';
@@ -25,19 +25,6 @@ export interface EvaluateResult {
   iou: number;
 }
 
-/** ConvTranspose2d weights are `ups.<even>.weight`; every other rank-4 weight is a Conv2d's. */
-const isTransposeWeight = (key: string) => /^ups\.\d+\.weight$/.test(key);
-
-function toTfjsLayout(key: string, tensor: Shaped): Shaped {
-  if (tensor.shape.length !== 4) return tensor;
-  return isTransposeWeight(key) ? transposeToTfjs(tensor) : oihwToHwio(tensor);
-}
-
-function toTorchLayout(key: string, tensor: Shaped): Shaped {
-  if (tensor.shape.length !== 4) return tensor;
-  return isTransposeWeight(key) ? transposeToTorch(tensor) : hwioToOihw(tensor);
-}
-
 export class UNetTrainer {
   readonly model: {config: UNet['config']};
   /** Optimizer steps taken (restored with a checkpoint). */
@@ -52,7 +39,8 @@ export class UNetTrainer {
     this.model = {config: model.config};
     const state = model.stateDict();
     for (const key of stateShapes(model.config).keys()) {
-      const {shape, data} = toTfjsLayout(key, state.get(key)!);
+      const tensor = state.get(key)!;
+      const {shape, data} = tensor.shape.length === 4 ? torchToTfjs(tensor) : tensor;
       const trainable = !/running_(mean|var)$/.test(key);
       const variable = tf.variable(tf.tensor(data, shape), trainable);
       this.params.set(key, variable);
@@ -166,7 +154,8 @@ export class UNetTrainer {
   stateDict(): StateDict {
     const state: StateDict = new Map();
     for (const [key, variable] of this.params) {
-      state.set(key, toTorchLayout(key, {shape: variable.shape, data: variable.dataSync() as Float32Array}));
+      const tensor = {shape: variable.shape, data: variable.dataSync() as Float32Array};
+      state.set(key, tensor.shape.length === 4 ? tfjsToTorch(tensor) : tensor);
     }
     return state;
   }

@@ -3,7 +3,7 @@
 // resize (align_corners) when the size differs from the skip's, concat (skip, upsampled), and a
 // final 1x1 conv. Weights are PyTorch's state_dict; inference folds each BatchNorm into its conv.
 import * as tf from '@tensorflow/tfjs-core';
-import {oihwToHwio, transposeToTfjs} from './layout.js';
+import {torchToTfjs} from './layout.js';
 import {mulberry32} from './random.js';
 import {readSafetensors, toFloat32, writeSafetensors} from './safetensors.js';
 import {checkStateShapes, IGNORED_SUFFIX, inferConfig, StateDict, stateShapes, UNetConfig, validateConfig} from './state_dict.js';
@@ -147,7 +147,7 @@ export class UNet {
     const b = this.state.get(`${prefix}.bias`).data;
     const o = w.shape[0];
     const filter = (scale?: Float64Array) => {
-      const {shape, data} = oihwToHwio(w, scale);
+      const {shape, data} = torchToTfjs(w, scale);
       return tf.tensor4d(data, shape as [number, number, number, number]);
     };
     if (bnPrefix == null) return {filter: filter(), bias: tf.tensor1d(b)};
@@ -180,7 +180,7 @@ export class UNet {
 
   private buildWeights(fused: boolean): Weights {
     const transpose = (key: string): Conv => {
-      const {shape, data} = transposeToTfjs(this.state.get(`${key}.weight`));
+      const {shape, data} = torchToTfjs(this.state.get(`${key}.weight`));
       return {filter: tf.tensor4d(data, shape as [number, number, number, number]), bias: tf.tensor1d(this.state.get(`${key}.bias`).data)};
     };
     return {

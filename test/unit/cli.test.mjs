@@ -8,7 +8,7 @@ import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {readImage} from '../../cli/images.mjs';
+import {readImage, writePng} from '../../cli/images.mjs';
 import {UNet} from '../../dist/unet.js';
 import {tf} from './helpers.mjs';
 
@@ -19,8 +19,8 @@ const cli = (...args) => spawnSync(process.execPath, [CLI, ...args], {cwd: dir, 
 /** The lines asc-unet itself wrote to stderr (Dawn may add warnings of its own). */
 const errors = (run) => run.stderr.split('\n').filter((l) => l.startsWith('asc-unet:'));
 
-test('segment with no image writes the sample\'s mask, matching the expected mask but for a few boundary pixels', () => {
-  const run = cli('segment', '--overlay');
+test('segment with no image writes the sample\'s mask and overlay, the mask as expected but for a few boundary pixels', () => {
+  const run = cli('segment');
   assert.is(run.status, 0, run.stderr);
   assert.match(run.stdout, /^backend: asc \(/m);
   assert.match(run.stdout, /sample\.png: 256x256, [\d.]+% foreground, \d+ ms -> sample\.mask\.png, sample\.overlay\.png/);
@@ -37,8 +37,9 @@ test('bad images: a one-line error naming the file and the problem, exit 1; the 
   writeFileSync(join(dir, 'notes.txt'), 'not an image');
   const sample = readFileSync(fileURLToPath(new URL('../../assets/sample.png', import.meta.url)));
   writeFileSync(join(dir, 'truncated.png'), sample.subarray(0, 5000));
+  writePng(join(dir, 'tiny.png'), {width: 4, height: 4, data: new Uint8Array(64).fill(255)});
   for (const [file, problem] of [['missing.png', 'no such file'], ['notes.txt', 'not a PNG or JPEG image'],
-    ['truncated.png', 'a damaged or truncated PNG']]) {
+    ['truncated.png', 'a damaged or truncated PNG'], ['tiny.png', 'UNet.predict: input 4x4 is too small for 4 levels']]) {
     const run = cli('segment', file);
     assert.is(run.status, 1, `${file}: ${run.stderr}`);
     const lines = errors(run);

@@ -54,6 +54,21 @@ test('an allocation past the memory limit throws an Error naming the bytes and t
   }
 });
 
+test('tensors past 2 GiB of wasm memory (addresses above 2^31) are written, computed on and read', async () => {
+  await tf.setBackend('asc');
+  // Three tensors of just under 1 GiB (one tensor's most): the third lies past 2 GiB.
+  const length = 2 ** 28 - 4;
+  const big = [1, 2, 3].map((v) => tf.fill([length], v));
+  try {
+    assert.ok(tf.backend().ptr(big[2]) >= 2 ** 31, `the third tensor starts at ${tf.backend().ptr(big[2])}`);
+    const tail = tf.slice(big[2], [length - 100], [100]);
+    assert.equal(Array.from(tf.add(tail, 1).dataSync().slice(0, 4)), [4, 4, 4, 4]);
+    assert.is(tf.sum(tail).dataSync()[0], 300);
+  } finally {
+    tf.dispose(big);
+  }
+});
+
 test('a flag outside (0, 4 GiB] is refused with a message naming it', () => {
   assert.throws(() => tf.env().set('ASC_MAX_MEMORY_BYTES', -1), /ASC_MAX_MEMORY_BYTES/);
 });
