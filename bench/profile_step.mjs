@@ -5,7 +5,7 @@
 // Usage: npm run build && node --experimental-wasm-relaxed-simd bench/profile_step.mjs [--on-cpu Sum,Mean]
 import * as tf from '@tensorflow/tfjs-core';
 import '../dist/index.js';
-import {createUNet, syntheticBatch, UNetTrainer} from '../dist/unet.js';
+import {createUNet, syntheticTensors, UNetTrainer} from '../dist/unet.js';
 
 const onCpu = process.argv.includes('--on-cpu') ? process.argv[process.argv.indexOf('--on-cpu') + 1].split(',') : [];
 for (const name of onCpu) {
@@ -14,8 +14,7 @@ for (const name of onCpu) {
   tf.registerKernel({kernelName: name, backendName: 'asc', kernelFunc: (args) => args.backend.runCpuKernel(() => cpu.kernelFunc(args))});
 }
 await tf.setBackend('asc');
-const {images, masks} = syntheticBatch(1, 0, 8, 64);
-const [x, y] = [tf.tensor4d(images, [8, 64, 64, 3]), tf.tensor4d(masks, [8, 64, 64, 1])];
+const [x, y] = syntheticTensors(1, 0, 8, 64);
 const model = createUNet({features: [16, 32, 64, 128], seed: 1});
 const trainer = new UNetTrainer(model);
 trainer.trainStep(x, y);

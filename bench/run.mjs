@@ -108,8 +108,7 @@ for (const c of training ? trainingCases() : kernelCases(quick)) {
 
 // ---- whole training steps (--training): the U-Net [16..128], 8 images of 64x64, interleaved rounds ----
 if (training) {
-  const {createUNet, syntheticBatch, UNetTrainer} = await import('../dist/unet.js');
-  const {images, masks} = syntheticBatch(1, 0, 8, 64);
+  const {createUNet, syntheticTensors, UNetTrainer} = await import('../dist/unet.js');
   const label = 'U-Net [16..128] training step, 8×64²';
   const runners = [];
   // tfjs-backend-cpu is left out: one of its steps takes minutes.
@@ -118,7 +117,7 @@ if (training) {
     const model = createUNet({features: [16, 32, 64, 128], seed: 1});
     const trainer = new UNetTrainer(model);
     model.dispose();
-    const [x, y] = [tf.tensor4d(images, [8, 64, 64, 3]), tf.tensor4d(masks, [8, 64, 64, 1])];
+    const [x, y] = syntheticTensors(1, 0, 8, 64);
     trainer.trainStep(x, y);
     runners.push([name, () => {
       tf.setBackend(name);

@@ -2,7 +2,7 @@
 // with cosine decay, BCE + Dice), with a progress bar, validation IoU, checkpoints and resume.
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import {createUNet, syntheticBatch, UNetTrainer} from '../dist/unet.js';
+import {createUNet, syntheticTensors, UNetTrainer} from '../dist/unet.js';
 import {numberOption, parseCommand, UsageError} from './args.mjs';
 import {BACKENDS, chooseBackend, describeBackend} from './backend.mjs';
 import {Progress} from './progress.mjs';
@@ -34,10 +34,6 @@ const OPTIONS = Object.fromEntries(['out', 'steps', 'batch', 'size', 'features',
   'eval-every', 'checkpoint', 'resume', 'backend', 'threads'].map((name) => [name, {type: 'string'}]));
 OPTIONS['float16'] = {type: 'boolean'};
 
-function toTensors({images, masks, count, size}) {
-  return [tf.tensor4d(images, [count, size, size, 3]), tf.tensor4d(masks, [count, size, size, 1])];
-}
-
 export async function train(args) {
   const parsed = parseCommand(args, OPTIONS, HELP);
   if (parsed == null) return;
@@ -59,7 +55,7 @@ export async function train(args) {
   const trainer = values.resume != null ?
       await UNetTrainer.fromCheckpoint(readCheckpoint(values.resume), {learningRate}) :
       new UNetTrainer(createUNet({inChannels: 3, outChannels: 1, features, seed}), {learningRate});
-  const [valImages, valMasks] = toTensors(syntheticBatch(valSeed, 0, valCount, size));
+  const [valImages, valMasks] = syntheticTensors(valSeed, 0, valCount, size);
   console.log(`backend: ${describeBackend(report)}; U-Net ${trainer.model.config.features.join('/')}, ${size}x${size}, ` +
       `batch ${batch}, ${steps} steps${trainer.step > 0 ? ` (resuming at step ${trainer.step})` : ''}`);
   const progress = new Progress(steps, 'train');
@@ -67,7 +63,7 @@ export async function train(args) {
   let lastLoss = NaN, validation = {loss: NaN, iou: NaN};
   while (trainer.step < steps) {
     trainer.setLearningRate(learningRate * 0.5 * (1 + Math.cos(Math.PI * trainer.step / steps)));
-    const [images, masks] = toTensors(syntheticBatch(seed, trainer.step * batch, batch, size));
+    const [images, masks] = syntheticTensors(seed, trainer.step * batch, batch, size);
     lastLoss = trainer.trainStep(images, masks);
     tf.dispose([images, masks]);
     if (trainer.step % evalEvery === 0 || trainer.step === steps) {

@@ -4,6 +4,7 @@ import {KernelConfig, Slice, slice_util, SliceAttrs, TensorInfo, util} from '@te
 import type {AscBackend} from '../backend.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 import {elementBytes} from './dtypes.js';
+import {padToRank4} from './layout.js';
 
 /** x[begin : begin + size], or null where wasm does not take it (rank > 4, strings, complex). */
 export function sliceImpl(backend: AscBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo|null {
@@ -11,8 +12,7 @@ export function sliceImpl(backend: AscBackend, x: TensorInfo, begin: number[], s
   if (bytes === 0 || x.shape.length > 4) return null;
   const out = backend.makeOutput(size, x.dtype);
   if (util.sizeFromShape(size) === 0) return out;
-  const pad = (values: number[], fill: number) => [...new Array(4 - values.length).fill(fill), ...values];
-  const [shape4, begin4, size4] = [pad(x.shape, 1), pad(begin, 0), pad(size, 1)];
+  const [shape4, begin4, size4] = [padToRank4(x.shape, 1), padToRank4(begin, 0), padToRank4(size, 1)];
   const rows = size4[0] * size4[1] * size4[2];
   // Threads share the output rows.
   backend.parallel('slice4', [backend.ptr(x), backend.ptr(out), bytes, backend.args([...shape4, ...begin4, ...size4])],

@@ -2,6 +2,7 @@
 import {KernelConfig, Tile, TileAttrs, TensorInfo, util} from '@tensorflow/tfjs-core';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 import {elementBytes} from './dtypes.js';
+import {padToRank4} from './layout.js';
 
 function tile(args: KernelArgs): TensorInfo|TensorInfo[] {
   const {backend} = args;
@@ -12,8 +13,7 @@ function tile(args: KernelArgs): TensorInfo|TensorInfo[] {
   const outShape = x.shape.map((s, i) => s * reps[i]);
   const out = backend.makeOutput(outShape, x.dtype);
   if (util.sizeFromShape(outShape) === 0) return out;
-  const pad = (values: number[]) => [...new Array(4 - values.length).fill(1), ...values];
-  const [shape4, reps4] = [pad(x.shape), pad(reps)];
+  const [shape4, reps4] = [padToRank4(x.shape, 1), padToRank4(reps, 1)];
   const rows = shape4[0] * reps4[0] * shape4[1] * reps4[1] * shape4[2] * reps4[2];
   // Threads share the output rows.
   backend.parallel('tile4', [backend.ptr(x), backend.ptr(out), bytes, backend.args([...shape4, ...reps4])],

@@ -18,3 +18,8 @@ export function runInNHWC(
   backend.disposeIntermediateTensorInfo(out);
   return nchw;
 }
+
+/** `values` (a shape, begin or reps) of rank 4 or less, led by `fill`s up to rank 4. */
+export function padToRank4(values: number[], fill: number): number[] {
+  return [...new Array(4 - values.length).fill(fill), ...values];
+}

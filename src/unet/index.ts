@@ -11,7 +11,7 @@ export type {StateDict, StateTensor, UNetConfig} from './state_dict.js';
 export function loadSafetensors(bytes: Uint8Array|ArrayBuffer): UNet {
   return UNet.fromSafetensors(bytes);
 }
-export {syntheticBatch, syntheticImage} from './synthetic.js';
+export {syntheticBatch, syntheticImage, syntheticTensors} from './synthetic.js';
 export type {SyntheticBatch, SyntheticImage} from './synthetic.js';
 export {UNetTrainer} from './train.js';
 export type {EvaluateResult, TrainerOptions} from './train.js';

@@ -3,6 +3,7 @@
 // illumination, blurred, with noise; the mask is the exact union of the cells. Every image comes
 // from (seed, index) alone, so a set is reproducible and training and validation sets are split by
 // seed.
+import * as tf from '@tensorflow/tfjs-core';
 import {mulberry32} from './random.js';
 
 export interface SyntheticImage {
@@ -103,4 +104,10 @@ export function syntheticBatch(seed: number, first: number, count: number, size:
     masks.set(mask, n * mask.length);
   }
   return {images, masks, count, size};
+}
+
+/** The same batch as tensors, ready to train on: images [count, size, size, 3], masks [count, size, size, 1]. */
+export function syntheticTensors(seed: number, first: number, count: number, size: number): [tf.Tensor4D, tf.Tensor4D] {
+  const {images, masks} = syntheticBatch(seed, first, count, size);
+  return [tf.tensor4d(images, [count, size, size, 3]), tf.tensor4d(masks, [count, size, size, 1])];
 }

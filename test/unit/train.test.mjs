@@ -6,13 +6,10 @@ import * as assert from 'uvu/assert';
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {readImage} from '../../cli/images.mjs';
-import {createUNet, readSafetensors, syntheticBatch, syntheticImage, UNet, UNetTrainer} from '../../dist/unet.js';
+import {createUNet, readSafetensors, syntheticImage, syntheticTensors, UNet, UNetTrainer} from '../../dist/unet.js';
 import {tf} from './helpers.mjs';
 
-const batch = (seed, first, count, size) => {
-  const {images, masks} = syntheticBatch(seed, first, count, size);
-  return [tf.tensor4d(images, [count, size, size, 3]), tf.tensor4d(masks, [count, size, size, 1])];
-};
+const batch = syntheticTensors;
 
 test('the synthetic set is reproducible from (seed, index), with exact 0/1 masks', () => {
   const a = syntheticImage(5, 3, 96), b = syntheticImage(5, 3, 96), c = syntheticImage(5, 4, 96);
