@@ -13,7 +13,7 @@ export interface MatMulEpilogue {
 
 /**
  * float32 batched matmul through the indirect GEMM (a matrix is a 1-tap convolution); B is packed
- * once per tensor. Batch dimensions broadcast as on tfjs-backend-cpu (batch index % batch size).
+ * once per tensor. Batch dimensions broadcast both ways, as tf.matMul's output shape says.
  */
 export function batchMatMulImpl(
     backend: AscBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean,
@@ -33,8 +33,8 @@ export function batchMatMulImpl(
           `${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
   const depth = depthA;
   const out = backend.makeOutput(outBatchShape.concat([rows, cols]), 'float32');
-  const batch = Math.max(batchA, batchB);
-  if (batch * rows * cols === 0) return out;
+  if (util.sizeFromShape(out.shape) === 0) return out;
+  const batch = util.sizeFromShape(outBatchShape);
   // B[k, n] of batch i at i * depth * cols + (transposeB ? n * depth + k : k * cols + n).
   const layout = {n: cols, taps: 1, kc: depth, tapOffsets: [0], kStride: transposeB ? 1 : cols, nStride: transposeB ? depth : 1};
   const perBatch = packedBytes(backend, layout);
@@ -44,9 +44,9 @@ export function batchMatMulImpl(
   const aRows = transposeA ? transposeImpl(backend, {...a, shape: [batchA, depth, rows]}, [0, 2, 1]) : a;
   try {
     for (let i = 0; i < batch; i++) {
-      const aBase = backend.ptr(aRows) + (i % batchA) * rows * depth * 4;
+      const aBase = backend.ptr(aRows) + batchIndex(outBatchShape, a.shape.slice(0, -2), i) * rows * depth * 4;
       const cBase = backend.ptr(out) + i * rows * cols * 4;
-      runIgemm(backend, rows, cols, 1, depth, packed + (i % batchB) * perBatch, epilogue.activation, epilogue.alpha,
+      runIgemm(backend, rows, cols, 1, depth, packed + batchIndex(outBatchShape, b.shape.slice(0, -2), i) * perBatch, epilogue.activation, epilogue.alpha,
           (aTable, cTable, zero) => backend.wasm.matrixIndirection(aBase, depth * 4, cBase, cols * 4, rows, zero, aTable, cTable,
               backend.igemmRows));
     }
@@ -54,6 +54,19 @@ export function batchMatMulImpl(
     if (aRows !== a) backend.disposeIntermediateTensorInfo(aRows);
   }
   return out;
+}
+
+/** Which batch of an operand with batch dimensions `shape` (broadcast to `outShape`) output batch `i` reads. */
+function batchIndex(outShape: number[], shape: number[], i: number): number {
+  let index = 0;
+  let stride = 1;
+  for (let d = outShape.length - 1, s = shape.length - 1; d >= 0 && s >= 0; d--, s--) {
+    const coordinate = i % outShape[d];
+    i = Math.floor(i / outShape[d]);
+    if (shape[s] !== 1) index += coordinate * stride;
+    stride *= shape[s];
+  }
+  return index;
 }
 
 function batchMatMul(args: KernelArgs): TensorInfo|TensorInfo[] {
