@@ -1,16 +1,19 @@
 // ResizeBilinear, NHWC float32: each output pixel is its four source pixels weighted, four channels
 // at a time. The source columns and weights of every output column are computed once (XNNPACK's
 // precomputed interpolation), the rows once per output row.
-import { madd } from "./madd";
+import { madd, maddScalar } from "./madd";
 import { bilinearSource, resizeRatio } from "./resize_source";
 
-/** Four channels: the four corners weighted (weights per output pixel, computed once). */
-// @ts-ignore: decorator
+/**
+ * Four channels: lerp along the row, then between the rows, in tfjs-backend-cpu's form
+ * (a + (b - a) * t), so an infinite corner gives NaN there as it does on cpu.
+ */
 @inline
-function blend4(tl: usize, tr: usize, bl: usize, br: usize, o: usize, wtl: v128, wtr: v128, wbl: v128, wbr: v128): void {
-  const top = madd(v128.load(tr), wtr, f32x4.mul(v128.load(tl), wtl));
-  const bottom = madd(v128.load(br), wbr, f32x4.mul(v128.load(bl), wbl));
-  v128.store(o, f32x4.add(top, bottom));
+function blend4(tl: usize, tr: usize, bl: usize, br: usize, o: usize, colFrac: v128, rowFrac: v128): void {
+  const tlv = v128.load(tl), blv = v128.load(bl);
+  const top = madd(f32x4.sub(v128.load(tr), tlv), colFrac, tlv);
+  const bottom = madd(f32x4.sub(v128.load(br), blv), colFrac, blv);
+  v128.store(o, madd(f32x4.sub(bottom, top), rowFrac, top));
 }
 
 /**
@@ -53,19 +56,19 @@ export function resizeBilinear(
         const entry = columns + <usize>c * 12;
         const leftOff = <usize>load<u32>(entry), rightOff = <usize>load<u32>(entry, 4);
         const colFrac = load<f32>(entry, 8);
-        const wtl = f32x4.splat((1 - colFrac) * (1 - rowFrac)), wtr = f32x4.splat(colFrac * (1 - rowFrac));
-        const wbl = f32x4.splat((1 - colFrac) * rowFrac), wbr = f32x4.splat(colFrac * rowFrac);
+        const colFracs = f32x4.splat(colFrac), rowFracs = f32x4.splat(rowFrac);
         const tl = topRow + leftOff, tr = topRow + rightOff, bl = bottomRow + leftOff, br = bottomRow + rightOff;
         let off: usize = 0;
         for (; off + 32 <= pixelBytes; off += 32) {
-          blend4(tl + off, tr + off, bl + off, br + off, o + off, wtl, wtr, wbl, wbr);
-          blend4(tl + off + 16, tr + off + 16, bl + off + 16, br + off + 16, o + off + 16, wtl, wtr, wbl, wbr);
+          blend4(tl + off, tr + off, bl + off, br + off, o + off, colFracs, rowFracs);
+          blend4(tl + off + 16, tr + off + 16, bl + off + 16, br + off + 16, o + off + 16, colFracs, rowFracs);
         }
-        for (; off + 16 <= pixelBytes; off += 16) blend4(tl + off, tr + off, bl + off, br + off, o + off, wtl, wtr, wbl, wbr);
+        for (; off + 16 <= pixelBytes; off += 16) blend4(tl + off, tr + off, bl + off, br + off, o + off, colFracs, rowFracs);
         for (; off < pixelBytes; off += 4) {
-          const top = load<f32>(tl + off) * f32x4.extract_lane(wtl, 0) + load<f32>(tr + off) * f32x4.extract_lane(wtr, 0);
-          const bottom = load<f32>(bl + off) * f32x4.extract_lane(wbl, 0) + load<f32>(br + off) * f32x4.extract_lane(wbr, 0);
-          store<f32>(o + off, top + bottom);
+          const tlv = load<f32>(tl + off), blv = load<f32>(bl + off);
+          const top = maddScalar(load<f32>(tr + off) - tlv, colFrac, tlv);
+          const bottom = maddScalar(load<f32>(br + off) - blv, colFrac, blv);
+          store<f32>(o + off, maddScalar(bottom - top, rowFrac, top));
         }
         o += pixelBytes;
       }
