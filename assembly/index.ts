@@ -10,9 +10,15 @@ export function free(ptr: usize): void {
   heap.free(ptr);
 }
 
+/** Where the heap begins: below it lie the module's constant data (exp's tables), never written. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
 export { ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_RELU6, ACTIVATION_LEAKYRELU, ACTIVATION_SIGMOID,
   ACTIVATION_ELU, applyActivation } from "./kernels/activation";
 export { BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_PRELU, BINARY_DIV, binaryFloat32, binaryInt32 } from "./kernels/binary_broadcast";
+export { allFinite } from "./kernels/all_finite";
 export { avgPool } from "./kernels/avg_pool";
 export { avgPoolGrad } from "./kernels/avg_pool_grad";
 export { concat } from "./kernels/concat";

@@ -52,6 +52,11 @@ export interface AscBackendOptions {
   relaxedSimd?: boolean;
   /** A fixed thread count for this backend (0: one per core); default: the flag ASC_THREADS, read per kernel. */
   threads?: number;
+  /**
+   * Work (multiply-adds or bytes moved) below which a kernel runs on the calling thread alone
+   * (default 200,000). 1 splits every kernel with more than one work unit (the fuzzer does).
+   */
+  minParallelWork?: number;
 }
 
 /** What the backend runs with, and why not more. */
@@ -81,7 +86,7 @@ export const PARALLEL_KERNELS = [
 export type ParallelKernel = typeof PARALLEL_KERNELS[number];
 const PARALLEL_INDEX = new Map<string, number>(PARALLEL_KERNELS.map((name, i) => [name, i]));
 
-/** Work (in multiply-adds or bytes moved) below which a kernel runs on the calling thread alone. */
+/** Work (in multiply-adds or bytes moved) below which a kernel runs on the calling thread alone, by default. */
 const MIN_PARALLEL_WORK = 200_000;
 /** Chunks per thread: enough to even out threads that start late or run slower. */
 const CHUNKS_PER_THREAD = 4;
@@ -109,6 +114,8 @@ export class AscBackend extends KernelBackend {
   private pendingEntries: TensorData[] = [];
   /** Weights packed for igemm, per weight tensor, freed with it. */
   private readonly packedCache = new Map<DataId, PackedWeights>();
+  /** Whether a float32 tensor is free of NaN and infinity, per tensor (tensor data never change). */
+  private readonly finiteCache = new WeakMap<DataId, boolean>();
   /** A small wasm block for passing shapes and pointer lists to kernels. */
   private readonly argsPtr: number;
   private static readonly ARGS_BYTES = 1024;
@@ -128,7 +135,8 @@ export class AscBackend extends KernelBackend {
   constructor(
       readonly wasm: KernelExports, readonly wasmMemory: WebAssembly.Memory, readonly memoryLimitBytes: number,
       igemmFlavor: IgemmFlavor, readonly features: AscFeatures, private readonly module: WebAssembly.Module,
-      private readonly spawn: SpawnWorker|null, private readonly fixedThreads: number|null = null) {
+      private readonly spawn: SpawnWorker|null, private readonly fixedThreads: number|null = null,
+      private readonly minParallelWork = MIN_PARALLEL_WORK) {
     super();
     this.igemmArm = igemmFlavor === 'auto' ? Boolean(wasm.defaultNaNIsPositive(0)) : igemmFlavor === 'arm';
     this.igemmRows = wasm.igemmRows(this.igemmArm);
@@ -148,9 +156,13 @@ export class AscBackend extends KernelBackend {
       igemmFlavor = env().get('ASC_IGEMM_FLAVOR') as IgemmFlavor,
       relaxedSimd: relaxedWanted = env().getBool('ASC_RELAXED_SIMD'),
       threads = null,
+      minParallelWork = MIN_PARALLEL_WORK,
     } = options;
     if (threads != null && !(Number.isInteger(threads) && threads >= 0 && threads <= MAX_THREADS)) {
       throw new Error(`asc backend: threads must be an integer in [0, ${MAX_THREADS}] (0: one per core), got ${threads}`);
+    }
+    if (!(Number.isInteger(minParallelWork) && minParallelWork >= 1)) {
+      throw new Error(`asc backend: minParallelWork must be a positive integer, got ${minParallelWork}`);
     }
     const relaxedSimd = relaxedWanted && hasRelaxedSimd();
     const relaxedSimdReason = relaxedSimd ? null :
@@ -164,7 +176,7 @@ export class AscBackend extends KernelBackend {
       variant, relaxedSimd, relaxedSimdReason, cores, threadsSupported: spawn != null,
       threadsReason: typeof spawner === 'string' ? spawner : null,
     };
-    return new AscBackend(exports, memory, limitBytes, igemmFlavor, features, module, spawn, threads);
+    return new AscBackend(exports, memory, limitBytes, igemmFlavor, features, module, spawn, threads, minParallelWork);
   }
 
   // ---- threads ----
@@ -192,10 +204,10 @@ export class AscBackend extends KernelBackend {
     if (units <= 0) return;
     const threads = this.threads;
     const work = units * unitWork;
-    if (threads > 1 && work >= MIN_PARALLEL_WORK && units > align) {
+    if (threads > 1 && work >= this.minParallelWork && units > align) {
       const pool = this.startPool(threads - 1);
       if (pool.ready > 0) {
-        const chunks = Math.min(threads * CHUNKS_PER_THREAD, Math.floor(work / (MIN_PARALLEL_WORK / 4)));
+        const chunks = Math.max(2, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(work / (this.minParallelWork / 4))));
         const chunkUnits = Math.ceil(Math.ceil(units / chunks) / align) * align;
         pool.run(PARALLEL_INDEX.get(kernel)!, args, units, chunkUnits);
         this.parallelRuns++;
@@ -282,6 +294,20 @@ export class AscBackend extends KernelBackend {
     if (packed == null) return;
     this.release(packed.ptr, packed.bytes);
     this.packedCache.delete(dataId);
+  }
+
+  /**
+   * Whether a float32 tensor holds no NaN and no infinity; computed once per tensor. The GEMM
+   * kernels multiply padded taps by zero where tfjs-backend-cpu skips them: with a non-finite
+   * weight that would be NaN where cpu has a number, so such weights take cpu's kernel.
+   */
+  allFinite(info: TensorInfo): boolean {
+    let finite = this.finiteCache.get(info.dataId);
+    if (finite == null) {
+      finite = Boolean(this.wasm.allFinite(this.ptr(info), util.sizeFromShape(info.shape)));
+      this.finiteCache.set(info.dataId, finite);
+    }
+    return finite;
   }
 
   /** Runs `use` with a temporary wasm block of `bytes` bytes, freed afterwards. */

@@ -1,6 +1,6 @@
 import {backend_util, Conv2D, Conv2DAttrs, Conv2DInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import type {AscBackend} from '../backend.js';
-import {KernelArgs} from './cpu_fallback.js';
+import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 import {assertShape} from './validate.js';
 import {packedBytes, packInto, runIgemm} from './igemm.js';
 import {runInNHWC} from './layout.js';
@@ -49,6 +49,7 @@ export function conv2dImpl(
 function conv2d(args: KernelArgs): TensorInfo {
   const {inputs, backend, attrs} = args;
   const {x, filter} = inputs as Conv2DInputs;
+  if (!backend.allFinite(filter)) return runOnCpu(Conv2D, args) as TensorInfo;
   const {strides, pad, dataFormat, dilations, dimRoundingMode} = attrs as unknown as Conv2DAttrs;
   const convInfo = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides,

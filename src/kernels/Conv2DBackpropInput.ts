@@ -1,5 +1,5 @@
 import {backend_util, Conv2DBackpropInput, Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
-import {KernelArgs} from './cpu_fallback.js';
+import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 import {packedBytes, packInto, PackLayout, runIgemm} from './igemm.js';
 import {runInNHWC} from './layout.js';
 import {assertShape, assertShapeAtLeast} from './validate.js';
@@ -23,6 +23,7 @@ interface Phase {
 function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   const {inputs, backend, attrs} = args;
   const {dy, filter} = inputs as Conv2DBackpropInputInputs;
+  if (!backend.allFinite(filter)) return runOnCpu(Conv2DBackpropInput, args) as TensorInfo;
   const {inputShape, strides, pad, dataFormat, dimRoundingMode} = attrs as unknown as Conv2DBackpropInputAttrs;
   const convInfo = backend_util.computeConv2DInfo(
       inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false,

@@ -1,7 +1,7 @@
 import {backend_util, FusedConv2D, FusedConv2DAttrs, FusedConv2DInputs, KernelConfig, TensorInfo, util} from '@tensorflow/tfjs-core';
 import {activationCode, finishEpilogue} from './activation.js';
 import {conv2dImpl} from './Conv2D.js';
-import {KernelArgs} from './cpu_fallback.js';
+import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 
 /**
  * Conv2D + bias + activation. A per-channel bias and every activation but prelu run inside the
@@ -11,6 +11,7 @@ import {KernelArgs} from './cpu_fallback.js';
 function fusedConv2d(args: KernelArgs): TensorInfo {
   const {inputs, backend, attrs} = args;
   const {x, filter, bias, preluActivationWeights} = inputs as FusedConv2DInputs;
+  if (!backend.allFinite(filter)) return runOnCpu(FusedConv2D, args) as TensorInfo;
   const {strides, pad, dataFormat, dilations, dimRoundingMode, activation, leakyreluAlpha} =
       attrs as unknown as FusedConv2DAttrs;
   const convInfo = backend_util.computeConv2DInfo(
