@@ -1,0 +1,453 @@
+// What the fuzzer draws for each kernel asc runs in WebAssembly: a random valid configuration
+// (shapes with 0 and 1 sizes, channels not a multiple of 4, strides, dilations, pads, data formats,
+// activations, resize modes, dtypes) and how far asc may differ from tfjs-backend-cpu.
+//
+// `tolerance` says how the allowed difference of each output element is derived:
+//   exact:  none (copies, max, compares, integer math);
+//   abs:    the cpu kernel rerun on |inputs| (inputs named in `negate` on -|input|, in `keep` as they
+//           are, in `boundDrop` left out; attrs replaced by `boundAttrs`) gives sum |terms| per output; both backends' rounding errors are within
+//           u * terms * that (u = 2^-24, `terms` = the reduction length), so they differ by at most
+//           2^-23 * terms * bound, times `scale` (the activation's slope);
+//   ref:    a few correctly rounded operations: 2^-23 * terms * |reference|;
+//   maxabs: interpolation (lerp forms differ): 2^-23 * terms * max |input|.
+// `ulps` adds 2^-23 * ulps * max(|reference|, floor) for exp-based activations.
+import * as tf from '@tensorflow/tfjs-core';
+import {axesOf, chance, dim, input, int, permutation, pick, shapeOf} from './draw.mjs';
+
+const ACTIVATIONS = ['linear', 'relu', 'relu6', 'leakyrelu', 'prelu', 'sigmoid', 'elu'];
+
+/** An activation, its attrs and inputs, and what it does to the tolerance. */
+function activationOf(r, channelsShape, specials) {
+  const activation = pick(r, ACTIVATIONS);
+  const attrs = {activation};
+  const inputs = [];
+  let scale = 1;
+  if (activation === 'leakyrelu') {
+    attrs.leakyreluAlpha = pick(r, [0.2, 0.01, 1.5, -0.5, r()]);
+    scale = Math.max(1, Math.abs(attrs.leakyreluAlpha));
+  }
+  if (activation === 'prelu') {
+    const weights = input(r, 'preluActivationWeights', pick(r, [channelsShape, channelsShape, [1], []]), 'float32',
+        {specials, magnitude: 2});
+    inputs.push(weights);
+    scale = Math.max(1, ...Array.from(weights.values, Math.abs).filter(Number.isFinite));
+  }
+  const ulps = activation === 'sigmoid' || activation === 'elu' ? 8 : 0;
+  return {attrs, inputs, scale, ulps, floor: 1};
+}
+
+/** Geometry of a 2-D convolution (or pool) that tfjs accepts, with its Conv2DInfo. */
+function convGeometry(r, {depthwise = false, nchw = true, dilations = true, pools = false} = {}) {
+  for (;;) {
+    const dataFormat = nchw && chance(r, 0.25) ? 'NCHW' : 'NHWC';
+    const batch = dim(r, 3);
+    const inH = dim(r, 12, {zero: false});
+    const inW = dim(r, 12, {zero: false});
+    const inC = pools ? dim(r, 12) : dim(r, 20);
+    const fh = int(r, 1, Math.min(5, inH + 2));
+    const fw = int(r, 1, Math.min(5, inW + 2));
+    const strides = [pick(r, [1, 1, 1, 2, 3]), pick(r, [1, 1, 1, 2, 3])];
+    const dil = dilations && strides[0] === 1 && strides[1] === 1 && chance(r, 0.3) ?
+      [pick(r, [1, 2, 3]), pick(r, [1, 2, 3])] : [1, 1];
+    let pad = pick(r, ['same', 'valid', 'explicit', 'number']);
+    let dimRoundingMode;
+    if (pad === 'explicit') {
+      const hw = [[int(r, 0, 2), int(r, 0, 2)], [int(r, 0, 2), int(r, 0, 2)]];
+      pad = dataFormat === 'NHWC' ? [[0, 0], ...hw, [0, 0]] : [[0, 0], [0, 0], ...hw];
+      if (pools) pad = 'same';
+    } else if (pad === 'number') {
+      pad = int(r, 0, 2);
+      dimRoundingMode = pick(r, ['floor', 'round', 'ceil']);
+    }
+    const channelMultiplier = depthwise ? pick(r, [1, 1, 2, 3]) : 0;
+    const outC = depthwise ? inC * channelMultiplier : pools ? inC : dim(r, 20);
+    const xShape = dataFormat === 'NHWC' ? [batch, inH, inW, inC] : [batch, inC, inH, inW];
+    const filterShape = depthwise ? [fh, fw, inC, channelMultiplier] : [fh, fw, inC, outC];
+    let info;
+    try {
+      info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, dil, pad, dimRoundingMode, depthwise,
+          tf.backend_util.convertConv2DDataFormat(dataFormat));
+    } catch {
+      continue;
+    }
+    if (!(info.outHeight >= 1 && info.outWidth >= 1)) continue;
+    const outShape = dataFormat === 'NHWC' ? [batch, info.outHeight, info.outWidth, outC] :
+      [batch, outC, info.outHeight, info.outWidth];
+    return {dataFormat, xShape, filterShape, outShape, strides, dilations: dil, pad, dimRoundingMode, info};
+  }
+}
+
+/** Geometry of a 2-D pool (NHWC, no dilation). */
+function poolGeometry(r, {rounding = true} = {}) {
+  for (;;) {
+    const xShape = [dim(r, 3), dim(r, 12, {zero: false}), dim(r, 12, {zero: false}), dim(r, 12)];
+    const filterSize = [int(r, 1, Math.min(4, xShape[1] + 1)), int(r, 1, Math.min(4, xShape[2] + 1))];
+    const strides = [int(r, 1, 3), int(r, 1, 3)];
+    let pad = pick(r, ['same', 'valid', 'number']);
+    let dimRoundingMode;
+    if (pad === 'number') {
+      pad = int(r, 0, Math.min(filterSize[0], filterSize[1]) - 1);
+      if (rounding) dimRoundingMode = pick(r, ['floor', 'round', 'ceil']);
+    }
+    let info;
+    try {
+      info = tf.backend_util.computePool2DInfo(xShape, filterSize, strides, 1, pad, dimRoundingMode);
+    } catch {
+      continue;
+    }
+    if (!(info.outHeight >= 1 && info.outWidth >= 1)) continue;
+    const outShape = [xShape[0], info.outHeight, info.outWidth, xShape[3]];
+    // The most windows an input pixel lies in: the terms of a pooling gradient.
+    const overlap = Math.ceil(filterSize[0] / strides[0]) * Math.ceil(filterSize[1] / strides[1]);
+    return {xShape, outShape, filterSize, strides, pad, dimRoundingMode, overlap};
+  }
+}
+
+/** Shapes a and b that broadcast to a shape of up to 5 axes. */
+function broadcastShapes(r) {
+  const out = shapeOf(r, int(r, 0, 5), 7);
+  const operand = () => {
+    const shape = out.slice(int(r, 0, out.length)).map((d) => (chance(r, 0.3) ? 1 : d));
+    return shape;
+  };
+  return [operand(), operand()];
+}
+
+/**
+ * tfjs-backend-cpu's matmul broadcasts batch dimensions only one way (batch index % batch size):
+ * the reference tiles a and b to the full batch shape first.
+ */
+async function broadcastMatMul(run, kernel, [a, b, ...rest], attrs) {
+  const batch = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const full = async (t) => {
+    const shape = [...new Array(batch.length + 2 - t.shape.length).fill(1), ...t.shape];
+    const reps = shape.map((d, i) => (i < batch.length && d === 1 ? batch[i] : 1));
+    const [out] = await run('Tile', [{...t, name: 'x', shape}], {reps});
+    return {...t, shape: out.shape, values: out.values};
+  };
+  return run(kernel, [await full(a), await full(b), ...rest], attrs);
+}
+
+/**
+ * tfjs-backend-cpu's ResizeBilinearGrad ignores halfPixelCenters (and labels its output
+ * [batch, width, height, depth]): the reference is the adjoint of its forward ResizeBilinear,
+ * dx = J^T dy, with J^T's rows the forward resize of each unit image.
+ */
+async function resizeBilinearAdjoint(run, [images, dy], {alignCorners, halfPixelCenters}) {
+  const [batch, inH, inW, depth] = images.shape;
+  const [, outH, outW] = dy.shape;
+  const pixels = inH * inW;
+  const units = new Float32Array(pixels * pixels);
+  for (let p = 0; p < pixels; p++) units[p * pixels + p] = 1;
+  const [jt] = await run('ResizeBilinear', [{name: 'images', shape: [pixels, inH, inW, 1], dtype: 'float32', values: units}],
+      {size: [outH, outW], alignCorners, halfPixelCenters});
+  const [dx] = await run('BatchMatMul', [
+    {name: 'a', shape: [1, pixels, outH * outW], dtype: 'float32', values: jt.values},
+    {name: 'b', shape: [batch, outH * outW, depth], dtype: 'float32', values: dy.values},
+  ], {transposeA: false, transposeB: false});
+  return [{shape: [batch, inH, inW, depth], dtype: 'float32', values: dx.values}];
+}
+
+const unary = (kernel, dtypes, tolerance, attrs = () => ({})) => ({
+  kernel,
+  draw(r, {specials}) {
+    const dtype = pick(r, dtypes);
+    return {inputs: [input(r, 'x', shapeOf(r, int(r, 0, 5), 7), dtype, {specials})], attrs: attrs(r), tolerance};
+  },
+});
+
+const binary = (kernel, dtypes, tolerance) => ({
+  kernel,
+  draw(r, {specials}) {
+    const dtype = pick(r, dtypes);
+    const [aShape, bShape] = broadcastShapes(r);
+    return {inputs: [input(r, 'a', aShape, dtype, {specials}), input(r, 'b', bShape, dtype, {specials})], attrs: {}, tolerance};
+  },
+});
+
+const EXACT = {bound: 'exact'};
+const ONE_ROUNDING = {bound: 'ref', terms: 1};
+
+export const KERNELS = [
+  unary('Abs', ['float32', 'float32', 'int32'], EXACT),
+  unary('Neg', ['float32', 'float32', 'int32'], EXACT),
+  unary('Relu', ['float32', 'float32', 'int32'], EXACT),
+  unary('Relu6', ['float32', 'float32', 'int32'], EXACT),
+  unary('Sqrt', ['float32'], ONE_ROUNDING),
+  unary('Square', ['float32'], ONE_ROUNDING),
+  unary('Step', ['float32'], EXACT, (r) => ({alpha: pick(r, [0, 0, 0.5, -1, r()])})),
+  {
+    kernel: 'Cast',
+    draw(r, {specials}) {
+      const from = pick(r, ['float32', 'int32', 'bool']);
+      const dtype = pick(r, ['float32', 'int32', 'bool'].filter((d) => d !== from));
+      const x = input(r, 'x', shapeOf(r, int(r, 0, 4), 7), from, {specials});
+      if (from === 'float32' && chance(r, 0.3)) x.values = x.values.map((v) => v * 1e9 * r()); // past int32's range
+      return {inputs: [x], attrs: {dtype}, tolerance: EXACT};
+    },
+  },
+  binary('Add', ['float32', 'float32', 'int32'], {bound: 'abs', terms: 1}),
+  binary('Sub', ['float32', 'float32', 'int32'], {bound: 'abs', terms: 1, negate: ['b']}),
+  binary('Multiply', ['float32', 'float32', 'int32'], ONE_ROUNDING),
+  binary('RealDiv', ['float32'], ONE_ROUNDING),
+  {
+    kernel: 'Prelu',
+    draw(r, {specials}) {
+      const x = input(r, 'x', shapeOf(r, int(r, 1, 4), 7), 'float32', {specials});
+      const channels = x.shape[x.shape.length - 1];
+      const alphaShape = pick(r, [[channels], [channels], [1], [], x.shape.map((d) => (chance(r, 0.5) ? 1 : d))]);
+      return {inputs: [x, input(r, 'alpha', alphaShape, 'float32', {specials})], attrs: {}, tolerance: ONE_ROUNDING};
+    },
+  },
+  {
+    kernel: 'Concat',
+    list: true,
+    draw(r, {specials}) {
+      const rank = int(r, 1, 5);
+      const shape = shapeOf(r, rank, 6);
+      const axis = int(r, -rank, rank - 1);
+      const dtype = pick(r, ['float32', 'float32', 'int32', 'bool']);
+      const inputs = Array.from({length: int(r, 1, 6)}, (_, i) => {
+        const s = shape.slice();
+        s[(axis + rank) % rank] = dim(r, 5);
+        return input(r, String(i), s, dtype, {specials});
+      });
+      return {inputs, attrs: {axis}, tolerance: EXACT};
+    },
+  },
+  {
+    kernel: 'Slice',
+    draw(r, {specials}) {
+      const x = input(r, 'x', shapeOf(r, int(r, 1, 5), 8), pick(r, ['float32', 'int32', 'bool']), {specials});
+      const begin = x.shape.map((d) => int(r, 0, d));
+      const size = x.shape.map((d, i) => (chance(r, 0.15) ? -1 : int(r, 0, d - begin[i])));
+      return {inputs: [x], attrs: {begin, size}, tolerance: EXACT};
+    },
+  },
+  {
+    kernel: 'SplitV',
+    draw(r, {specials}) {
+      const x = input(r, 'x', shapeOf(r, int(r, 1, 4), 8), pick(r, ['float32', 'int32']), {specials});
+      const axis = int(r, 0, x.shape.length - 1);
+      const parts = [];
+      let left = x.shape[axis];
+      while (left > 0 && parts.length < 4) {
+        const take = int(r, 0, left);
+        parts.push(take);
+        left -= take;
+      }
+      parts.push(left);
+      // -1 (the rest) anywhere but first: tfjs's prepareSplitSize miscounts a leading -1.
+      if (parts.length > 1 && chance(r, 0.3)) parts[int(r, 1, parts.length - 1)] = -1;
+      return {inputs: [x], attrs: {numOrSizeSplits: parts, axis: chance(r, 0.5) ? axis : axis - x.shape.length},
+        tolerance: EXACT};
+    },
+  },
+  {
+    kernel: 'Tile',
+    draw(r, {specials}) {
+      const x = input(r, 'x', shapeOf(r, int(r, 1, 5), 5), pick(r, ['float32', 'int32', 'bool']), {specials});
+      return {inputs: [x], attrs: {reps: x.shape.map(() => pick(r, [1, 1, 2, 3, 0]))}, tolerance: EXACT};
+    },
+  },
+  {
+    kernel: 'Transpose',
+    draw(r, {specials}) {
+      const x = input(r, 'x', shapeOf(r, int(r, 0, 6), 5), pick(r, ['float32', 'int32', 'bool']), {specials});
+      return {inputs: [x], attrs: {perm: permutation(r, x.shape.length)}, tolerance: EXACT};
+    },
+  },
+  {
+    kernel: 'PadV2',
+    draw(r, {specials}) {
+      const x = input(r, 'x', shapeOf(r, int(r, 1, 5), 6), pick(r, ['float32', 'int32', 'bool']), {specials});
+      const paddings = x.shape.map(() => [int(r, 0, 3), int(r, 0, 3)]);
+      const constantValue = x.dtype === 'bool' ? int(r, 0, 1) : x.dtype === 'int32' ? int(r, -5, 5) : pick(r, [0, 1.5, -2.25]);
+      return {inputs: [x], attrs: {paddings, constantValue}, tolerance: EXACT};
+    },
+  },
+  ...['Sum', 'Mean'].map((kernel) => ({
+    kernel,
+    draw(r, {specials}) {
+      const dtype = kernel === 'Sum' ? pick(r, ['float32', 'float32', 'int32']) : 'float32';
+      const x = input(r, 'x', shapeOf(r, int(r, 0, 5), 9), dtype, {specials});
+      const rank = x.shape.length;
+      const axes = axesOf(r, rank, int(r, 0, rank));
+      const axis = chance(r, 0.2) ? null : chance(r, 0.5) && axes.length === 1 ? axes[0] - (chance(r, 0.5) ? rank : 0) : axes;
+      const reduced = axis == null ? x.shape : [axis].flat().map((a) => x.shape[(a + rank) % rank]);
+      const terms = reduced.reduce((a, b) => a * b, 1) + (kernel === 'Mean' ? 1 : 0);
+      return {inputs: [x], attrs: {axis, keepDims: chance(r, 0.3)}, tolerance: {bound: 'abs', terms}};
+    },
+  })),
+  ...['BatchMatMul', '_FusedMatMul'].map((kernel) => ({
+    kernel,
+    draw(r, {specials}) {
+      const batchRank = int(r, 0, 2);
+      const batch = shapeOf(r, batchRank, 3);
+      const [m, k, n] = [dim(r, 20), dim(r, 40), dim(r, 20)];
+      const [transposeA, transposeB] = [chance(r, 0.3), chance(r, 0.3)];
+      const broadcast = (s) => s.map((d) => (chance(r, 0.25) ? 1 : d));
+      const a = input(r, 'a', [...broadcast(batch), ...(transposeA ? [k, m] : [m, k])], 'float32', {specials});
+      const b = input(r, 'b', [...broadcast(batch).slice(int(r, 0, batchRank)), ...(transposeB ? [n, k] : [k, n])], 'float32', {specials});
+      const attrs = {transposeA, transposeB};
+      const tolerance = {bound: 'abs', terms: k};
+      const inputs = [a, b];
+      if (kernel === '_FusedMatMul') {
+        if (chance(r, 0.8)) inputs.push(input(r, 'bias', pick(r, [[n], [n], [1], [], [m, n]]), 'float32', {specials}));
+        const act = activationOf(r, [n], specials);
+        Object.assign(attrs, act.attrs);
+        inputs.push(...act.inputs);
+        Object.assign(tolerance, {terms: k + 1, scale: act.scale, ulps: act.ulps, floor: act.floor,
+          boundAttrs: {activation: 'linear'}, boundDrop: ['preluActivationWeights']});
+      }
+      return {inputs, attrs, tolerance};
+    },
+    reference: (run, inputs, attrs) => broadcastMatMul(run, kernel, inputs, attrs),
+  })),
+  ...['Conv2D', 'FusedConv2D'].map((kernel) => ({
+    kernel,
+    draw(r, {specials}) {
+      const g = convGeometry(r);
+      const inputs = [input(r, 'x', g.xShape, 'float32', {specials}), input(r, 'filter', g.filterShape, 'float32', {specials})];
+      const attrs = {strides: g.strides, pad: g.pad, dataFormat: g.dataFormat, dilations: g.dilations, dimRoundingMode: g.dimRoundingMode};
+      const terms = g.filterShape[0] * g.filterShape[1] * g.filterShape[2];
+      const tolerance = {bound: 'abs', terms};
+      if (kernel === 'FusedConv2D') {
+        const outC = g.filterShape[3];
+        if (chance(r, 0.8)) inputs.push(input(r, 'bias', pick(r, [[outC], [outC], [outC], [1], []]), 'float32', {specials}));
+        const act = activationOf(r, [outC], specials);
+        Object.assign(attrs, act.attrs);
+        inputs.push(...act.inputs);
+        Object.assign(tolerance, {terms: terms + 1, scale: act.scale, ulps: act.ulps, floor: act.floor,
+          boundAttrs: {activation: 'linear'}, boundDrop: ['preluActivationWeights']});
+      }
+      return {inputs, attrs, tolerance};
+    },
+  })),
+  {
+    kernel: 'DepthwiseConv2dNative',
+    draw(r, {specials}) {
+      // tfjs-backend-cpu reads NHWC only.
+      const g = convGeometry(r, {depthwise: true, nchw: false});
+      return {
+        inputs: [input(r, 'x', g.xShape, 'float32', {specials}), input(r, 'filter', g.filterShape, 'float32', {specials})],
+        attrs: {strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dilations: g.dilations, dimRoundingMode: g.dimRoundingMode},
+        tolerance: {bound: 'abs', terms: g.filterShape[0] * g.filterShape[1]},
+      };
+    },
+  },
+  {
+    kernel: 'Conv2DBackpropInput',
+    draw(r, {specials}) {
+      const g = convGeometry(r, {dilations: false});
+      const [fh, fw, , outC] = g.filterShape;
+      // Input rows each stride skips get no terms; the others up to fh*fw*outC.
+      return {
+        inputs: [input(r, 'dy', g.outShape, 'float32', {specials}), input(r, 'filter', g.filterShape, 'float32', {specials})],
+        attrs: {inputShape: g.xShape, strides: g.strides, pad: g.pad, dataFormat: g.dataFormat, dimRoundingMode: g.dimRoundingMode},
+        tolerance: {bound: 'abs', terms: fh * fw * outC},
+      };
+    },
+  },
+  {
+    kernel: 'Conv2DBackpropFilter',
+    draw(r, {specials}) {
+      const g = convGeometry(r, {dilations: false});
+      const {batchSize, outHeight, outWidth} = g.info;
+      return {
+        inputs: [input(r, 'x', g.xShape, 'float32', {specials}), input(r, 'dy', g.outShape, 'float32', {specials})],
+        attrs: {filterShape: g.filterShape, strides: g.strides, pad: g.pad, dataFormat: g.dataFormat, dimRoundingMode: g.dimRoundingMode},
+        tolerance: {bound: 'abs', terms: batchSize * outHeight * outWidth},
+      };
+    },
+  },
+  ...['MaxPool', 'AvgPool'].map((kernel) => ({
+    kernel,
+    draw(r, {specials}) {
+      const g = poolGeometry(r);
+      return {
+        inputs: [input(r, 'x', g.xShape, 'float32', {specials})],
+        attrs: {filterSize: g.filterSize, strides: g.strides, pad: g.pad, dimRoundingMode: g.dimRoundingMode},
+        tolerance: kernel === 'MaxPool' ? EXACT : {bound: 'abs', terms: g.filterSize[0] * g.filterSize[1] + 1},
+      };
+    },
+  })),
+  {
+    kernel: 'MaxPoolGrad',
+    // The reference's output input: tfjs-backend-cpu's MaxPool of x (neither backend reads it).
+    output: {name: 'output', kernel: 'MaxPool', from: ['input']},
+    draw(r, {specials}) {
+      const g = poolGeometry(r);
+      return {
+        inputs: [input(r, 'dy', g.outShape, 'float32', {specials}), input(r, 'input', g.xShape, 'float32', {specials})],
+        attrs: {filterSize: g.filterSize, strides: g.strides, pad: g.pad, dimRoundingMode: g.dimRoundingMode},
+        // |input| would move the maxima: the bound keeps input as it is.
+        tolerance: {bound: 'abs', terms: g.overlap, keep: ['input']},
+      };
+    },
+  },
+  {
+    kernel: 'AvgPoolGrad',
+    draw(r, {specials}) {
+      const g = poolGeometry(r, {rounding: false}); // AvgPoolGrad has no dimRoundingMode
+      return {
+        inputs: [input(r, 'dy', g.outShape, 'float32', {specials}), input(r, 'input', g.xShape, 'float32', {specials})],
+        attrs: {filterSize: g.filterSize, strides: g.strides, pad: g.pad},
+        tolerance: {bound: 'abs', terms: 2 * g.overlap},
+      };
+    },
+  },
+  {
+    kernel: 'FusedBatchNorm',
+    draw(r, {specials}) {
+      const xShape = shapeOf(r, 4, 9);
+      const c = xShape[3];
+      // tfjs-backend-cpu wants mean, variance, offset and scale of one rank.
+      const rank4 = chance(r, 0.2);
+      const paramShape = () => {
+        const channels = chance(r, 0.8) ? c : 1;
+        return rank4 ? [1, 1, 1, channels] : [channels];
+      };
+      const meanShape = paramShape();
+      const inputs = [
+        input(r, 'x', xShape, 'float32', {specials}),
+        input(r, 'mean', meanShape, 'float32', {specials}),
+        input(r, 'variance', meanShape, 'float32', {specials, positive: true}),
+      ];
+      if (chance(r, 0.8)) inputs.push(input(r, 'offset', paramShape(), 'float32', {specials}));
+      if (chance(r, 0.8)) inputs.push(input(r, 'scale', paramShape(), 'float32', {specials}));
+      // x - mean, times scale, over sqrt(variance + epsilon), plus offset: a few roundings each side.
+      return {inputs, attrs: {varianceEpsilon: pick(r, [1e-3, 1e-5, 0.1])},
+        tolerance: {bound: 'abs', terms: 8, negate: ['mean']}};
+    },
+  },
+  ...['ResizeBilinear', 'ResizeNearestNeighbor'].map((kernel) => ({
+    kernel,
+    draw(r, {specials}) {
+      const dtype = kernel === 'ResizeBilinear' ? 'float32' : pick(r, ['float32', 'int32']);
+      const images = input(r, 'images', [dim(r, 3), dim(r, 10, {zero: false}), dim(r, 10, {zero: false}), dim(r, 9)], dtype, {specials});
+      const alignCorners = chance(r, 0.5);
+      const halfPixelCenters = !alignCorners && chance(r, 0.5);
+      const size = [dim(r, 20, {zero: false}), dim(r, 20, {zero: false})];
+      return {inputs: [images], attrs: {size, alignCorners, halfPixelCenters},
+        tolerance: kernel === 'ResizeBilinear' ? {bound: 'maxabs', terms: 8} : EXACT};
+    },
+  })),
+  {
+    kernel: 'ResizeBilinearGrad',
+    reference: resizeBilinearAdjoint,
+    draw(r) {
+      const images = input(r, 'images', [dim(r, 3), dim(r, 10, {zero: false}), dim(r, 10, {zero: false}), dim(r, 9)], 'float32');
+      const [, inH, inW, c] = images.shape;
+      const [outH, outW] = [dim(r, 20, {zero: false}), dim(r, 20, {zero: false})];
+      const alignCorners = chance(r, 0.5);
+      const halfPixelCenters = !alignCorners && chance(r, 0.5);
+      // Each image pixel gathers about (outH / inH + 1) * (outW / inW + 1) weighted terms of dy,
+      // each weight itself rounded.
+      const terms = 4 * (Math.ceil(outH / inH) + 1) * (Math.ceil(outW / inW) + 1) + 1;
+      // No NaN or infinity in dy: J^T's zeros would turn them into NaN in the reference.
+      return {inputs: [images, input(r, 'dy', [images.shape[0], outH, outW, c], 'float32')],
+        attrs: {alignCorners, halfPixelCenters}, tolerance: {bound: 'abs', terms}};
+    },
+  },
+];
