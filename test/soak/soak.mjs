@@ -1,0 +1,126 @@
+// Soak: U-Net inferences with the input shape changing on every call, then training steps, on asc.
+//   npm run soak -- [--inferences N] [--steps N] [--seed S] [--json FILE]
+// After a warm-up that sees every shape once, tensors, bytes in use and the wasm memory's size must
+// not change from call to call, and the process's resident memory and JS heap (after a full GC)
+// must not grow by more than the limits below. Exit 1 on any violation.
+import * as tf from '@tensorflow/tfjs-core';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {parseArgs} from 'node:util';
+import '../../dist/index.js';
+import {createUNet, syntheticTensors, UNet, UNetTrainer} from '../../dist/unet.js';
+
+const {values: args} = parseArgs({options: {
+  inferences: {type: 'string', default: '1000'},
+  steps: {type: 'string', default: '1000'},
+  seed: {type: 'string', default: '1'},
+  json: {type: 'string'},
+}});
+const inferences = Number(args.inferences);
+const steps = Number(args.steps);
+if (typeof globalThis.gc !== 'function') throw new Error('soak: run with --expose-gc (npm run soak does)');
+
+/** Growth allowed from the first sample after warm-up to the last: allocator and GC noise, not a leak per call. */
+const RSS_GROWTH_LIMIT = 48 * 2 ** 20;
+const HEAP_GROWTH_LIMIT = 8 * 2 ** 20;
+/** Image sides (4 levels need 16; the odd ones take the resize path) and batch sizes inferences draw from. */
+const SIDES = [16, 24, 33, 40, 48, 57, 64, 71, 80, 96, 100, 128];
+const BATCHES = [1, 2];
+/** Training: a small U-Net, batches of 4, alternating between two image sizes. */
+const TRAIN_FEATURES = [8, 16, 32, 64];
+const TRAIN_SIDES = [32, 48];
+
+let state = Number(args.seed) >>> 0;
+const random = () => {
+  state = (state + 0x6d2b79f5) >>> 0;
+  let t = Math.imul(state ^ (state >>> 15), state | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = (list) => list[Math.floor(random() * list.length)];
+
+/** What must stay the same from call to call, and what may only drift within the limits. */
+function measure() {
+  const {numTensors, numBytes} = tf.memory();
+  const {numBytesInWasm, wasmMemoryBytes} = tf.backend().memory();
+  return {numTensors, numBytes, numBytesInWasm, wasmMemoryBytes};
+}
+function processMemory() {
+  globalThis.gc();
+  const {rss, heapUsed} = process.memoryUsage();
+  return {rss, heapUsed};
+}
+
+const violations = [];
+function check(phase, index, baseline) {
+  const now = measure();
+  for (const key of Object.keys(baseline)) {
+    if (now[key] !== baseline[key] && violations.length < 20) {
+      violations.push(`${phase} ${index}: ${key} is ${now[key]}, was ${baseline[key]} after warm-up`);
+    }
+  }
+}
+
+/** Runs `count` calls of `call(i)` after `warmup` ones, checking after each; returns the figures. */
+async function soak(phase, warmup, count, call) {
+  for (let i = 0; i < warmup; i++) await call(i);
+  const baseline = measure();
+  const samples = [processMemory()];
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    await call(warmup + i);
+    check(phase, i, baseline);
+    if ((i + 1) % Math.max(1, Math.floor(count / 10)) === 0) samples.push(processMemory());
+  }
+  const ms = performance.now() - started;
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  const figures = {
+    phase, calls: count, warmup, msPerCall: Math.round((ms / count) * 10) / 10, ...baseline,
+    rssMiB: samples.map((s) => Math.round(s.rss / 2 ** 20)), heapMiB: samples.map((s) => Math.round(s.heapUsed / 2 ** 20)),
+    rssGrowthBytes: last.rss - first.rss, heapGrowthBytes: last.heapUsed - first.heapUsed,
+  };
+  if (figures.rssGrowthBytes > RSS_GROWTH_LIMIT) violations.push(`${phase}: resident memory grew ${figures.rssGrowthBytes} bytes`);
+  if (figures.heapGrowthBytes > HEAP_GROWTH_LIMIT) violations.push(`${phase}: the JS heap grew ${figures.heapGrowthBytes} bytes`);
+  console.log(`${phase}: ${count} calls after ${warmup} warm-up, ${figures.msPerCall} ms each; flat: ${baseline.numTensors} tensors, ` +
+      `${baseline.numBytesInWasm} bytes in wasm, wasm memory ${baseline.wasmMemoryBytes} bytes; resident ` +
+      `${figures.rssMiB.join(' ')} MiB, JS heap ${figures.heapMiB.join(' ')} MiB`);
+  return figures;
+}
+
+await tf.setBackend('asc');
+const results = [];
+
+// Inference with the shipped model: every (side, batch) once as warm-up, then drawn at random.
+const model = UNet.fromSafetensors(readFileSync(new URL('../../assets/unet-cells.safetensors', import.meta.url)));
+const shapes = SIDES.flatMap((side) => BATCHES.map((batch) => [batch, side]));
+const inputFor = ([batch, side]) => {
+  const values = new Float32Array(batch * side * side * 3);
+  for (let i = 0; i < values.length; i++) values[i] = random();
+  return tf.tensor4d(values, [batch, side, side, 3]);
+};
+if (inferences > 0) {
+  results.push(await soak('inference', shapes.length, inferences, async (i) => {
+    const x = inputFor(i < shapes.length ? shapes[i] : [pick(BATCHES), pick(SIDES)]);
+    const y = model.predict(x);
+    await y.data();
+    tf.dispose([x, y]);
+  }));
+}
+model.dispose();
+
+// Training: Adam's moments are made on the first step, so the warm-up covers both sizes twice.
+if (steps > 0) {
+  const trainer = new UNetTrainer(createUNet({inChannels: 3, outChannels: 1, features: TRAIN_FEATURES, seed: 1}), {learningRate: 1e-3});
+  const batches = TRAIN_SIDES.map((side, k) => syntheticTensors(1, k * 4, 4, side));
+  results.push(await soak('training', 2 * batches.length, steps, async (i) => {
+    const loss = trainer.trainStep(...batches[i % batches.length]);
+    if (!Number.isFinite(loss)) violations.push(`training ${i}: loss ${loss}`);
+  }));
+  trainer.dispose();
+  tf.dispose(batches.flat());
+}
+
+if (args.json) writeFileSync(args.json, JSON.stringify({node: process.version, seed: args.seed, results, violations}, null, 2) + '\n');
+for (const v of violations) console.log(`FAIL ${v}`);
+console.log(violations.length === 0 ? 'soak: nothing grew' : `soak: ${violations.length} violations`);
+process.exit(violations.length === 0 ? 0 : 1);
