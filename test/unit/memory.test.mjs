@@ -1,6 +1,8 @@
 // Memory behaviour of the asc backend: reuse without leaks, limits, stale views, moving tensors.
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
+import {readFileSync} from 'node:fs';
+import {UNet} from '../../dist/unet.js';
 import {expectSameOnBoth, randomTensor, rng, tf} from './helpers.mjs';
 
 const ascMemory = () => tf.backend().memory();
@@ -49,6 +51,32 @@ test('an allocation past the memory limit throws an Error naming the bytes and t
     const y = tf.add(tf.tensor([1, 2, 3]), tf.tensor([10, 20, 30]));
     assert.equal(Array.from(y.dataSync()), [11, 22, 33]);
     y.dispose();
+  } finally {
+    tf.engine().reset();
+  }
+});
+
+test('a U-Net inference that runs out of memory midway throws the limit error, leaks nothing, and the next one works', async () => {
+  const limit = 48 * 1024 * 1024;
+  tf.engine().reset();
+  tf.env().set('ASC_MAX_MEMORY_BYTES', limit);
+  try {
+    await tf.setBackend('asc');
+    const model = UNet.fromSafetensors(readFileSync(new URL('../../assets/unet-cells.safetensors', import.meta.url)));
+    const small = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 5);
+    const predict = () => tf.tidy(() => Array.from(model.predict(small).dataSync()));
+    const expected = predict(); // also packs the weights, which stay
+    const tensors = tf.memory().numTensors;
+    const bytes = ascMemory().numBytesInWasm;
+    const big = tf.zeros([1, 512, 512, 3]); // 3 MiB fits; its first 16-channel activation (16 MiB) and the next do not
+    assert.throws(() => model.predict(big), (e) => e instanceof Error &&
+        /cannot allocate \d+ bytes: the wasm memory limit is 50331648 bytes \(\d+ bytes in use\)/.test(e.message));
+    big.dispose();
+    assert.is(tf.memory().numTensors, tensors, 'tensors left by the failed inference');
+    assert.is(ascMemory().numBytesInWasm, bytes, 'wasm bytes left by the failed inference');
+    assert.equal(predict(), expected, 'the same model gives the same output afterwards');
+    tf.dispose(small);
+    model.dispose();
   } finally {
     tf.engine().reset();
   }
