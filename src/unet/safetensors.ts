@@ -8,6 +8,9 @@ const DTYPE_BYTES: Record<SafetensorsDtype, number> = {
   F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1,
 };
 
+/** The largest JSON header read (the safetensors reference implementation's limit). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
 export interface SafetensorsEntry {
   dtype: SafetensorsDtype;
   shape: number[];
@@ -28,6 +31,9 @@ export function readSafetensors(file: Uint8Array|ArrayBuffer): Safetensors {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
+  if (headerLength > MAX_HEADER_BYTES) {
+    throw new Error(`safetensors: header length ${view.getBigUint64(0, true)} at byte 0 is over the ${MAX_HEADER_BYTES}-byte limit`);
+  }
   if (headerLength > bytes.byteLength - 8) {
     throw new Error(`safetensors: header length ${headerLength} at byte 0 runs past the end of the ` +
         `${bytes.byteLength}-byte file`);
@@ -48,18 +54,28 @@ export function readSafetensors(file: Uint8Array|ArrayBuffer): Safetensors {
   let metadata: Record<string, string> = {};
   for (const [key, value] of Object.entries(header)) {
     if (key === '__metadata__') {
-      metadata = value as Record<string, string>;
+      const entries = value != null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : null;
+      if (entries == null || entries.some(([, v]) => typeof v !== 'string')) {
+        throw new Error(`safetensors: __metadata__ must map names to strings, got ${JSON.stringify(value)?.slice(0, 80)}`);
+      }
+      metadata = Object.fromEntries(entries) as Record<string, string>;
       continue;
     }
+    if (value == null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new Error(`safetensors: tensor '${key}' is ${JSON.stringify(value)?.slice(0, 80)}, not {dtype, shape, data_offsets}`);
+    }
     const info = value as {dtype?: unknown, shape?: unknown, data_offsets?: unknown};
-    const dtype = info?.dtype as SafetensorsDtype;
-    if (!(dtype in DTYPE_BYTES)) throw new Error(`safetensors: tensor '${key}' has unsupported dtype '${info?.dtype}'`);
+    // Own keys only: 'toString' or '__proto__' are no dtype.
+    const dtype = info.dtype as SafetensorsDtype;
+    if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) {
+      throw new Error(`safetensors: tensor '${key}' has unsupported dtype '${info.dtype}'`);
+    }
     const shape = info.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new Error(`safetensors: tensor '${key}' has an invalid shape ${JSON.stringify(shape)}`);
     }
     const offsets = info.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isInteger(o) && o >= 0)) {
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
       throw new Error(`safetensors: tensor '${key}' has invalid data_offsets ${JSON.stringify(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];

@@ -58,6 +58,35 @@ export interface ImagePixels {
   channels?: number;
 }
 
+/**
+ * Throws unless the weights manifest is float32 tensors with valid shapes and distinct names, and
+ * the weight data hold exactly the bytes it lists (a missing or short weights file would otherwise
+ * decode as garbage or a RangeError).
+ */
+function checkWeights(specs: tf.io.WeightsManifestEntry[], data: tf.io.WeightData): void {
+  if (!Array.isArray(specs)) throw new Error('UNet.load: the weights manifest is not a list');
+  let needed = 0;
+  const names = new Set<string>();
+  for (const spec of specs) {
+    const {name, shape, dtype} = spec ?? {} as tf.io.WeightsManifestEntry;
+    if (typeof name !== 'string' || names.has(name)) throw new Error(`UNet.load: weight name ${JSON.stringify(name)} is missing or repeated`);
+    names.add(name);
+    if (dtype !== 'float32' || spec.quantization != null) {
+      throw new Error(`UNet.load: weight '${name}' is ${spec.quantization ? 'quantized ' : ''}${dtype}, expected float32`);
+    }
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw new Error(`UNet.load: weight '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+    }
+    needed += 4 * shape.reduce((a, b) => a * b, 1);
+  }
+  const buffers = Array.isArray(data) ? data : [data];
+  const held = buffers.reduce((sum, b) => sum + (b?.byteLength ?? 0), 0);
+  if (held !== needed) {
+    throw new Error(`UNet.load: the weights hold ${held} bytes, the manifest lists ${needed} ` +
+        `(a weights file is missing, short or from another model)`);
+  }
+}
+
 export class UNet {
   readonly config: UNetConfig;
   readonly levels: number;
@@ -97,10 +126,12 @@ export class UNet {
     if (handler?.load == null) throw new Error(`UNet.load: no tf.io load handler for ${String(pathOrHandler)}`);
     const artifacts = await handler.load();
     const topology = artifacts.modelTopology as {format?: string, config?: UNetConfig};
-    if (topology?.format !== FORMAT || artifacts.weightSpecs == null || artifacts.weightData == null) {
+    if (topology?.format !== FORMAT || topology.config == null || typeof topology.config !== 'object' ||
+        artifacts.weightSpecs == null || artifacts.weightData == null) {
       throw new Error(`UNet.load: not a U-Net saved by tfjs-backend-asc (modelTopology.format is ` +
           `${JSON.stringify(topology?.format)})`);
     }
+    checkWeights(artifacts.weightSpecs, artifacts.weightData);
     const named = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
     const state: StateDict = new Map();
     for (const [key, t] of Object.entries(named)) {

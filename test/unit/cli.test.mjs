@@ -52,6 +52,33 @@ test('bad images: a one-line error naming the file and the problem, exit 1; the 
   assert.match(big.stderr, /asc-unet: 2 of 2 images failed/);
 });
 
+test('absurd dimensions: a PNG or JPEG header claiming billions of pixels is refused before decoding', () => {
+  // A PNG of 100000 x 100000 RGBA pixels (IHDR only; 40 GB if decoded) and a JPEG frame of 60000 x 60000.
+  const png = Buffer.alloc(45);
+  Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]).copy(png, 0);
+  png.writeUInt32BE(13, 8);
+  png.write('IHDR', 12, 'latin1');
+  png.writeUInt32BE(100000, 16);
+  png.writeUInt32BE(100000, 20);
+  png.set([8, 6], 24);
+  png.write('IEND', 37, 'latin1');
+  writeFileSync(join(dir, 'huge.png'), png);
+  writeFileSync(join(dir, 'huge.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 17, 8, 0xea, 0x60, 0xea, 0x60, 3, 1, 0x11, 0, 2, 0x11,
+    0, 3, 0x11, 0, 0xff, 0xd9]));
+  const png0 = Buffer.from(png);
+  png0.writeUInt32BE(0, 16);
+  writeFileSync(join(dir, 'empty.png'), png0);
+  const started = performance.now();
+  const run = cli('segment', 'huge.png', 'huge.jpg', 'empty.png');
+  assert.is(run.status, 1, run.stderr);
+  const lines = errors(run);
+  assert.match(lines[0], 'asc-unet: huge.png: 100000x100000 is 10000000000 pixels, over the limit of 50000000 (--max-pixels)');
+  assert.match(lines[1], 'asc-unet: huge.jpg: over the limit of 50000000 pixels (--max-pixels)');
+  assert.match(lines[2], /asc-unet: empty\.png: a damaged or truncated PNG/);
+  assert.match(lines[3], 'asc-unet: 3 of 3 images failed');
+  assert.ok(performance.now() - started < 30_000, 'refused without decoding');
+});
+
 test('usage errors exit 2', () => {
   for (const args of [['segment', '--threshold', '2'], ['segment', '--nope'], ['frobnicate'], ['segment', '--backend', 'tpu'],
     ['train', '--seed', '2', '--val-seed', '2']]) {
