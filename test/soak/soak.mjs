@@ -108,11 +108,11 @@ if (inferences > 0) {
 }
 model.dispose();
 
-// Training: Adam's moments are made on the first step, so the warm-up covers both sizes twice.
+// Training: Adam's moments are made on the first step; the warm-up runs each size 5 times (wasm tiers up).
 if (steps > 0) {
   const trainer = new UNetTrainer(createUNet({inChannels: 3, outChannels: 1, features: TRAIN_FEATURES, seed: 1}), {learningRate: 1e-3});
   const batches = TRAIN_SIDES.map((side, k) => syntheticTensors(1, k * 4, 4, side));
-  results.push(await soak('training', 2 * batches.length, steps, async (i) => {
+  results.push(await soak('training', 5 * batches.length, steps, async (i) => {
     const loss = trainer.trainStep(...batches[i % batches.length]);
     if (!Number.isFinite(loss)) violations.push(`training ${i}: loss ${loss}`);
   }));
