@@ -1,18 +1,13 @@
 // Drawing random values and shapes from a seeded generator: every fuzz case is a pure function of
 // (seed, kernel, case number).
 
-/** mulberry32 seeded by a string (FNV-1a): the generator of one case. */
+import {rng} from '../unit/helpers.mjs';
+
+/** The generator of one case: mulberry32 seeded by a hash (FNV-1a) of `key`. */
 export function caseRandom(key) {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return rng(h >>> 0);
 }
 
 /** An integer in [lo, hi]. */

@@ -8,6 +8,7 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {parseArgs} from 'node:util';
 import '../../dist/index.js';
 import {createUNet, syntheticTensors, UNet, UNetTrainer} from '../../dist/unet.js';
+import {rng} from '../unit/helpers.mjs';
 
 const {values: args} = parseArgs({options: {
   inferences: {type: 'string', default: '1000'},
@@ -29,13 +30,7 @@ const BATCHES = [1, 2];
 const TRAIN_FEATURES = [8, 16, 32, 64];
 const TRAIN_SIDES = [32, 48];
 
-let state = Number(args.seed) >>> 0;
-const random = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = Math.imul(state ^ (state >>> 15), state | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = rng(Number(args.seed));
 const pick = (list) => list[Math.floor(random() * list.length)];
 
 /** What must stay the same from call to call, and what may only drift within the limits. */
