@@ -50,7 +50,7 @@ const SPECIALS = [NaN, Infinity, -Infinity, -0];
 
 /**
  * Values of an input. float32: uniform in [-1, 1) times a magnitude drawn per tensor (1e-3 to 1e3);
- * with `specials`, about 5% of them are NaN, +-Infinity or -0. int32: small integers; bool: 0/1.
+ * with `specials`, about 5% of them (at least one) are NaN, +-Infinity or -0. int32: small integers; bool: 0/1.
  */
 export function valuesOf(r, size, dtype, {specials = false, positive = false, magnitude} = {}) {
   if (dtype === 'int32') return Int32Array.from({length: size}, () => int(r, positive ? 0 : -20, 20));
@@ -62,6 +62,7 @@ export function valuesOf(r, size, dtype, {specials = false, positive = false, ma
     out[i] = positive ? Math.abs(v) : v;
     if (specials && r() < 0.05) out[i] = pick(r, SPECIALS);
   }
+  if (specials && size > 0) out[int(r, 0, size - 1)] = pick(r, SPECIALS); // at least one
   return out;
 }
 
