@@ -111,7 +111,7 @@ export class AscBackend extends KernelBackend {
   private bytesInUse = 0;
   /** Depth of nested cpu kernel calls; while > 0, new tensor data wait in JS. */
   private cpuKernelDepth = 0;
-  private pendingEntries: TensorData[] = [];
+  private pendingEntries: Array<{dataId: DataId, entry: TensorData}> = [];
   /** Weights packed for igemm, per weight tensor, freed with it. */
   private readonly packedCache = new Map<DataId, PackedWeights>();
   /** Whether a float32 tensor is free of NaN and infinity, per tensor (tensor data never change). */
@@ -342,8 +342,8 @@ export class AscBackend extends KernelBackend {
 
   // ---- tensor storage ----
 
-  private createEntry(values: BackendValues|null|undefined, shape: number[], dtype: DataType, refCount: number):
-      TensorData {
+  private createEntry(
+      dataId: DataId, values: BackendValues|null|undefined, shape: number[], dtype: DataType, refCount: number): TensorData {
     const size = util.sizeFromShape(shape);
     const entry = new TensorData(this, dtype, size, refCount);
     if (dtype === 'string') {
@@ -361,7 +361,7 @@ export class AscBackend extends KernelBackend {
     } else if (this.cpuKernelDepth > 0 && values != null) {
       // Inside a cpu kernel: allocating now could grow memory and detach the views it is reading.
       entry.pending = values;
-      this.pendingEntries.push(entry);
+      this.pendingEntries.push({dataId, entry});
     } else {
       entry.ptr = this.allocate(entry.byteLength);
       if (values != null) this.view(entry).set(values as ArrayLike<number>);
@@ -371,12 +371,12 @@ export class AscBackend extends KernelBackend {
 
   override write(values: BackendValues|null, shape: number[], dtype: DataType): DataId {
     const dataId = {id: this.nextDataId++};
-    this.data.set(dataId, this.createEntry(values, shape, dtype, 1));
+    this.data.set(dataId, this.createEntry(dataId, values, shape, dtype, 1));
     return dataId;
   }
 
   override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
-    this.data.set(dataId, this.createEntry(values, shape, dtype, refCount));
+    this.data.set(dataId, this.createEntry(dataId, values, shape, dtype, refCount));
   }
 
   makeTensorInfo(shape: number[], dtype: DataType, values?: BackendValues|string[]): TensorInfo {
@@ -482,18 +482,25 @@ export class AscBackend extends KernelBackend {
   }
 
   private settlePending(ok: boolean): void {
-    const entries = this.pendingEntries.filter((e) => !e.disposed);
+    const pending = this.pendingEntries.filter(({entry}) => !entry.disposed);
     this.pendingEntries = [];
-    if (!ok) return;
-    // Outputs may be views of wasm memory (a cpu slice returns a subarray): copy them out first.
-    for (const e of entries) {
-      const v = e.pending as TypedArray;
-      if (v.buffer === this.wasmMemory.buffer) e.pending = v.slice();
-    }
-    for (const e of entries) {
-      e.ptr = this.allocate(e.byteLength);
-      this.view(e).set(e.pending as ArrayLike<number>);
-      e.pending = undefined;
+    let settled = false;
+    try {
+      if (!ok) return;
+      // Outputs may be views of wasm memory (a cpu slice returns a subarray): copy them out first.
+      for (const {entry} of pending) {
+        const v = entry.pending as TypedArray;
+        if (v.buffer === this.wasmMemory.buffer) entry.pending = v.slice();
+      }
+      for (const {entry} of pending) {
+        entry.ptr = this.allocate(entry.byteLength);
+        this.view(entry).set(entry.pending as ArrayLike<number>);
+        entry.pending = undefined;
+      }
+      settled = true;
+    } finally {
+      // A kernel that threw, or whose outputs did not fit, returns nothing: free what it made.
+      if (!settled) for (const {dataId} of pending) this.disposeData(dataId, true);
     }
   }
 

@@ -82,6 +82,25 @@ test('a U-Net inference that runs out of memory midway throws the limit error, l
   }
 });
 
+test('a tfjs-backend-cpu kernel whose outputs do not fit frees everything it made', async () => {
+  const limit = 32 * 1024 * 1024;
+  tf.engine().reset();
+  tf.env().set('ASC_MAX_MEMORY_BYTES', limit);
+  try {
+    await tf.setBackend('asc');
+    const indices = tf.tensor1d([1, 2, 3], 'int32');
+    const state = () => [tf.memory().numTensors, tf.backend().numDataIds(), ascMemory().numBytesInWasm];
+    const before = state();
+    // Range and OneHot run tfjs-backend-cpu's code; their outputs (80 MB, 48 MB) wait in JS, then cannot move in.
+    assert.throws(() => tf.range(0, 2e7), /cannot allocate 80000000 bytes/);
+    assert.throws(() => tf.oneHot(indices, 4e6), /cannot allocate 48000000 bytes/);
+    assert.equal(state(), before, 'tensors, data entries and wasm bytes');
+    assert.equal(Array.from(tf.oneHot(indices, 4).dataSync()), [0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+  } finally {
+    tf.engine().reset();
+  }
+});
+
 test('tensors past 2 GiB of wasm memory (addresses above 2^31) are written, computed on and read', async () => {
   await tf.setBackend('asc');
   // Three tensors of just under 1 GiB (one tensor's most): the third lies past 2 GiB.
