@@ -34,72 +34,62 @@ test('1000 allocate / compute / dispose cycles leave memory where it started', a
   assert.is(after.wasmMemoryBytes, before.wasmMemoryBytes, 'wasm memory size');
 });
 
-test('an allocation past the memory limit throws an Error naming the bytes and the limit; the backend keeps working', async () => {
-  const limit = 32 * 1024 * 1024;
+/** Runs `use(limit)` on a fresh asc backend whose wasm memory may grow to `limit` bytes. */
+async function withMemoryLimit(limit, use) {
   tf.engine().reset(); // also resets the flags: set the limit after it
   tf.env().set('ASC_MAX_MEMORY_BYTES', limit);
   try {
     await tf.setBackend('asc');
-    assert.is(ascMemory().wasmMemoryLimitBytes, limit);
-    const tensors = tf.memory().numTensors;
-    assert.throws(() => tf.zeros([10_000_000]), (e) => e instanceof Error &&
-        e.message.includes('40000000 bytes') && e.message.includes(`${limit} bytes`));
-    const x = tf.ones([1000, 1000]);
-    assert.throws(() => tf.tidy(() => tf.matMul(tf.tile(x, [3, 1]), tf.tile(x, [3, 1]), false, true)), /cannot allocate 36000000 bytes/);
-    tf.dispose(x);
-    assert.is(tf.memory().numTensors, tensors, 'nothing leaked by the failed calls');
-    const y = tf.add(tf.tensor([1, 2, 3]), tf.tensor([10, 20, 30]));
-    assert.equal(Array.from(y.dataSync()), [11, 22, 33]);
-    y.dispose();
+    await use(limit);
   } finally {
     tf.engine().reset();
   }
-});
+}
 
-test('a U-Net inference that runs out of memory midway throws the limit error, leaks nothing, and the next one works', async () => {
-  const limit = 48 * 1024 * 1024;
-  tf.engine().reset();
-  tf.env().set('ASC_MAX_MEMORY_BYTES', limit);
-  try {
-    await tf.setBackend('asc');
-    const model = UNet.fromSafetensors(readFileSync(new URL('../../assets/unet-cells.safetensors', import.meta.url)));
-    const small = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 5);
-    const predict = () => tf.tidy(() => Array.from(model.predict(small).dataSync()));
-    const expected = predict(); // also packs the weights, which stay
-    const tensors = tf.memory().numTensors;
-    const bytes = ascMemory().numBytesInWasm;
-    const big = tf.zeros([1, 512, 512, 3]); // 3 MiB fits; its first 16-channel activation (16 MiB) and the next do not
-    assert.throws(() => model.predict(big), (e) => e instanceof Error &&
-        /cannot allocate \d+ bytes: the wasm memory limit is 50331648 bytes \(\d+ bytes in use\)/.test(e.message));
-    big.dispose();
-    assert.is(tf.memory().numTensors, tensors, 'tensors left by the failed inference');
-    assert.is(ascMemory().numBytesInWasm, bytes, 'wasm bytes left by the failed inference');
-    assert.equal(predict(), expected, 'the same model gives the same output afterwards');
-    tf.dispose(small);
-    model.dispose();
-  } finally {
-    tf.engine().reset();
-  }
-});
+test('an allocation past the memory limit throws an Error naming the bytes and the limit; the backend keeps working',
+    () => withMemoryLimit(32 * 1024 * 1024, async (limit) => {
+  assert.is(ascMemory().wasmMemoryLimitBytes, limit);
+  const tensors = tf.memory().numTensors;
+  assert.throws(() => tf.zeros([10_000_000]), (e) => e instanceof Error &&
+      e.message.includes('40000000 bytes') && e.message.includes(`${limit} bytes`));
+  const x = tf.ones([1000, 1000]);
+  assert.throws(() => tf.tidy(() => tf.matMul(tf.tile(x, [3, 1]), tf.tile(x, [3, 1]), false, true)), /cannot allocate 36000000 bytes/);
+  tf.dispose(x);
+  assert.is(tf.memory().numTensors, tensors, 'nothing leaked by the failed calls');
+  const y = tf.add(tf.tensor([1, 2, 3]), tf.tensor([10, 20, 30]));
+  assert.equal(Array.from(y.dataSync()), [11, 22, 33]);
+  y.dispose();
+}));
 
-test('a tfjs-backend-cpu kernel whose outputs do not fit frees everything it made', async () => {
-  const limit = 32 * 1024 * 1024;
-  tf.engine().reset();
-  tf.env().set('ASC_MAX_MEMORY_BYTES', limit);
-  try {
-    await tf.setBackend('asc');
-    const indices = tf.tensor1d([1, 2, 3], 'int32');
-    const state = () => [tf.memory().numTensors, tf.backend().numDataIds(), ascMemory().numBytesInWasm];
-    const before = state();
-    // Range and OneHot run tfjs-backend-cpu's code; their outputs (80 MB, 48 MB) wait in JS, then cannot move in.
-    assert.throws(() => tf.range(0, 2e7), /cannot allocate 80000000 bytes/);
-    assert.throws(() => tf.oneHot(indices, 4e6), /cannot allocate 48000000 bytes/);
-    assert.equal(state(), before, 'tensors, data entries and wasm bytes');
-    assert.equal(Array.from(tf.oneHot(indices, 4).dataSync()), [0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
-  } finally {
-    tf.engine().reset();
-  }
-});
+test('a U-Net inference that runs out of memory midway throws the limit error, leaks nothing, and the next one works',
+    () => withMemoryLimit(48 * 1024 * 1024, async (limit) => {
+  const model = UNet.fromSafetensors(readFileSync(new URL('../../assets/unet-cells.safetensors', import.meta.url)));
+  const small = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 5);
+  const predict = () => tf.tidy(() => Array.from(model.predict(small).dataSync()));
+  const expected = predict(); // also packs the weights, which stay
+  const tensors = tf.memory().numTensors;
+  const bytes = ascMemory().numBytesInWasm;
+  const big = tf.zeros([1, 512, 512, 3]); // 3 MiB fits; its first 16-channel activation (16 MiB) and the next do not
+  assert.throws(() => model.predict(big), (e) => e instanceof Error &&
+      new RegExp(`cannot allocate \\d+ bytes: the wasm memory limit is ${limit} bytes \\(\\d+ bytes in use\\)`).test(e.message));
+  big.dispose();
+  assert.is(tf.memory().numTensors, tensors, 'tensors left by the failed inference');
+  assert.is(ascMemory().numBytesInWasm, bytes, 'wasm bytes left by the failed inference');
+  assert.equal(predict(), expected, 'the same model gives the same output afterwards');
+  tf.dispose(small);
+  model.dispose();
+}));
+
+test('a tfjs-backend-cpu kernel whose outputs do not fit frees everything it made', () => withMemoryLimit(32 * 1024 * 1024, async () => {
+  const indices = tf.tensor1d([1, 2, 3], 'int32');
+  const state = () => [tf.memory().numTensors, tf.backend().numDataIds(), ascMemory().numBytesInWasm];
+  const before = state();
+  // Range and OneHot run tfjs-backend-cpu's code; their outputs (80 MB, 48 MB) wait in JS, then cannot move in.
+  assert.throws(() => tf.range(0, 2e7), /cannot allocate 80000000 bytes/);
+  assert.throws(() => tf.oneHot(indices, 4e6), /cannot allocate 48000000 bytes/);
+  assert.equal(state(), before, 'tensors, data entries and wasm bytes');
+  assert.equal(Array.from(tf.oneHot(indices, 4).dataSync()), [0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+}));
 
 test('tensors past 2 GiB of wasm memory (addresses above 2^31) are written, computed on and read', async () => {
   await tf.setBackend('asc');
