@@ -207,7 +207,7 @@ export class AscBackend extends KernelBackend {
     if (threads > 1 && work >= this.minParallelWork && units > align) {
       const pool = this.startPool(threads - 1);
       if (pool.ready > 0) {
-        const chunks = Math.max(2, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(work / (this.minParallelWork / 4))));
+        const chunks = Math.min(threads * CHUNKS_PER_THREAD, Math.floor(work / (this.minParallelWork / 4)));
         const chunkUnits = Math.ceil(Math.ceil(units / chunks) / align) * align;
         pool.run(PARALLEL_INDEX.get(kernel)!, args, units, chunkUnits);
         this.parallelRuns++;

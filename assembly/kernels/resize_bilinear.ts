@@ -8,6 +8,7 @@ import { bilinearSource, resizeRatio } from "./resize_source";
  * Four channels: lerp along the row, then between the rows, in tfjs-backend-cpu's form
  * (a + (b - a) * t), so an infinite corner gives NaN there as it does on cpu.
  */
+// @ts-ignore: decorator
 @inline
 function blend4(tl: usize, tr: usize, bl: usize, br: usize, o: usize, colFrac: v128, rowFrac: v128): void {
   const tlv = v128.load(tl), blv = v128.load(bl);

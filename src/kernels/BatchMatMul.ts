@@ -24,9 +24,10 @@ export function batchMatMulImpl(
   const depthB = transposeB ? b.shape[bRank - 1] : b.shape[bRank - 2];
   const rows = transposeA ? a.shape[aRank - 1] : a.shape[aRank - 2];
   const cols = transposeB ? b.shape[bRank - 2] : b.shape[bRank - 1];
-  const batchA = util.sizeFromShape(a.shape.slice(0, -2));
-  const batchB = util.sizeFromShape(b.shape.slice(0, -2));
-  const outBatchShape = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const [aBatchShape, bBatchShape] = [a.shape.slice(0, -2), b.shape.slice(0, -2)];
+  const batchA = util.sizeFromShape(aBatchShape);
+  const batchB = util.sizeFromShape(bBatchShape);
+  const outBatchShape = broadcast_util.assertAndGetBroadcastShape(aBatchShape, bBatchShape);
   util.assert(
       depthA === depthB,
       () => `Error in matMul: inner shapes (${depthA}) and (${depthB}) of Tensors with shapes ${a.shape} and ` +
@@ -44,9 +45,9 @@ export function batchMatMulImpl(
   const aRows = transposeA ? transposeImpl(backend, {...a, shape: [batchA, depth, rows]}, [0, 2, 1]) : a;
   try {
     for (let i = 0; i < batch; i++) {
-      const aBase = backend.ptr(aRows) + batchIndex(outBatchShape, a.shape.slice(0, -2), i) * rows * depth * 4;
+      const aBase = backend.ptr(aRows) + batchIndex(outBatchShape, aBatchShape, i) * rows * depth * 4;
       const cBase = backend.ptr(out) + i * rows * cols * 4;
-      runIgemm(backend, rows, cols, 1, depth, packed + batchIndex(outBatchShape, b.shape.slice(0, -2), i) * perBatch, epilogue.activation, epilogue.alpha,
+      runIgemm(backend, rows, cols, 1, depth, packed + batchIndex(outBatchShape, bBatchShape, i) * perBatch, epilogue.activation, epilogue.alpha,
           (aTable, cTable, zero) => backend.wasm.matrixIndirection(aBase, depth * 4, cBase, cols * 4, rows, zero, aTable, cTable,
               backend.igemmRows));
     }
