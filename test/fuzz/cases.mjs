@@ -36,6 +36,19 @@ function activationOf(r, channelsShape, specials) {
   return {attrs, inputs, scale, ulps, floor: 1};
 }
 
+/**
+ * Adds a fused kernel's epilogue to a drawn case: a bias (80% of cases, of one of `biasShapes`) and
+ * an activation. The bound reruns the linear part; the bias adds one rounding.
+ */
+function fuseEpilogue(r, {inputs, attrs, tolerance}, channels, biasShapes, specials) {
+  if (chance(r, 0.8)) inputs.push(input(r, 'bias', pick(r, biasShapes), 'float32', {specials}));
+  const act = activationOf(r, [channels], specials);
+  Object.assign(attrs, act.attrs);
+  inputs.push(...act.inputs);
+  Object.assign(tolerance, {terms: tolerance.terms + 1, scale: act.scale, ulps: act.ulps, floor: act.floor,
+    boundAttrs: {activation: 'linear'}, boundDrop: ['preluActivationWeights']});
+}
+
 /** Geometry of a 2-D convolution (or pool) that tfjs accepts, with its Conv2DInfo. */
 function convGeometry(r, {depthwise = false, nchw = true, dilations = true, pools = false} = {}) {
   for (;;) {
@@ -292,14 +305,7 @@ export const KERNELS = [
       const attrs = {transposeA, transposeB};
       const tolerance = {bound: 'abs', terms: k};
       const inputs = [a, b];
-      if (kernel === '_FusedMatMul') {
-        if (chance(r, 0.8)) inputs.push(input(r, 'bias', pick(r, [[n], [n], [1], [], [m, n]]), 'float32', {specials}));
-        const act = activationOf(r, [n], specials);
-        Object.assign(attrs, act.attrs);
-        inputs.push(...act.inputs);
-        Object.assign(tolerance, {terms: k + 1, scale: act.scale, ulps: act.ulps, floor: act.floor,
-          boundAttrs: {activation: 'linear'}, boundDrop: ['preluActivationWeights']});
-      }
+      if (kernel === '_FusedMatMul') fuseEpilogue(r, {inputs, attrs, tolerance}, n, [[n], [n], [1], [], [m, n]], specials);
       return {inputs, attrs, tolerance};
     },
     reference: (run, inputs, attrs) => broadcastMatMul(run, kernel, inputs, attrs),
@@ -314,12 +320,7 @@ export const KERNELS = [
       const tolerance = {bound: 'abs', terms};
       if (kernel === 'FusedConv2D') {
         const outC = g.filterShape[3];
-        if (chance(r, 0.8)) inputs.push(input(r, 'bias', pick(r, [[outC], [outC], [outC], [1], []]), 'float32', {specials}));
-        const act = activationOf(r, [outC], specials);
-        Object.assign(attrs, act.attrs);
-        inputs.push(...act.inputs);
-        Object.assign(tolerance, {terms: terms + 1, scale: act.scale, ulps: act.ulps, floor: act.floor,
-          boundAttrs: {activation: 'linear'}, boundDrop: ['preluActivationWeights']});
+        fuseEpilogue(r, {inputs, attrs, tolerance}, outC, [[outC], [outC], [outC], [1], []], specials);
       }
       return {inputs, attrs, tolerance};
     },
