@@ -9,8 +9,10 @@ const names = {
   'onnxruntime-web': 'ORT', 'onnxruntime-web-2t': 'ORT 2 threads', 'cpu': 'tfjs-cpu',
 };
 const ms = (r) => (r == null ? '–' : r.ms >= 100 ? r.ms.toFixed(0) : r.ms >= 10 ? r.ms.toFixed(1) : r.ms.toFixed(2));
+// Node 20 and 21 have relaxed SIMD behind a V8 flag (npm run bench sets it: cli/relaxed_simd.mjs).
+const relaxedBy = Number(machine.node.slice(1).split('.')[0]) < 22 ? 'relaxed SIMD by its V8 flag' : 'relaxed SIMD on by default';
 console.log(`Measured ${date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node} ` +
-    `with --experimental-wasm-relaxed-simd; asc ran its ${ascFeatures.variant} module. ` +
+    `(${relaxedBy}); asc ran its ${ascFeatures.variant} module. ` +
     `Yardsticks (one core): f32x4 mul+add ${yardsticks.simd.toFixed(1)} GFLOP/s` +
     (yardsticks.relaxed ? `, relaxed_madd ${yardsticks.relaxed.toFixed(1)} GFLOP/s` : '') +
     `, copy ${yardsticks.copy.gbps.toFixed(1)} GB/s. ` +

@@ -2,7 +2,7 @@
 // step) of the U-Net [16..128] on 8 synthetic images of 64x64, kernels summed by name, slowest first.
 // --on-cpu K1,K2,... runs those kernels with tfjs-backend-cpu's JavaScript instead of asc's wasm (what
 // the step cost before they had wasm kernels).
-// Usage: npm run build && node --experimental-wasm-relaxed-simd bench/profile_step.mjs [--on-cpu Sum,Mean]
+// Usage: npm run build && node --import ./cli/relaxed_simd.mjs bench/profile_step.mjs [--on-cpu Sum,Mean]
 import * as tf from '@tensorflow/tfjs-core';
 import '../dist/index.js';
 import {createUNet, syntheticTensors, UNetTrainer} from '../dist/unet.js';

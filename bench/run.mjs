@@ -6,7 +6,8 @@
 // onnxruntime-web) in a process of their own (bench/threads.mjs). Prints ms, GFLOP/s or GB/s, % of the
 // measured yardstick and ratios; writes bench/results/latest.json (or quick.json) and the chart beside it.
 // --training (with --quick: 2 rounds) measures the kernels of a U-Net training step instead, and whole
-// training steps on asc (bench/results/training.json).
+// training steps on asc (bench/results/training.json). --unet runs the yardsticks and the whole-U-Net
+// rows only (bench/results/unet-node<major>.json: to compare Node versions on one machine).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import {registerAscBackend} from '../dist/index.js';
@@ -23,6 +24,7 @@ import {median, unetRounds} from './unet_rounds.mjs';
 const quick = process.argv.includes('--quick');
 const withSlow = process.argv.includes('--with-slow');
 const training = process.argv.includes('--training');
+const unetOnly = process.argv.includes('--unet');
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
@@ -83,7 +85,7 @@ async function inputsOn(backendName, c) {
   return Object.fromEntries(Object.entries(c.inputs).map(([name, shape]) => [name, make(name, shape)]));
 }
 
-for (const c of training ? trainingCases() : kernelCases(quick)) {
+for (const c of training ? trainingCases() : unetOnly ? [] : kernelCases(quick)) {
   const entries = [];
   for (const name of [...ASC_BACKENDS, 'wasm', 'cpu']) {
     // tfjs-backend-cpu's gradient kernels take seconds a call: one sample, as for the big convolutions.
@@ -209,7 +211,7 @@ const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: M
 const ascFeatures = tf.findBackend('asc').features;
 const result = {date: new Date().toISOString(), machine, quick, yardsticks, ascFeatures, wasmThreads, rows};
 mkdirSync(new URL('./results/', import.meta.url), {recursive: true});
-const name = training ? 'training' : quick ? 'quick' : 'latest';
+const name = training ? 'training' : unetOnly ? `unet-node${process.versions.node.split('.')[0]}` : quick ? 'quick' : 'latest';
 writeFileSync(new URL(`./results/${name}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');
 if (!training) writeFileSync(new URL(`./results/${name}.svg`, import.meta.url), renderChart(result));
 console.log(`wrote bench/results/${name}.json${training ? '' : ` and ${name}.svg`}`);

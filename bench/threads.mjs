@@ -2,7 +2,7 @@
 // in interleaved rounds, in a process of its own (onnxruntime-web fixes its thread count once per
 // process; bench/run.mjs starts this and merges the rows). onnxruntime-web's workers are told not to spin after a run: spinning would take
 // the second core from whichever backend runs next (its own time is the same either way).
-// Usage: node --experimental-wasm-relaxed-simd bench/threads.mjs [--quick]; prints JSON rows.
+// Usage: node --import ./cli/relaxed_simd.mjs bench/threads.mjs [--quick]; prints JSON rows.
 import * as tf from '@tensorflow/tfjs-core';
 import {registerAscBackend} from '../dist/index.js';
 import * as ort from 'onnxruntime-web';

@@ -56,7 +56,7 @@ const results = new Map(bundles.flatMap(([variant]) => Object.keys(SIMD).map((si
 for (let round = 0; round < ROUNDS; round++) {
   for (const [variant, bundle] of bundles) {
     for (const [simd, env] of Object.entries(SIMD)) {
-      const line = run(['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', timing(bundle)], env);
+      const line = run(['--import', './cli/relaxed_simd.mjs', '--input-type=module', '-e', timing(bundle)], env);
       results.get(`${variant.join(' ')} ${simd}`).push(JSON.parse(line.trim().split('\n').pop()));
     }
   }

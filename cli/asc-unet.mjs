@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // asc-unet: segment images with the shipped U-Net, train one, benchmark, or say what this machine
 // offers. Exit codes: 0 ok, 1 failure, 2 usage error.
-import {spawnSync} from 'node:child_process';
-import {hasRelaxedSimd} from '../dist/index.js';
+import './relaxed_simd.mjs';
 import {UsageError} from './args.mjs';
 import {bench} from './bench.mjs';
 import {info} from './info.mjs';
@@ -29,14 +28,6 @@ async function main(argv) {
   const run = COMMANDS[command];
   if (run == null) throw new UsageError(`unknown command '${command}'`);
   return (await run(rest)) ?? 0;
-}
-
-// Node 20 and 21 run relaxed SIMD (1.3x on the convolutions) only behind a flag: rerun with it.
-const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
-if (!hasRelaxedSimd() && !process.execArgv.includes(RELAXED_FLAG) && process.env.ASC_RELAXED_SIMD !== '0' &&
-    Number(process.versions.node.split('.')[0]) < 22) {
-  const child = spawnSync(process.execPath, [...process.execArgv, RELAXED_FLAG, ...process.argv.slice(1)], {stdio: 'inherit'});
-  process.exit(child.status ?? 1);
 }
 
 main(process.argv.slice(2)).then((code) => process.exitCode = code, (e) => {

@@ -11,6 +11,7 @@ import {numberOption, parseCommand} from './args.mjs';
 import {describeBackend} from './backend.mjs';
 
 const SUITE = fileURLToPath(new URL('../bench/run.mjs', import.meta.url));
+const RELAXED_SIMD = fileURLToPath(new URL('./relaxed_simd.mjs', import.meta.url));
 const HELP = `Usage: asc-unet bench [options]
 
 Times U-Net inference (median of --runs, after a warm-up) on asc and, where present, WebGPU and
@@ -35,7 +36,7 @@ export async function bench(args) {
   const {values} = parsed;
   if (values.suite) {
     if (!existsSync(SUITE)) throw new Error('the benchmark suite (bench/run.mjs) comes with the repository, not the package');
-    const run = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', SUITE, ...(values.full ? [] : ['--quick'])], {stdio: 'inherit'});
+    const run = spawnSync(process.execPath, ['--import', RELAXED_SIMD, SUITE, ...(values.full ? [] : ['--quick'])], {stdio: 'inherit'});
     if (run.status !== 0) throw new Error(`bench/run.mjs exited with ${run.status}`);
     return;
   }
@@ -47,7 +48,7 @@ export async function bench(args) {
   for (const name of ['asc', 'webgpu', ...(values.cpu ? ['cpu'] : [])]) {
     let report;
     try {
-      report = await initBackend({prefer: [name]});
+      report = await initBackend({prefer: [name], softwareWebGpu: true});
     } catch (e) {
       console.log(`${name.padEnd(8)} unavailable: ${e.message.replace(/^initBackend: no backend works: /, '')}`);
       continue;

@@ -166,7 +166,7 @@ export class AscBackend extends KernelBackend {
     }
     const relaxedSimd = relaxedWanted && hasRelaxedSimd();
     const relaxedSimdReason = relaxedSimd ? null :
-        relaxedWanted ? 'this engine does not validate relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)' :
+        relaxedWanted ? 'this engine does not validate relaxed SIMD (Node 20 and 21 need the V8 flag --experimental-wasm-relaxed-simd)' :
                         'turned off (option relaxedSimd or flag ASC_RELAXED_SIMD)';
     const [spawner, cores] = await Promise.all([workerSpawner(), detectCores()]);
     const spawn = typeof spawner === 'string' ? null : spawner;

@@ -1,7 +1,7 @@
 // Runs tfjs-core's op suite on tfjs-backend-cpu and on asc, each in its own process, and requires
 // every spec that passes on cpu to pass on asc. There is no exclude list: a spec cpu passes that
 // asc does not run at all (the suite defines a few for cpu alone) is listed by name. Node's flags
-// (e.g. --experimental-wasm-relaxed-simd) and the environment (e.g. ASC_THREADS) reach both runs.
+// (e.g. --import ./cli/relaxed_simd.mjs) and the environment (e.g. ASC_THREADS) reach both runs.
 import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';

@@ -29,7 +29,7 @@ const kernels = args.kernel == null ? KERNELS : args.kernel.split(',').map((name
   return spec;
 });
 if (!hasRelaxedSimd()) {
-  throw new Error('fuzz: this engine does not run relaxed SIMD; on Node 20 run with --experimental-wasm-relaxed-simd (npm run fuzz does)');
+  throw new Error('fuzz: this engine does not run relaxed SIMD; on Node 20 run it with --import ./cli/relaxed_simd.mjs (npm run fuzz does)');
 }
 
 const VARIANTS = [
