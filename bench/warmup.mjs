@@ -14,7 +14,7 @@ async function measure(backend, warm, size) {
   const tf = await import('@tensorflow/tfjs-core');
   const {initBackend, warmup} = await import('../dist/index.js');
   const {createUNet} = await import('../dist/unet.js');
-  const report = await initBackend({prefer: [backend]});
+  const report = await initBackend({prefer: [backend], softwareWebGpu: true});
   if (report.chosen !== backend) throw new Error(`${backend} unavailable: ${report.skipped.map((s) => s.reason).join('; ')}`);
   const model = createUNet({features: FEATURES, seed: 7});
   const shape = [1, size, size, 3];

@@ -27,6 +27,7 @@ Options:
       --threshold <t>    sigmoid threshold in (0, 1) for one-class models (default 0.5)
       --threads <n>      threads for asc (default: one per core)
       --max-pixels <n>   refuse larger images (default ${DEFAULT_MAX_PIXELS})
+  -v, --verbose          also say why other backends were not chosen (e.g. no GPU)
   -h, --help`;
 
 const OPTIONS = {
@@ -37,6 +38,7 @@ const OPTIONS = {
   threshold: {type: 'string'},
   threads: {type: 'string'},
   'max-pixels': {type: 'string'},
+  verbose: {type: 'boolean', short: 'v'},
 };
 
 /** The mask over the image: the class colour at 55% where the mask is set. */
@@ -73,6 +75,7 @@ export async function segment(args) {
   }
   mkdirSync(values.out, {recursive: true});
   console.log(`backend: ${describeBackend(report)}; model: ${basename(weightsPath)} (features ${model.config.features.join('/')})`);
+  if (values.verbose) for (const {backend, reason} of report.skipped) console.log(`skipped ${backend}: ${reason}`);
   const progress = images.length > 1 ? new Progress(images.length, 'segment') : null;
   let failures = 0;
   for (const [i, path] of images.entries()) {

@@ -5,6 +5,7 @@
 // tfjs-core's global registry and run on its global engine).
 import {build} from 'esbuild';
 import {createRequire} from 'node:module';
+import {cjsImportMetaUrl} from './cjs-import-meta.mjs';
 
 const require = createRequire(import.meta.url);
 const bundleTfjsCoreFiles = {
@@ -25,7 +26,7 @@ const common = {
 };
 for (const [entry, name] of [['src/index.ts', 'index'], ['src/unet/index.ts', 'unet']]) {
   await build({...common, entryPoints: [entry], format: 'esm', outfile: `dist/${name}.js`});
-  await build({...common, entryPoints: [entry], format: 'cjs', outfile: `dist/${name}.cjs`});
+  await build({...common, ...cjsImportMetaUrl, entryPoints: [entry], format: 'cjs', outfile: `dist/${name}.cjs`});
 }
 
 // dist/browser.js: everything in one minified ES module (see src/browser.ts).

@@ -3,6 +3,7 @@
 
 interface NodeProcess {
   versions: {node: string};
+  execPath: string;
   env: Record<string, string|undefined>;
 }
 

@@ -1,5 +1,6 @@
 // The demo: initBackend picks WebGPU or asc, the U-Net (PyTorch weights, safetensors) segments the
-// image, and the mask is drawn over it. window.demo holds the last run's facts (for the tests).
+// image, and the mask is drawn over it. A software WebGPU adapter (SwiftShader) is passed over at
+// first, as initBackend does by default, and can still be picked with the switch. window.demo holds the last run's facts (for the tests).
 import {initBackend, tf, UNet, warmup} from './browser.js';
 
 const $ = (id) => document.getElementById(id);
@@ -12,20 +13,29 @@ window.demo = {runs: 0};
 const report = await initBackend();
 window.demo.report = report;
 const webgpuRadio = document.querySelector('input[value=webgpu]');
-webgpuRadio.disabled = report.chosen !== 'webgpu' && report.features.webgpu == null;
+webgpuRadio.disabled = report.features.webgpu == null;
+/** Whether tfjs-backend-webgpu is set up on the adapter (initBackend does it when it chooses webgpu). */
+let webgpuReady = report.chosen === 'webgpu';
 $('reason').textContent = report.skipped.map((s) => `(${s.backend} skipped: ${s.reason})`).join(' ');
 const weights = await (await fetch('model.safetensors')).arrayBuffer();
 let model = null;
+/** The backend the model's weights were built on. */
+let modelBackend = null;
 
 /**
  * Makes `name` the backend, with the model's weights built on it (moving them from webgpu would
  * need a synchronous GPU read, which some platforms lack).
  */
 async function useBackend(name) {
-  if (name !== tf.getBackend() || model == null) {
+  if (name === 'webgpu' && !webgpuReady) {
+    await initBackend({prefer: ['webgpu'], softwareWebGpu: true});
+    webgpuReady = true;
+  }
+  if (name !== modelBackend) {
     await tf.setBackend(name);
     model?.dispose();
     model = UNet.fromSafetensors(weights);
+    modelBackend = name;
   }
   document.querySelector(`input[value=${name}]`).checked = true;
   const features = name === 'asc' ? `, ${tf.backend().features.variant}, ${tf.backend().threads} threads` :

@@ -4,7 +4,7 @@ import type {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
 import {AscBackend} from '../backend.js';
 import {hasWasmSimd} from '../wasm_module.js';
 import {fallbackAscBackend, installKernelFallback, kernelFallbackReport} from './kernel_fallback.js';
-import {requestWebGpuDevice, WebGpuInfo, WebGpuOptions} from './webgpu_device.js';
+import {refuseSoftware, requestWebGpuDevice, SoftwareAdapterError, WebGpuInfo, WebGpuOptions} from './webgpu_device.js';
 
 export interface InitBackendOptions extends WebGpuOptions {
   /** Backends to try, in order (default ['webgpu', 'asc', 'cpu']). */
@@ -26,7 +26,7 @@ export interface BackendReport {
     threads: number;
     threadsReason: string|null;
     cores: number;
-    /** The WebGPU adapter found (null when none was looked for or found). */
+    /** The WebGPU adapter found, used or not (null when none was looked for or found). */
     webgpu: WebGpuInfo|null;
     /** Why there is no WebGPU, when it was looked for and not found. */
     webgpuReason: string|null;
@@ -68,6 +68,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
         reason = await setBackend('webgpu') ? null : 'tfjs-backend-webgpu failed to initialize';
       } catch (e) {
         reason = webgpuReason = (e as Error).message;
+        // A software adapter passed over is still described.
+        if (e instanceof SoftwareAdapterError) webgpu = e.info;
       }
     } else if (name === 'asc' && !hasWasmSimd()) {
       reason = 'this engine has no WebAssembly SIMD';
@@ -108,22 +110,18 @@ async function startWebGpu(options: WebGpuOptions): Promise<WebGpuInfo> {
     return webGpuSetup.info;
   }
   let found = await requestWebGpuDevice(options);
-  try {
-    refuseSoftware(found.info, options);
-  } catch (e) {
-    found.device.destroy();
-    throw e;
-  }
   let WebGPUBackendClass: typeof WebGPUBackend;
   try {
     ({WebGPUBackend: WebGPUBackendClass} = await import('@tensorflow/tfjs-backend-webgpu'));
   } catch (e) {
     throw new Error(`@tensorflow/tfjs-backend-webgpu does not load: ${(e as Error).message}`);
   }
-  // The probe gets a device of its own, before the one tfjs runs on: on SwiftShader it leaves the
-  // devices that exist unusable.
-  const syncReads = typeof OffscreenCanvas !== 'undefined' && syncReadsWork(WebGPUBackendClass, found.device);
-  if (typeof OffscreenCanvas !== 'undefined') found = await requestWebGpuDevice(options);
+  // The probe gets a device of its own, before the one tfjs runs on. A software adapter is not
+  // probed: SwiftShader reads back zeros, and the probe there breaks the page's other devices and
+  // canvases (2D readbacks return zeros after it).
+  const probeSyncReads = typeof OffscreenCanvas !== 'undefined' && !found.info.software;
+  const syncReads = probeSyncReads && syncReadsWork(WebGPUBackendClass, found.device);
+  if (probeSyncReads) found = await requestWebGpuDevice(options);
   const {adapter, device, info} = found;
   const adapterInfo = (adapter as {info?: GPUAdapterInfo}).info;
   // Constructed here so that a failure comes back with its reason; tfjs would only log it.
@@ -140,12 +138,6 @@ async function startWebGpu(options: WebGpuOptions): Promise<WebGpuInfo> {
   void device.lost.then(() => setup.lost = true);
   webGpuSetup = setup;
   return setup.info;
-}
-
-function refuseSoftware(info: WebGpuInfo, {softwareWebGpu = true}: WebGpuOptions): void {
-  if (softwareWebGpu || !info.software) return;
-  throw new Error(`the WebGPU adapter is a software rasterizer (${[info.architecture, info.device, info.description]
-      .filter(Boolean).join(', ')}) and softwareWebGpu is false`);
 }
 
 /**

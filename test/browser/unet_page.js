@@ -1,5 +1,6 @@
 // Served as it is, no bundler: it imports dist/browser.js the way a plain <script type="module">
-// does. initBackend picks the backend (?nogpu first removes navigator.gpu), the U-Net runs every
+// does. initBackend picks the backend (?nogpu first removes navigator.gpu; ?software takes a
+// software adapter such as SwiftShader, which it passes over by default), the U-Net runs every
 // PyTorch fixture on it, and, when that was webgpu, on asc too. The result goes to window.result.
 import {initBackend, readSafetensors, tf, toFloat32, UNet} from './browser.js';
 
@@ -33,8 +34,9 @@ async function runFixtures() {
 }
 
 async function main() {
-  if (new URLSearchParams(location.search).has('nogpu')) delete Navigator.prototype.gpu;
-  const report = await initBackend();
+  const params = new URLSearchParams(location.search);
+  if (params.has('nogpu')) delete Navigator.prototype.gpu;
+  const report = await initBackend({softwareWebGpu: params.has('software')});
   const result = {report, hasGpu: 'gpu' in navigator, fixtures: {[report.chosen]: await runFixtures()}};
   if (report.chosen === 'webgpu') {
     await tf.setBackend('asc');

@@ -28,9 +28,11 @@ for (const path of readdirSync(join(app, 'dist'), {recursive: true, withFileType
 const {server, base} = await serve(files);
 const browser = await launchChromium(['--enable-unsafe-webgpu', '--disable-gpu-sandbox']);
 
-test('a Vite build with no configuration runs the package: webgpu chosen, asc beside it, same numbers', async () => {
+test('a Vite build with no configuration runs the package: asc by default on SwiftShader, webgpu when software is allowed, asc beside it, same numbers', async () => {
   const result = await pageResult(browser, `${base}/index.html`, 120000);
   assert.not.ok(result.error, result.error);
+  assert.is(result.byDefault.chosen, 'asc');
+  assert.match(result.byDefault.skipped[0].reason, /software rasterizer \(swiftshader/);
   assert.is(result.chosen, 'webgpu');
   const sums = [4, 6, 6, 4, 6, 9, 9, 6, 6, 9, 9, 6, 4, 6, 6, 4];
   assert.equal(result.webgpu.sums, sums);

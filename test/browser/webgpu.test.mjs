@@ -1,8 +1,9 @@
-// The GPU path in headless Chromium (WebGPU there runs on SwiftShader): (a) with WebGPU, initBackend
-// picks webgpu and the U-Net matches PyTorch's fixtures; (b) without it (flag off, or navigator.gpu
-// removed) asc is chosen with the reason, same output; (c) asc runs its wasm SIMD kernels in the
-// page; (d) the demo page segments the sample image end to end, on webgpu and after the switch on
-// asc (screenshots in build/artifacts/). Pages load dist/browser.js as a plain module script.
+// The GPU path in headless Chromium (WebGPU there runs on SwiftShader): (a) with WebGPU (software
+// adapters allowed), initBackend picks webgpu and the U-Net matches PyTorch's fixtures; (b) without
+// it (flag off, or navigator.gpu removed) asc is chosen with the reason, same output; (c) asc runs
+// its wasm SIMD kernels in the page; (d) the demo page segments the sample image end to end, on asc
+// (SwiftShader passed over) and after the switch on webgpu (screenshots in build/artifacts/). Pages
+// load dist/browser.js as a plain module script.
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {mkdirSync, readdirSync, readFileSync} from 'node:fs';
@@ -24,7 +25,7 @@ const withGpu = await launchChromium(WEBGPU_FLAGS);
 const withoutGpu = await launchChromium();
 const artifacts = at('../../build/artifacts/');
 /** The WebGPU page's result, for (a) and (c). */
-const withGpuResult = pageResult(withGpu, `${base}/plain/unet.html`, 300000);
+const withGpuResult = pageResult(withGpu, `${base}/plain/unet.html?software`, 300000);
 mkdirSync(artifacts, {recursive: true});
 
 /** Every fixture within `tolerance` x max|y| of PyTorch, with nothing left behind. */
@@ -36,7 +37,7 @@ function assertFixtures(fixtures, tolerance, label) {
   }
 }
 
-test('(a) with WebGPU, initBackend picks webgpu and the U-Net matches PyTorch within 1e-4 x max|y|', async () => {
+test('(a) with WebGPU and softwareWebGpu, initBackend picks webgpu and the U-Net matches PyTorch within 1e-4 x max|y|', async () => {
   const result = await withGpuResult;
   assert.not.ok(result.error, result.error);
   assert.is(result.report.chosen, 'webgpu');
@@ -84,7 +85,7 @@ test('(b) without WebGPU (navigator.gpu removed) asc is chosen with the reason, 
   assertFixtures(result.fixtures.asc, 1e-5, 'asc');
 });
 
-test('(d) the demo page segments the sample image on webgpu, and on asc after the switch', async () => {
+test('(d) the demo page segments the sample image on asc (SwiftShader passed over), and on webgpu after the switch', async () => {
   const demo = await startDemoServer();
   const page = await withGpu.newPage();
   const errors = [];
@@ -95,21 +96,22 @@ test('(d) the demo page segments the sample image on webgpu, and on asc after th
       await page.waitForFunction((n) => window.demo?.runs >= n || window.demo?.error, runs, {timeout: 300000});
       return page.evaluate(() => window.demo);
     };
-    const onGpu = await state(1);
-    assert.not.ok(onGpu.error, onGpu.error);
-    assert.is(onGpu.backend, 'webgpu');
-    assert.is(onGpu.mask.length, 256 * 256);
-    assert.match(await page.textContent('#backend'), 'webgpu');
-    assert.match(await page.textContent('#timing'), /webgpu: [\d.]+ ms per inference \(256x256\)/);
-    await page.screenshot({path: new URL('demo-webgpu.png', artifacts).pathname, fullPage: true});
-    await page.click('input[value=asc]');
-    const onAsc = await state(2);
+    const onAsc = await state(1);
     assert.not.ok(onAsc.error, onAsc.error);
     assert.is(onAsc.backend, 'asc');
+    assert.is(onAsc.mask.length, 256 * 256);
     assert.match(await page.textContent('#backend'), /asc, relaxed-shared, \d+ threads/);
+    assert.match(await page.textContent('#reason'), /webgpu skipped: the WebGPU adapter is a software rasterizer/);
+    assert.match(await page.textContent('#timing'), /asc: [\d.]+ ms per inference \(256x256\)/);
+    await page.screenshot({path: new URL('demo-asc.png', artifacts).pathname, fullPage: true});
+    await page.click('input[value=webgpu]');
+    const onGpu = await state(2);
+    assert.not.ok(onGpu.error, onGpu.error);
+    assert.is(onGpu.backend, 'webgpu');
+    assert.match(await page.textContent('#backend'), 'webgpu');
     const agree = onAsc.mask.filter((c, i) => c === onGpu.mask[i]).length / onAsc.mask.length;
     assert.ok(agree >= 0.999, `the masks agree on ${(100 * agree).toFixed(2)}% of pixels`);
-    await page.screenshot({path: new URL('demo-asc.png', artifacts).pathname, fullPage: true});
+    await page.screenshot({path: new URL('demo-webgpu.png', artifacts).pathname, fullPage: true});
     assert.equal(errors, []);
   } finally {
     await page.close();

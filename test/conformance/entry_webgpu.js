@@ -6,7 +6,7 @@ import './setup_env.js';
 import '@tensorflow/tfjs-core/dist/tests';
 
 beforeAll(async () => {
-  const report = await initBackend({prefer: ['webgpu'], kernelFallback: process.env.CONFORMANCE_KERNEL_FALLBACK !== '0'});
+  const report = await initBackend({prefer: ['webgpu'], softwareWebGpu: true, kernelFallback: process.env.CONFORMANCE_KERNEL_FALLBACK !== '0'});
   console.log(`webgpu: ${report.features.webgpu.description} (${report.features.webgpu.device}), ` +
       `${report.kernelFallback.length} kernels fall back to asc`);
 });

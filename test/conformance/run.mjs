@@ -6,6 +6,7 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {createRequire} from 'node:module';
+import {cjsImportMetaUrl} from '../../scripts/cjs-import-meta.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -17,6 +18,7 @@ mkdirSync(outDir, {recursive: true});
 const outfile = join(outDir, `conformance-${backend}.cjs`);
 
 await build({
+  ...cjsImportMetaUrl,
   entryPoints: [join(here, `entry_${backend}.js`)],
   bundle: true,
   platform: 'node',

@@ -16,13 +16,15 @@ const CLI = fileURLToPath(new URL('../../cli/asc-unet.mjs', import.meta.url));
 const EXPECTED_MASK = fileURLToPath(new URL('../fixtures/cli/sample.mask.png', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'asc-unet-'));
 const cli = (...args) => spawnSync(process.execPath, [CLI, ...args], {cwd: dir, encoding: 'utf8'});
-/** The lines asc-unet itself wrote to stderr (Dawn may add warnings of its own). */
-const errors = (run) => run.stderr.split('\n').filter((l) => l.startsWith('asc-unet:'));
+/** The error lines asc-unet wrote to stderr (between them: its progress bar). */
+const errors = (run) => run.stderr.split(/[\r\n]/).filter((l) => l.startsWith('asc-unet:'));
 
 test('segment with no image writes the sample\'s mask and overlay, the mask as expected but for a few boundary pixels', () => {
   const run = cli('segment');
   assert.is(run.status, 0, run.stderr);
+  assert.is(run.stderr, '', 'nothing on stderr: no GPU here, and Dawn\'s warnings are not printed');
   assert.match(run.stdout, /^backend: asc \(/m);
+  assert.not.match(run.stdout, /skipped/);
   assert.match(run.stdout, /sample\.png: 256x256, [\d.]+% foreground, \d+ ms -> sample\.mask\.png, sample\.overlay\.png/);
   const got = readImage(join(dir, 'sample.mask.png'), {maxPixels: 1e6});
   const want = readImage(EXPECTED_MASK, {maxPixels: 1e6});
@@ -31,6 +33,13 @@ test('segment with no image writes the sample\'s mask and overlay, the mask as e
   assert.ok(differ <= 0.001 * 256 * 256, `${differ} pixels differ from the expected mask`);
   const overlay = readImage(join(dir, 'sample.overlay.png'), {maxPixels: 1e6});
   assert.equal([overlay.width, overlay.height], [256, 256]);
+});
+
+test('segment --verbose also says why webgpu was not chosen (here: Mesa\'s software rasterizer, or no adapter)', () => {
+  const run = cli('segment', '--verbose');
+  assert.is(run.status, 0, run.stderr);
+  assert.is(run.stderr, '');
+  assert.match(run.stdout, /^skipped webgpu: (the WebGPU adapter is a software rasterizer|Dawn found no adapter)/m);
 });
 
 test('bad images: a one-line error naming the file and the problem, exit 1; the good ones still written', () => {

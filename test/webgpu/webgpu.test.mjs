@@ -3,7 +3,7 @@
 // U-Net kernel against asc at U-Net shapes, the per-kernel fallback to asc, and warmup.
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import {getKernel, registerKernel, unregisterKernel} from '@tensorflow/tfjs-core';
@@ -24,8 +24,36 @@ async function difference(a, b) {
   return {diff, scale};
 }
 
-test('initBackend picks webgpu (Dawn) and reports the adapter, the asc features and the fallback kernels', async () => {
+test('initBackend passes over the software adapter (llvmpipe) for asc by default, describing it', async () => {
   const report = await initBackend();
+  assert.is(report.chosen, 'asc');
+  assert.is(tf.getBackend(), 'asc');
+  assert.equal(report.skipped.map((s) => s.backend), ['webgpu']);
+  assert.match(report.skipped[0].reason, /^the WebGPU adapter is a software rasterizer \(llvmpipe.*\) and softwareWebGpu is false$/);
+  assert.is(report.features.webgpuReason, report.skipped[0].reason);
+  assert.is(report.features.webgpu.software, true, 'the adapter passed over is described');
+  assert.equal(report.features.webgpu.dawnFlags, ['backend=opengles']);
+  assert.equal(report.kernelFallback, []);
+});
+
+test('in a fresh process, initBackend prints nothing from Dawn: its warnings land in the reasons', () => {
+  const run = (options) => spawnSync(process.execPath, ['--input-type=module', '-e',
+    `const {initBackend} = await import('./dist/index.js'); console.log(JSON.stringify(await initBackend(${options})));`],
+  {cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8'});
+  const byDefault = run('');
+  assert.is(byDefault.status, 0, byDefault.stderr);
+  assert.is(byDefault.stderr, '', 'nothing on stderr');
+  assert.is(JSON.parse(byDefault.stdout).chosen, 'asc');
+  // Dawn's native backend alone (Vulkan: no driver here): its warning is in the reason, not on stderr.
+  const vulkanOnly = run("{dawnFlags: [[]]}");
+  assert.is(vulkanOnly.stderr, '', 'nothing on stderr');
+  const [skipped] = JSON.parse(vulkanOnly.stdout).skipped;
+  assert.is(skipped.backend, 'webgpu');
+  assert.match(skipped.reason, /^Dawn found no adapter \(flags tried: \[\] \(Dawn: Warning: Couldn't load Vulkan/);
+});
+
+test('with softwareWebGpu, initBackend picks webgpu (Dawn) and reports the adapter, the asc features and the fallback kernels', async () => {
+  const report = await initBackend({softwareWebGpu: true});
   assert.is(report.chosen, 'webgpu');
   assert.is(tf.getBackend(), 'webgpu');
   assert.equal(report.skipped, []);
@@ -41,7 +69,7 @@ test('initBackend picks webgpu (Dawn) and reports the adapter, the asc features 
     assert.ok(report.kernelFallback.includes(kernel), `${kernel} falls back`);
   }
   const active = tf.backend();
-  const again = await initBackend();
+  const again = await initBackend({softwareWebGpu: true});
   assert.is(again.chosen, 'webgpu');
   assert.is(tf.backend(), active, 'a second call reuses the device and the backend');
   assert.equal(again.kernelFallback, report.kernelFallback);
@@ -84,7 +112,7 @@ test('without the optional webgpu package, Node gets asc and the reason; importi
 });
 
 test('the U-Net matches every PyTorch fixture within 1e-4 x max|y| on webgpu', async () => {
-  await initBackend({prefer: ['webgpu']});
+  await initBackend({prefer: ['webgpu'], softwareWebGpu: true});
   for (const name of ['even', 'odd', 'batch2', 'three_levels', 'gray_multiclass']) {
     const {tensors} = readSafetensors(fixture(name, 'io'));
     const nhwc = (key) => tf.tidy(() => tf.transpose(tf.tensor(toFloat32(key, tensors.get(key)), tensors.get(key).shape), [0, 2, 3, 1]));
@@ -162,7 +190,7 @@ test('webgpu agrees with asc on every U-Net kernel at the U-Net shapes (within 1
 });
 
 test('a kernel unregistered on webgpu runs on asc through the fallback, its moves counted, nothing leaked', async () => {
-  await initBackend({prefer: ['webgpu']});
+  await initBackend({prefer: ['webgpu'], softwareWebGpu: true});
   const original = getKernel('Relu6', 'webgpu');
   unregisterKernel('Relu6', 'webgpu');
   try {
@@ -194,7 +222,7 @@ test('a kernel unregistered on webgpu runs on asc through the fallback, its move
 });
 
 test('in Node, a fallback kernel on a GPU-resident input says to read it first; after a read it runs', async () => {
-  await initBackend({prefer: ['webgpu']});
+  await initBackend({prefer: ['webgpu'], softwareWebGpu: true});
   const onGpu = tf.add(tf.fill([4096], 2, 'int32'), tf.fill([4096], 1, 'int32'));
   assert.throws(() => tf.unique(onGpu), /Kernel 'Unique' is not on webgpu and runs on asc, but its input 'x' cannot be read synchronously/);
   await onGpu.data();
@@ -205,7 +233,7 @@ test('in Node, a fallback kernel on a GPU-resident input says to read it first; 
 });
 
 test('warmup compiles the pipelines ahead: the first predict after it is about as fast as later ones', async () => {
-  await initBackend({prefer: ['webgpu']});
+  await initBackend({prefer: ['webgpu'], softwareWebGpu: true});
   const model = UNet.fromSafetensors(fixture('even', 'weights'));
   const shape = [1, 96, 96, 3];
   const report = await warmup(model, shape);

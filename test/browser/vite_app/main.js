@@ -4,8 +4,10 @@ import {initBackend} from 'tfjs-backend-asc';
 import {createUNet} from 'tfjs-backend-asc/unet';
 
 async function main() {
-  const report = await initBackend();
-  const result = {chosen: report.chosen, skipped: report.skipped};
+  // By default a software adapter (SwiftShader here) is passed over for asc; asked for, it is taken.
+  const byDefault = await initBackend();
+  const report = await initBackend({softwareWebGpu: true});
+  const result = {byDefault: {chosen: byDefault.chosen, skipped: byDefault.skipped}, chosen: report.chosen, skipped: report.skipped};
   for (const backend of [report.chosen, 'asc']) {
     await tf.setBackend(backend);
     // A 3x3 box filter over ones: each output counts its in-bounds neighbours.
