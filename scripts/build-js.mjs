@@ -1,9 +1,11 @@
 // Bundles src/index.ts (the backend) and src/unet/index.ts (the U-Net) into dist/, as ESM (.js)
-// and CJS (.cjs). tfjs-core, tfjs-backend-cpu and tfjs-backend-webgpu
-// stay external, except tfjs-core's gradient registrations: its ESM-only dist/ files cannot be
-// imported by Node, so they are bundled, as @tensorflow/tfjs does (the copies register into
-// tfjs-core's global registry and run on its global engine).
+// and CJS (.cjs), unminified (a stack trace reads as the source does), without source maps.
+// tfjs-core, tfjs-backend-cpu and tfjs-backend-webgpu stay external, except tfjs-core's gradient
+// registrations: its ESM-only dist/ files cannot be imported by Node, so they are bundled, as
+// @tensorflow/tfjs does (the copies register into tfjs-core's global registry and run on its
+// global engine).
 import {build} from 'esbuild';
+import {copyFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {cjsImportMetaUrl} from './cjs-import-meta.mjs';
 
@@ -21,7 +23,6 @@ const common = {
   target: 'es2022',
   external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgpu'],
   plugins: [bundleTfjsCoreFiles],
-  sourcemap: true,
   logLevel: 'warning',
 };
 for (const [entry, name] of [['src/index.ts', 'index'], ['src/unet/index.ts', 'unet']]) {
@@ -29,8 +30,14 @@ for (const [entry, name] of [['src/index.ts', 'index'], ['src/unet/index.ts', 'u
   await build({...common, ...cjsImportMetaUrl, entryPoints: [entry], format: 'cjs', outfile: `dist/${name}.cjs`});
 }
 
-// dist/browser.js: everything in one minified ES module (see src/browser.ts).
+// dist/browser.js: everything in one minified ES module (see src/browser.ts). Its source map is
+// for the demo (its server links it by a SourceMap header); the package ships no maps, so the bundle
+// names none (no tool then looks for a missing file).
 await build({
   entryPoints: ['src/browser.ts'], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true,
-  plugins: [bundleTfjsCoreFiles], sourcemap: true, logLevel: 'warning', outfile: 'dist/browser.js',
+  plugins: [bundleTfjsCoreFiles], sourcemap: 'external', logLevel: 'warning', outfile: 'dist/browser.js',
 });
+
+// tsc emits no .d.ts for a .d.ts source: the kernel exports' types (wasm_module.d.ts imports them)
+// are copied beside the emitted ones.
+copyFileSync('src/generated/kernels.d.ts', 'dist/types/generated/kernels.d.ts');

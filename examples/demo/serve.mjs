@@ -41,7 +41,8 @@ export async function startDemoServer({port = 0, host = '127.0.0.1', weights = D
     } catch {
       return reply(404); // e.g. dist/ not built
     }
-    reply(200, {'Content-Type': file[0], 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp'}, body);
+    reply(200, {'Content-Type': file[0], 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
+      ...(path === '/browser.js' ? {SourceMap: '/browser.js.map'} : {})}, body);
   });
   await new Promise((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
   const {address, port: bound} = server.address();
