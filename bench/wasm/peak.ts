@@ -1,9 +1,13 @@
 // The machine's SIMD peak as WebAssembly sees it, and its copy bandwidth: the yardsticks of the
 // benchmark. Compiled by bench/peak.mjs, once as it is and once with relaxed_madd for mul+add.
 
-/** `iterations` rounds of acc = acc * m + c on 12 independent f32x4 accumulators: 96 flops a round. */
-export function peakMulAdd(iterations: i32): f32 {
-  const m = f32x4.splat(0.9999999), c = f32x4.splat(1e-7);
+/**
+ * `iterations` rounds of acc = acc * m + c on 12 independent f32x4 accumulators: 96 flops a round.
+ * m and c are arguments, not constants: Node 24's V8 rebuilds a v128 constant inside the loop at each
+ * use, which made this loop run at a quarter of the machine's peak there.
+ */
+export function peakMulAdd(iterations: i32, mScalar: f32, cScalar: f32): f32 {
+  const m = f32x4.splat(mScalar), c = f32x4.splat(cScalar);
   let a0 = f32x4.splat(1), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
   let a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
   for (let i = 0; i < iterations; i++) {
