@@ -17,7 +17,8 @@ export function heapBase(): usize {
 
 export { ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_RELU6, ACTIVATION_LEAKYRELU, ACTIVATION_SIGMOID,
   ACTIVATION_ELU, applyActivation } from "./kernels/activation";
-export { BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_PRELU, BINARY_DIV, binaryFloat32, binaryInt32 } from "./kernels/binary_broadcast";
+export { BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_PRELU, BINARY_DIV, BINARY_MIN, BINARY_MAX, BINARY_SQDIFF, binaryFloat32,
+  binaryInt32 } from "./kernels/binary_broadcast";
 export { allFinite } from "./kernels/all_finite";
 export { avgPool } from "./kernels/avg_pool";
 export { avgPoolGrad } from "./kernels/avg_pool_grad";
@@ -37,7 +38,10 @@ export { reduceSum } from "./kernels/reduce";
 export { slice4 } from "./kernels/slice";
 export { tile4 } from "./kernels/tile";
 export { transpose } from "./kernels/transpose";
-export { UNARY_SQRT, UNARY_SQUARE, UNARY_STEP, UNARY_NEG, UNARY_ABS, unaryFloat32 } from "./kernels/unary_math";
+export { unarySqrt, unarySquare, unaryStep, unaryNeg, unaryAbs, unaryExp, unaryLog, unarySigmoid, unaryTanh,
+  unaryElu, unarySelu, unaryLeakyRelu, unaryClip, unaryRsqrt, unaryReciprocal, unarySoftplus, unaryErf } from
+  "./kernels/unary_math";
+export { addN } from "./kernels/add_n";
 export { castBoolToFloat32, castBoolToInt32, castFloat32ToBool, castFloat32ToInt32, castInt32ToBool,
   castInt32ToFloat32 } from "./kernels/cast";
 export { defaultNaNIsPositive, igemm, igemmPack, igemmPackedBytes, igemmRows } from "./kernels/igemm";

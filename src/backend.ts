@@ -1,6 +1,7 @@
 // The `asc` backend: tensor data live in the kernel module's linear memory.
 import {backend_util, BackendTimingInfo, buffer, DataStorage, DataType, engine, env, KernelBackend, Rank, ShapeMap, Tensor, TensorBuffer, TensorInfo, TypedArray, util} from '@tensorflow/tfjs-core';
 import {elementBytes} from './kernels/dtypes.js';
+import {UNARY_FLOAT32_KERNELS} from './kernels/unary_ops.js';
 import {CONTROL_BYTES, detectCores, SpawnWorker, ThreadPool, workerSpawner} from './threads/pool.js';
 import {hasRelaxedSimd, instantiateKernels, KernelExports, KernelVariant, MAX_BLOCK_BYTES} from './wasm_module.js';
 
@@ -81,7 +82,7 @@ export interface AscFeatures {
 export const PARALLEL_KERNELS = [
   'igemm', 'maxPool', 'avgPool', 'resizeBilinear', 'resizeNearestNeighbor', 'concat', 'fusedBatchNorm', 'relu',
   'reluInt32', 'relu6', 'relu6Int32', 'applyActivation', 'binaryFloat32', 'binaryInt32', 'conv2dBackpropFilter',
-  'depthwiseConv2dNative', 'transpose', 'slice4', 'tile4', 'unaryFloat32',
+  'depthwiseConv2dNative', 'transpose', 'slice4', 'tile4', 'addN', ...UNARY_FLOAT32_KERNELS,
 ] as const;
 export type ParallelKernel = typeof PARALLEL_KERNELS[number];
 const PARALLEL_INDEX = new Map<string, number>(PARALLEL_KERNELS.map((name, i) => [name, i]));

@@ -3,77 +3,109 @@
 import {KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
 import {absConfig} from './kernels/Abs.js';
 import {addConfig} from './kernels/Add.js';
+import {addNConfig} from './kernels/AddN.js';
 import {avgPoolConfig} from './kernels/AvgPool.js';
 import {avgPoolGradConfig} from './kernels/AvgPoolGrad.js';
 import {batchMatMulConfig} from './kernels/BatchMatMul.js';
 import {castConfig} from './kernels/Cast.js';
+import {clipByValueConfig} from './kernels/ClipByValue.js';
 import {concatConfig} from './kernels/Concat.js';
 import {conv2dConfig} from './kernels/Conv2D.js';
 import {conv2DBackpropFilterConfig} from './kernels/Conv2DBackpropFilter.js';
 import {conv2DBackpropInputConfig} from './kernels/Conv2DBackpropInput.js';
 import {registerCpuKernels} from './kernels/cpu_fallback.js';
 import {depthwiseConv2dNativeConfig} from './kernels/DepthwiseConv2dNative.js';
+import {eluConfig} from './kernels/Elu.js';
+import {erfConfig} from './kernels/Erf.js';
+import {expConfig} from './kernels/Exp.js';
 import {fusedBatchNormConfig} from './kernels/FusedBatchNorm.js';
 import {fusedConv2DConfig} from './kernels/FusedConv2D.js';
 import {_fusedMatMulConfig} from './kernels/_FusedMatMul.js';
+import {leakyReluConfig} from './kernels/LeakyRelu.js';
+import {logConfig} from './kernels/Log.js';
+import {maximumConfig} from './kernels/Maximum.js';
 import {maxPoolConfig} from './kernels/MaxPool.js';
 import {maxPoolGradConfig} from './kernels/MaxPoolGrad.js';
 import {meanConfig} from './kernels/Mean.js';
+import {minimumConfig} from './kernels/Minimum.js';
 import {multiplyConfig} from './kernels/Multiply.js';
 import {negConfig} from './kernels/Neg.js';
 import {padV2Config} from './kernels/PadV2.js';
 import {preluConfig} from './kernels/Prelu.js';
 import {realDivConfig} from './kernels/RealDiv.js';
+import {reciprocalConfig} from './kernels/Reciprocal.js';
 import {reluConfig} from './kernels/Relu.js';
 import {relu6Config} from './kernels/Relu6.js';
 import {resizeBilinearConfig} from './kernels/ResizeBilinear.js';
 import {resizeBilinearGradConfig} from './kernels/ResizeBilinearGrad.js';
 import {resizeNearestNeighborConfig} from './kernels/ResizeNearestNeighbor.js';
+import {rsqrtConfig} from './kernels/Rsqrt.js';
+import {seluConfig} from './kernels/Selu.js';
+import {sigmoidConfig} from './kernels/Sigmoid.js';
 import {sliceConfig} from './kernels/Slice.js';
+import {softplusConfig} from './kernels/Softplus.js';
 import {splitVConfig} from './kernels/SplitV.js';
 import {sqrtConfig} from './kernels/Sqrt.js';
 import {squareConfig} from './kernels/Square.js';
+import {squaredDifferenceConfig} from './kernels/SquaredDifference.js';
 import {stepConfig} from './kernels/Step.js';
 import {subConfig} from './kernels/Sub.js';
 import {sumConfig} from './kernels/Sum.js';
+import {tanhConfig} from './kernels/Tanh.js';
 import {tileConfig} from './kernels/Tile.js';
 import {transposeConfig} from './kernels/Transpose.js';
 
 export const wasmKernelConfigs: KernelConfig[] = [
   absConfig,
   addConfig,
+  addNConfig,
   avgPoolConfig,
   avgPoolGradConfig,
   batchMatMulConfig,
   castConfig,
+  clipByValueConfig,
   concatConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   conv2dConfig,
   depthwiseConv2dNativeConfig,
+  eluConfig,
+  erfConfig,
+  expConfig,
   fusedBatchNormConfig,
   fusedConv2DConfig,
   _fusedMatMulConfig,
+  leakyReluConfig,
+  logConfig,
+  maximumConfig,
   maxPoolConfig,
   maxPoolGradConfig,
   meanConfig,
+  minimumConfig,
   multiplyConfig,
   negConfig,
   padV2Config,
   preluConfig,
   realDivConfig,
+  reciprocalConfig,
   relu6Config,
   reluConfig,
   resizeBilinearConfig,
   resizeBilinearGradConfig,
   resizeNearestNeighborConfig,
+  rsqrtConfig,
+  seluConfig,
+  sigmoidConfig,
   sliceConfig,
+  softplusConfig,
   splitVConfig,
   sqrtConfig,
   squareConfig,
+  squaredDifferenceConfig,
   stepConfig,
   subConfig,
   sumConfig,
+  tanhConfig,
   tileConfig,
   transposeConfig,
 ];

@@ -1,5 +1,6 @@
 // Fused activations shared by the convolution, matmul and element-wise kernels.
 // The codes are exported from the module, so the host reads them instead of repeating them.
+import { expm1V, sigmoidV } from "./simd_math";
 
 export const ACTIVATION_LINEAR: i32 = 0;
 export const ACTIVATION_RELU: i32 = 1;
@@ -8,7 +9,7 @@ export const ACTIVATION_LEAKYRELU: i32 = 3;
 export const ACTIVATION_SIGMOID: i32 = 4;
 export const ACTIVATION_ELU: i32 = 5;
 
-/** Applies the activations that are one or two SIMD instructions; sigmoid and elu go through `activateScalar`. */
+/** The activations that are one or two SIMD instructions. */
 // @ts-ignore: decorator
 @inline
 export function activateV(v: v128, activation: i32, alpha: v128): v128 {
@@ -21,41 +22,61 @@ export function activateV(v: v128, activation: i32, alpha: v128): v128 {
   return v;
 }
 
-/** True when `activateV` handles the activation (so the kernel can fuse it into its store). */
+/** True when `activateV` handles the activation (a GEMM fuses those into its store, the others take a pass). */
 // @ts-ignore: decorator
 @inline
 export function isVectorActivation(activation: i32): bool {
   return activation <= ACTIVATION_LEAKYRELU;
 }
 
-export function activateScalar(x: f32, activation: i32, alpha: f32): f32 {
-  switch (activation) {
-    case ACTIVATION_RELU: return x < 0 ? 0 : x;  // NaN stays NaN
-    case ACTIVATION_RELU6: return x < 0 ? 0 : (x > 6 ? 6 : x);
-    case ACTIVATION_LEAKYRELU: return x < 0 ? x * alpha : x;
-    case ACTIVATION_SIGMOID: return <f32>(1.0 / (1.0 + Math.exp(-<f64>x)));
-    case ACTIVATION_ELU: return x >= 0 ? x : <f32>(Math.exp(<f64>x) - 1.0);
-    default: return x;
+/** Every activation on four lanes; sigmoid and elu through simd_math's exp. */
+// @ts-ignore: decorator
+@inline
+function activateAllV(v: v128, activation: i32, alpha: v128): v128 {
+  if (activation == ACTIVATION_SIGMOID) return sigmoidV(v);
+  if (activation == ACTIVATION_ELU) return v128.bitselect(v, expm1V(v), f32x4.ge(v, f32x4.splat(0)));
+  return activateV(v, activation, alpha);
+}
+
+/** `dst[i] = activation(src[i])` for [begin, end), the tail through the vector code too. */
+// @ts-ignore: decorator
+@inline
+function activateRange(activation: i32, src: usize, dst: usize, alpha: f32, begin: i32, end: i32): void {
+  const alphaV = f32x4.splat(alpha);
+  let i = begin;
+  for (; i + 4 <= end; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(dst + off, activateAllV(v128.load(src + off), activation, alphaV));
   }
+  for (; i < end; i++) {
+    const off = <usize>i << 2;
+    store<f32>(dst + off, f32x4.extract_lane(activateAllV(f32x4.splat(load<f32>(src + off)), activation, alphaV), 0));
+  }
+}
+
+// One function per activation, each with its own loop (see binary_broadcast.ts).
+function reluRange(src: usize, dst: usize, alpha: f32, begin: i32, end: i32): void {
+  activateRange(ACTIVATION_RELU, src, dst, alpha, begin, end);
+}
+function relu6Range(src: usize, dst: usize, alpha: f32, begin: i32, end: i32): void {
+  activateRange(ACTIVATION_RELU6, src, dst, alpha, begin, end);
+}
+function leakyReluRange(src: usize, dst: usize, alpha: f32, begin: i32, end: i32): void {
+  activateRange(ACTIVATION_LEAKYRELU, src, dst, alpha, begin, end);
+}
+function sigmoidRange(src: usize, dst: usize, alpha: f32, begin: i32, end: i32): void {
+  activateRange(ACTIVATION_SIGMOID, src, dst, alpha, begin, end);
+}
+function eluRange(src: usize, dst: usize, alpha: f32, begin: i32, end: i32): void {
+  activateRange(ACTIVATION_ELU, src, dst, alpha, begin, end);
 }
 
 /** `dst[i] = activation(src[i])` for float32 elements [begin, end); `dst` may equal `src`. */
 export function applyActivation(src: usize, dst: usize, activation: i32, alpha: f32, begin: i32, end: i32): void {
-  if (activation == ACTIVATION_LINEAR) {
-    if (src != dst) memory.copy(dst + (<usize>begin << 2), src + (<usize>begin << 2), <usize>(end - begin) << 2);
-    return;
-  }
-  const count = end;
-  let i = begin;
-  if (isVectorActivation(activation)) {
-    const alphaV = f32x4.splat(alpha);
-    for (; i + 4 <= count; i += 4) {
-      const off = <usize>i << 2;
-      v128.store(dst + off, activateV(v128.load(src + off), activation, alphaV));
-    }
-  }
-  for (; i < count; i++) {
-    const off = <usize>i << 2;
-    store<f32>(dst + off, activateScalar(load<f32>(src + off), activation, alpha));
-  }
+  if (activation == ACTIVATION_RELU) reluRange(src, dst, alpha, begin, end);
+  else if (activation == ACTIVATION_RELU6) relu6Range(src, dst, alpha, begin, end);
+  else if (activation == ACTIVATION_LEAKYRELU) leakyReluRange(src, dst, alpha, begin, end);
+  else if (activation == ACTIVATION_SIGMOID) sigmoidRange(src, dst, alpha, begin, end);
+  else if (activation == ACTIVATION_ELU) eluRange(src, dst, alpha, begin, end);
+  else if (src != dst) memory.copy(dst + (<usize>begin << 2), src + (<usize>begin << 2), <usize>(end - begin) << 2);
 }

@@ -8,6 +8,9 @@ export const BINARY_SUB: i32 = 1;
 export const BINARY_MUL: i32 = 2;
 export const BINARY_PRELU: i32 = 3; // a < 0 ? a * b : a
 export const BINARY_DIV: i32 = 4; // float32 only (RealDiv)
+export const BINARY_MIN: i32 = 5; // as Math.min: NaN wins, -0 < +0
+export const BINARY_MAX: i32 = 6;
+export const BINARY_SQDIFF: i32 = 7; // (a - b)^2, float32 only
 
 // @ts-ignore: decorator
 @inline
@@ -17,23 +20,29 @@ function applyV<T>(op: i32, a: v128, b: v128): v128 {
     if (op == BINARY_SUB) return f32x4.sub(a, b);
     if (op == BINARY_MUL) return f32x4.mul(a, b);
     if (op == BINARY_DIV) return f32x4.div(a, b);
+    if (op == BINARY_MIN) return f32x4.min(a, b);
+    if (op == BINARY_MAX) return f32x4.max(a, b);
+    if (op == BINARY_SQDIFF) {
+      const d = f32x4.sub(a, b);
+      return f32x4.mul(d, d);
+    }
     return v128.bitselect(f32x4.mul(a, b), a, f32x4.lt(a, f32x4.splat(0)));
   } else {
     if (op == BINARY_ADD) return i32x4.add(a, b);
     if (op == BINARY_SUB) return i32x4.sub(a, b);
     if (op == BINARY_MUL) return i32x4.mul(a, b);
+    if (op == BINARY_MIN) return i32x4.min_s(a, b);
+    if (op == BINARY_MAX) return i32x4.max_s(a, b);
     return v128.bitselect(i32x4.mul(a, b), a, i32x4.lt_s(a, i32x4.splat(0)));
   }
 }
 
+/** One element, through the vector code (so min/max treat NaN and -0 as the SIMD lanes do). */
 // @ts-ignore: decorator
 @inline
 function applyS<T>(op: i32, a: T, b: T): T {
-  if (op == BINARY_ADD) return a + b;
-  if (op == BINARY_SUB) return a - b;
-  if (op == BINARY_MUL) return a * b;
-  if (op == BINARY_DIV) return a / b;
-  return a < <T>0 ? a * b : a;
+  if (isFloat<T>()) return <T>f32x4.extract_lane(applyV<T>(op, f32x4.splat(<f32>a), f32x4.splat(<f32>b)), 0);
+  return <T>i32x4.extract_lane(applyV<T>(op, i32x4.splat(<i32>a), i32x4.splat(<i32>b)), 0);
 }
 
 // @ts-ignore: decorator
@@ -86,17 +95,69 @@ function broadcast<T>(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: 
   }
 }
 
-export function binaryFloat32(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  if (op == BINARY_ADD) broadcast<f32>(BINARY_ADD, a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_SUB) broadcast<f32>(BINARY_SUB, a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_MUL) broadcast<f32>(BINARY_MUL, a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_DIV) broadcast<f32>(BINARY_DIV, a, b, out, rank, dims, begin, end);
-  else broadcast<f32>(BINARY_PRELU, a, b, out, rank, dims, begin, end);
+// One function per op and type, each with its own loops, called once per kernel: behind the
+// dispatch alone, Binaryen folded the inlined copies into one loop that tests the op at every vector.
+function addF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<f32>(BINARY_ADD, a, b, out, rank, dims, begin, end);
+}
+function subF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<f32>(BINARY_SUB, a, b, out, rank, dims, begin, end);
+}
+function mulF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<f32>(BINARY_MUL, a, b, out, rank, dims, begin, end);
+}
+function divF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<f32>(BINARY_DIV, a, b, out, rank, dims, begin, end);
+}
+function minF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<f32>(BINARY_MIN, a, b, out, rank, dims, begin, end);
+}
+function maxF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<f32>(BINARY_MAX, a, b, out, rank, dims, begin, end);
+}
+function sqdiffF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<f32>(BINARY_SQDIFF, a, b, out, rank, dims, begin, end);
+}
+function preluF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<f32>(BINARY_PRELU, a, b, out, rank, dims, begin, end);
+}
+function addI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<i32>(BINARY_ADD, a, b, out, rank, dims, begin, end);
+}
+function subI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<i32>(BINARY_SUB, a, b, out, rank, dims, begin, end);
+}
+function mulI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<i32>(BINARY_MUL, a, b, out, rank, dims, begin, end);
+}
+function minI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<i32>(BINARY_MIN, a, b, out, rank, dims, begin, end);
+}
+function maxI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<i32>(BINARY_MAX, a, b, out, rank, dims, begin, end);
+}
+function preluI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<i32>(BINARY_PRELU, a, b, out, rank, dims, begin, end);
 }
 
-export function binaryInt32(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  if (op == BINARY_ADD) broadcast<i32>(BINARY_ADD, a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_SUB) broadcast<i32>(BINARY_SUB, a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_MUL) broadcast<i32>(BINARY_MUL, a, b, out, rank, dims, begin, end);
-  else broadcast<i32>(BINARY_PRELU, a, b, out, rank, dims, begin, end);
+export function binaryFloat32(
+    op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  if (op == BINARY_ADD) addF32(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_SUB) subF32(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_MUL) mulF32(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_DIV) divF32(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_MIN) minF32(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_MAX) maxF32(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_SQDIFF) sqdiffF32(a, b, out, rank, dims, begin, end);
+  else preluF32(a, b, out, rank, dims, begin, end);
+}
+
+export function binaryInt32(
+    op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  if (op == BINARY_ADD) addI32(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_SUB) subI32(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_MUL) mulI32(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_MIN) minI32(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_MAX) maxI32(a, b, out, rank, dims, begin, end);
+  else preluI32(a, b, out, rank, dims, begin, end);
 }

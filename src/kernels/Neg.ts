@@ -1,4 +1,4 @@
 import {Neg} from '@tensorflow/tfjs-core';
 import {unaryFloat32KernelConfig} from './unary.js';
 
-export const negConfig = unaryFloat32KernelConfig(Neg, 'UNARY_NEG');
+export const negConfig = unaryFloat32KernelConfig(Neg, 'unaryNeg');

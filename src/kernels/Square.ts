@@ -1,4 +1,4 @@
 import {Square} from '@tensorflow/tfjs-core';
 import {unaryFloat32KernelConfig} from './unary.js';
 
-export const squareConfig = unaryFloat32KernelConfig(Square, 'UNARY_SQUARE');
+export const squareConfig = unaryFloat32KernelConfig(Square, 'unarySquare');

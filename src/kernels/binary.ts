@@ -4,7 +4,8 @@ import {backend_util, BinaryInputs, DataType, KernelConfig, TensorInfo, upcastTy
 import type {AscBackend} from '../backend.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 
-export type BinaryOp = 'BINARY_ADD'|'BINARY_SUB'|'BINARY_MUL'|'BINARY_PRELU'|'BINARY_DIV';
+export type BinaryOp =
+    'BINARY_ADD'|'BINARY_SUB'|'BINARY_MUL'|'BINARY_PRELU'|'BINARY_DIV'|'BINARY_MIN'|'BINARY_MAX'|'BINARY_SQDIFF';
 
 /** `op(a, b)` with broadcasting, in wasm, for float32 or int32 operands of one dtype. */
 export function binaryImpl(backend: AscBackend, op: BinaryOp, a: TensorInfo, b: TensorInfo, dtype: DataType): TensorInfo {

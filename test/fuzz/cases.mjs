@@ -10,7 +10,11 @@
 //           2^-23 * terms * bound, times `scale` (the activation's slope);
 //   ref:    a few correctly rounded operations: 2^-23 * terms * |reference|;
 //   maxabs: interpolation (lerp forms differ): 2^-23 * terms * max |input|.
-// `ulps` adds 2^-23 * ulps * max(|reference|, floor) for exp-based activations.
+// `ulps` adds 2^-23 * ulps * max(|reference|, floor) for exp-based functions: asc's polynomials are
+// within 2 ulps of the correctly rounded value (measured over 2^20 inputs), cpu's Math within 1
+// after its float64 is rounded to float32. The floor is the smallest normal float for the functions
+// asc computes to a relative accuracy everywhere (subnormal results included), 1 for those that
+// tfjs-backend-cpu itself computes with cancellation near 0 (elu, selu: Math.exp(x) - 1; erf: 1 - ...).
 import * as tf from '@tensorflow/tfjs-core';
 import {axesOf, chance, dim, input, int, permutation, pick, shapeOf} from './draw.mjs';
 
@@ -161,11 +165,12 @@ async function resizeBilinearAdjoint(run, [images, dy], {alignCorners, halfPixel
   return [{shape: [batch, inH, inW, depth], dtype: 'float32', values: dx.values}];
 }
 
-const unary = (kernel, dtypes, tolerance, attrs = () => ({})) => ({
+/** A unary kernel; `values` are input()'s options (magnitude, positive). */
+const unary = (kernel, dtypes, tolerance, attrs = () => ({}), values = {}) => ({
   kernel,
   draw(r, {specials}) {
     const dtype = pick(r, dtypes);
-    return {inputs: [input(r, 'x', shapeOf(r, int(r, 0, 5), 7), dtype, {specials})], attrs: attrs(r), tolerance};
+    return {inputs: [input(r, 'x', shapeOf(r, int(r, 0, 5), 7), dtype, {specials, ...values})], attrs: attrs(r), tolerance};
   },
 });
 
@@ -180,6 +185,9 @@ const binary = (kernel, dtypes, tolerance) => ({
 
 const EXACT = {bound: 'exact'};
 const ONE_ROUNDING = {bound: 'ref', terms: 1};
+const MIN_NORMAL = 2 ** -126;
+const POLYNOMIAL = {bound: 'ref', terms: 0, ulps: 4, floor: MIN_NORMAL};
+const POLYNOMIAL_NEAR_ZERO_CANCELS = {bound: 'ref', terms: 0, ulps: 8, floor: 1};
 
 export const KERNELS = [
   unary('Abs', ['float32', 'float32', 'int32'], EXACT),
@@ -189,6 +197,22 @@ export const KERNELS = [
   unary('Sqrt', ['float32'], ONE_ROUNDING),
   unary('Square', ['float32'], ONE_ROUNDING),
   unary('Step', ['float32'], EXACT, (r) => ({alpha: pick(r, [0, 0, 0.5, -1, r()])})),
+  unary('Exp', ['float32'], POLYNOMIAL),
+  unary('Log', ['float32'], POLYNOMIAL, () => ({}), {positive: true}),
+  unary('Sigmoid', ['float32'], POLYNOMIAL),
+  unary('Tanh', ['float32'], POLYNOMIAL),
+  unary('Softplus', ['float32'], POLYNOMIAL),
+  unary('Elu', ['float32'], POLYNOMIAL_NEAR_ZERO_CANCELS),
+  unary('Selu', ['float32'], POLYNOMIAL_NEAR_ZERO_CANCELS),
+  unary('Erf', ['float32'], POLYNOMIAL_NEAR_ZERO_CANCELS),
+  unary('Rsqrt', ['float32'], {bound: 'ref', terms: 2}, () => ({}), {positive: true}),
+  unary('Reciprocal', ['float32'], {bound: 'ref', terms: 1}),
+  // cpu multiplies by alpha in float64: alpha's own rounding to float32 is one more.
+  unary('LeakyRelu', ['float32'], {bound: 'ref', terms: 2}, (r) => ({alpha: pick(r, [0.2, 0.01, 1.5, -0.5, r()])})),
+  unary('ClipByValue', ['float32'], EXACT, (r) => {
+    const [a, b] = [pick(r, [0, -1, -6, r()]), pick(r, [6, 1, 0, r() * 10])];
+    return {clipValueMin: Math.min(a, b), clipValueMax: Math.max(a, b)};
+  }),
   {
     kernel: 'Cast',
     draw(r, {specials}) {
@@ -203,6 +227,21 @@ export const KERNELS = [
   binary('Sub', ['float32', 'float32', 'int32'], {bound: 'abs', terms: 1, negate: ['b']}),
   binary('Multiply', ['float32', 'float32', 'int32'], ONE_ROUNDING),
   binary('RealDiv', ['float32'], ONE_ROUNDING),
+  binary('Minimum', ['float32', 'float32', 'int32'], EXACT),
+  binary('Maximum', ['float32', 'float32', 'int32'], EXACT),
+  // (a - b) rounded, then squared and rounded: 3 units of relative error; cpu rounds once.
+  binary('SquaredDifference', ['float32'], {bound: 'ref', terms: 2}),
+  {
+    kernel: 'AddN',
+    list: true,
+    draw(r, {specials}) {
+      const shape = shapeOf(r, int(r, 0, 4), 7);
+      const dtype = pick(r, ['float32', 'float32', 'int32']);
+      // Summed in the same order with float32 additions on both.
+      return {inputs: Array.from({length: int(r, 1, 6)}, (_, i) => input(r, String(i), shape, dtype, {specials})),
+        attrs: {}, tolerance: EXACT};
+    },
+  },
   {
     kernel: 'Prelu',
     draw(r, {specials}) {

@@ -69,7 +69,7 @@ async function tolerances(spec, drawn, reference) {
   const scale = t.scale ?? 1;
   const extra = (ref) => (t.ulps ? t.ulps * Math.max(Math.abs(ref), t.floor ?? 0) : 0);
   if (t.bound === 'exact') return reference.map((o) => new Float64Array(o.values.length));
-  if (t.bound === 'ref') return reference.map((o) => Float64Array.from(o.values, (v) => 2 ** -23 * t.terms * Math.abs(v)));
+  if (t.bound === 'ref') return reference.map((o) => Float64Array.from(o.values, (v) => 2 ** -23 * (t.terms * Math.abs(v) + extra(v))));
   if (t.bound === 'maxabs') {
     let max = 0;
     for (const v of drawn.inputs[0].values) if (Number.isFinite(v)) max = Math.max(max, Math.abs(v));

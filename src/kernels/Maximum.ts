@@ -1,0 +1,4 @@
+import {Maximum} from '@tensorflow/tfjs-core';
+import {binaryKernelConfig} from './binary.js';
+
+export const maximumConfig = binaryKernelConfig(Maximum, 'BINARY_MAX');

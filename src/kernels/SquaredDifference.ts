@@ -1,0 +1,4 @@
+import {SquaredDifference} from '@tensorflow/tfjs-core';
+import {binaryKernelConfig} from './binary.js';
+
+export const squaredDifferenceConfig = binaryKernelConfig(SquaredDifference, 'BINARY_SQDIFF', ['float32']);
