@@ -20,6 +20,7 @@ import {erfConfig} from './kernels/Erf.js';
 import {expConfig} from './kernels/Exp.js';
 import {fusedBatchNormConfig} from './kernels/FusedBatchNorm.js';
 import {fusedConv2DConfig} from './kernels/FusedConv2D.js';
+import {fusedDepthwiseConv2DConfig} from './kernels/FusedDepthwiseConv2D.js';
 import {_fusedMatMulConfig} from './kernels/_FusedMatMul.js';
 import {leakyReluConfig} from './kernels/LeakyRelu.js';
 import {logConfig} from './kernels/Log.js';
@@ -74,6 +75,7 @@ export const wasmKernelConfigs: KernelConfig[] = [
   expConfig,
   fusedBatchNormConfig,
   fusedConv2DConfig,
+  fusedDepthwiseConv2DConfig,
   _fusedMatMulConfig,
   leakyReluConfig,
   logConfig,

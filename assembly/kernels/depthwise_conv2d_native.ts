@@ -1,60 +1,187 @@
-// DepthwiseConv2dNative: NHWC input [b, h, w, C], filter [kh, kw, C, M], output channel c*M + q.
-// Channel multiplier 1 vectorizes over channels; larger multipliers vectorize over q.
-import { madd } from "./madd";
-export function depthwiseConv2dNative(
-  x: usize, filter: usize, out: usize,
-  batch: i32, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, multiplier: i32,
-  filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32,
-  padTop: i32, padLeft: i32, begin: i32, end: i32,
-): void {
+// DepthwiseConv2dNative and FusedDepthwiseConv2D: NHWC input [b, h, w, C], filter [kh, kw, C, M],
+// output channel c*M + q, plus an optional per-channel bias and a fused activation.
+// Per output pixel the taps that fall inside the image form one rectangle (its rows from the
+// output row, its columns from the pixel), so the inner loops run over in-bounds taps only: no
+// padding test per tap, and padded taps are skipped as tfjs-backend-cpu skips them. Channel
+// multiplier 1 (MobileNets' case) keeps 4 channels in one register across all taps; larger
+// multipliers vectorize over q.
+import { activateV, applyActivation, isVectorActivation } from "./activation";
+import { madd, maddScalar } from "./madd";
+
+/** The first k in [0, count) with start + k * step >= 0, and one past the last with start + k * step < size. */
+// @ts-ignore: decorator
+@inline
+function tapRange(start: i32, step: i32, count: i32, size: i32): u64 {
+  let k0 = 0;
+  if (start < 0) k0 = min(count, (-start + step - 1) / step);
+  let k1 = count;
+  const last = start + (count - 1) * step;
+  if (last >= size) k1 = max(k0, count - (last - size + step) / step);
+  return (<u64>k0 << 32) | <u64>k1;
+}
+
+/** One output pixel, multiplier 1: `o[c] = act(bias[c] + sum over taps x[c] * w[c])`. */
+// @ts-ignore: decorator
+@inline
+function pixelM1(xp: usize, wp: usize, bias: usize, o: usize, channels: i32, kh0: i32, kh1: i32, kw0: i32, kw1: i32,
+  xRowStep: usize, xColStep: usize, wRowStep: usize, fused: i32, alphaV: v128): void {
+  const cBytes = <usize>channels << 2;
+  let c = 0;
+  for (; c + 4 <= channels; c += 4) {
+    const off = <usize>c << 2;
+    let acc = bias ? v128.load(bias + off) : f32x4.splat(0);
+    for (let kh = kh0; kh < kh1; kh++) {
+      const xr = xp + <usize>kh * xRowStep + off;
+      const wr = wp + <usize>kh * wRowStep + off;
+      for (let kw = kw0; kw < kw1; kw++) {
+        acc = madd(v128.load(xr + <usize>kw * xColStep), v128.load(wr + <usize>kw * cBytes), acc);
+      }
+    }
+    v128.store(o + off, activateV(acc, fused, alphaV));
+  }
+  if (c < channels) pixelM1Tail(xp, wp, bias, o, c, channels, kh0, kh1, kw0, kw1, xRowStep, xColStep, wRowStep, fused, alphaV);
+}
+
+/** The channels [c0, channels) of pixelM1 that do not fill a vector, one at a time. */
+function pixelM1Tail(xp: usize, wp: usize, bias: usize, o: usize, c0: i32, channels: i32, kh0: i32, kh1: i32, kw0: i32,
+  kw1: i32, xRowStep: usize, xColStep: usize, wRowStep: usize, fused: i32, alphaV: v128): void {
+  const cBytes = <usize>channels << 2;
+  for (let c = c0; c < channels; c++) {
+    const off = <usize>c << 2;
+    let acc: f32 = bias ? load<f32>(bias + off) : 0;
+    for (let kh = kh0; kh < kh1; kh++) {
+      const xr = xp + <usize>kh * xRowStep + off;
+      const wr = wp + <usize>kh * wRowStep + off;
+      for (let kw = kw0; kw < kw1; kw++) {
+        acc = maddScalar(load<f32>(xr + <usize>kw * xColStep), load<f32>(wr + <usize>kw * cBytes), acc);
+      }
+    }
+    store<f32>(o + off, f32x4.extract_lane(activateV(f32x4.splat(acc), fused, alphaV), 0));
+  }
+}
+
+/**
+ * `count` interior pixels of a 3x3 filter, multiplier 1, 4 channels at a time with the block's
+ * nine weights and bias held in registers across the pixels. `xp` and `o` are the first pixel's tap
+ * (0, 0) and output; pixels are `pixelStep` bytes apart in x.
+ */
+// @ts-ignore: decorator
+@inline
+function strip3x3(xp: usize, wp: usize, bias: usize, o: usize, count: i32, channels: i32, xRowStep: usize,
+  xColStep: usize, pixelStep: usize, fused: i32, alphaV: v128): void {
+  const cBytes = <usize>channels << 2;
+  for (let c = 0; c + 4 <= channels; c += 4) {
+    const off = <usize>c << 2;
+    const w = wp + off;
+    const w0 = v128.load(w), w1 = v128.load(w + cBytes), w2 = v128.load(w + 2 * cBytes);
+    const w3 = v128.load(w + 3 * cBytes), w4 = v128.load(w + 4 * cBytes), w5 = v128.load(w + 5 * cBytes);
+    const w6 = v128.load(w + 6 * cBytes), w7 = v128.load(w + 7 * cBytes), w8 = v128.load(w + 8 * cBytes);
+    const b = bias ? v128.load(bias + off) : f32x4.splat(0);
+    let x0 = xp + off;
+    let op = o + off;
+    for (let i = 0; i < count; i++) {
+      const x1 = x0 + xRowStep, x2 = x1 + xRowStep;
+      let acc = madd(v128.load(x0), w0, b);
+      acc = madd(v128.load(x0 + xColStep), w1, acc);
+      acc = madd(v128.load(x0 + 2 * xColStep), w2, acc);
+      acc = madd(v128.load(x1), w3, acc);
+      acc = madd(v128.load(x1 + xColStep), w4, acc);
+      acc = madd(v128.load(x1 + 2 * xColStep), w5, acc);
+      acc = madd(v128.load(x2), w6, acc);
+      acc = madd(v128.load(x2 + xColStep), w7, acc);
+      acc = madd(v128.load(x2 + 2 * xColStep), w8, acc);
+      v128.store(op, activateV(acc, fused, alphaV));
+      x0 += pixelStep;
+      op += cBytes;
+    }
+  }
+}
+
+/** One output pixel, multiplier M > 1: `o[c*M + q] = act(bias[c*M + q] + sum over taps x[c] * w[c*M + q])`. */
+// @ts-ignore: decorator
+@inline
+function pixelM(xp: usize, wp: usize, bias: usize, o: usize, inC: i32, multiplier: i32, kh0: i32, kh1: i32, kw0: i32,
+  kw1: i32, xRowStep: usize, xColStep: usize, wRowStep: usize, fused: i32, alphaV: v128): void {
   const outC = inC * multiplier;
-  const outRowBytes = <usize>outC << 2;
-  // Output rows [begin, end) of batch * outH.
-  for (let row = begin; row < end; row++) {
-    const b = row / outH, oh = row % outH;
-    {
-      const ih0 = oh * strideH - padTop;
-      for (let ow = 0; ow < outW; ow++) {
-        const iw0 = ow * strideW - padLeft;
-        const o = out + ((<usize>((b * outH + oh) * outW + ow) * outC) << 2);
-        memory.fill(o, 0, outRowBytes);
-        for (let kh = 0; kh < filterH; kh++) {
-          const ih = ih0 + kh * dilationH;
-          if (<u32>ih >= <u32>inH) continue;
-          for (let kw = 0; kw < filterW; kw++) {
-            const iw = iw0 + kw * dilationW;
-            if (<u32>iw >= <u32>inW) continue;
-            const xp = x + ((<usize>((b * inH + ih) * inW + iw) * inC) << 2);
-            const wp = filter + ((<usize>((kh * filterW + kw) * outC)) << 2);
-            if (multiplier == 1) {
-              let c = 0;
-              for (; c + 4 <= inC; c += 4) {
-                const off = <usize>c << 2;
-                v128.store(o + off, madd(v128.load(xp + off), v128.load(wp + off), v128.load(o + off)));
-              }
-              for (; c < inC; c++) {
-                const off = <usize>c << 2;
-                store<f32>(o + off, load<f32>(o + off) + load<f32>(xp + off) * load<f32>(wp + off));
-              }
-            } else {
-              for (let c = 0; c < inC; c++) {
-                const xs = load<f32>(xp + (<usize>c << 2));
-                const xv = f32x4.splat(xs);
-                const base = <usize>(c * multiplier) << 2;
-                let q = 0;
-                for (; q + 4 <= multiplier; q += 4) {
-                  const off = base + (<usize>q << 2);
-                  v128.store(o + off, madd(xv, v128.load(wp + off), v128.load(o + off)));
-                }
-                for (; q < multiplier; q++) {
-                  const off = base + (<usize>q << 2);
-                  store<f32>(o + off, load<f32>(o + off) + xs * load<f32>(wp + off));
-                }
-              }
-            }
-          }
+  const wColStep = <usize>outC << 2;
+  if (bias) memory.copy(o, bias, <usize>outC << 2);
+  else memory.fill(o, 0, <usize>outC << 2);
+  for (let kh = kh0; kh < kh1; kh++) {
+    for (let kw = kw0; kw < kw1; kw++) {
+      const xt = xp + <usize>kh * xRowStep + <usize>kw * xColStep;
+      const wt = wp + <usize>kh * wRowStep + <usize>kw * wColStep;
+      for (let c = 0; c < inC; c++) {
+        const xs = load<f32>(xt + (<usize>c << 2));
+        const xv = f32x4.splat(xs);
+        const base = <usize>(c * multiplier) << 2;
+        let q = 0;
+        for (; q + 4 <= multiplier; q += 4) {
+          const off = base + (<usize>q << 2);
+          v128.store(o + off, madd(xv, v128.load(wt + off), v128.load(o + off)));
+        }
+        for (; q < multiplier; q++) {
+          const off = base + (<usize>q << 2);
+          store<f32>(o + off, maddScalar(xs, load<f32>(wt + off), load<f32>(o + off)));
         }
       }
     }
+  }
+  let j = 0;
+  for (; j + 4 <= outC; j += 4) v128.store(o + (<usize>j << 2), activateV(v128.load(o + (<usize>j << 2)), fused, alphaV));
+  for (; j < outC; j++) {
+    const p = o + (<usize>j << 2);
+    store<f32>(p, f32x4.extract_lane(activateV(f32x4.splat(load<f32>(p)), fused, alphaV), 0));
+  }
+}
+
+/**
+ * Output rows [begin, end) of batch * outH. `bias` (outC floats) may be 0; `activation` is an
+ * ACTIVATION_ code (sigmoid and elu take a pass over the row after it).
+ */
+export function depthwiseConv2dNative(
+  x: usize, filter: usize, bias: usize, out: usize,
+  batch: i32, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, multiplier: i32,
+  filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32,
+  padTop: i32, padLeft: i32, activation: i32, alpha: f32, begin: i32, end: i32,
+): void {
+  const outC = inC * multiplier;
+  const fused = isVectorActivation(activation) ? activation : 0;
+  const alphaV = f32x4.splat(alpha);
+  const xColStep = <usize>(dilationW * inC) << 2;
+  const xRowStep = <usize>(dilationH * inW * inC) << 2;
+  const wRowStep = <usize>(filterW * outC) << 2;
+  for (let row = begin; row < end; row++) {
+    const b = row / outH, oh = row % outH;
+    const ih0 = oh * strideH - padTop;
+    const rows = tapRange(ih0, dilationH, filterH, inH);
+    const kh0 = <i32>(rows >> 32), kh1 = <i32>rows;
+    const o0 = out + ((<usize>(row * outW) * outC) << 2);
+    // A 3x3 filter with all three rows in the image: the columns whose taps all lie inside run as strips.
+    let stripBegin = outW, stripEnd = outW;
+    if (multiplier == 1 && filterH == 3 && filterW == 3 && kh1 - kh0 == 3) {
+      stripBegin = min(outW, (padLeft + strideW - 1) / strideW);
+      stripEnd = max(stripBegin, min(outW, (inW - 1 - 2 * dilationW + padLeft) / strideW + 1));
+      if (inW - 1 - 2 * dilationW + padLeft < 0) stripEnd = stripBegin;
+      const xs = x + ((<usize>(((b * inH + ih0) * inW + stripBegin * strideW - padLeft) * inC)) << 2);
+      strip3x3(xs, filter, bias, o0 + ((<usize>(stripBegin * outC)) << 2), stripEnd - stripBegin, inC, xRowStep, xColStep,
+          <usize>(strideW * inC) << 2, fused, alphaV);
+    }
+    for (let ow = 0; ow < outW; ow++) {
+      const iw0 = ow * strideW - padLeft;
+      const cols = tapRange(iw0, dilationW, filterW, inW);
+      const kw0 = <i32>(cols >> 32), kw1 = <i32>cols;
+      // The tap (0, 0) position, in bounds or not: only in-bounds taps are read.
+      const xp = x + ((<usize>(((b * inH + ih0) * inW + iw0) * inC)) << 2);
+      const o = o0 + ((<usize>(ow * outC)) << 2);
+      if (ow >= stripBegin && ow < stripEnd) {
+        // The strip did the vector channels; the rest, if any, here.
+        if (inC & 3) pixelM1Tail(xp, filter, bias, o, inC & ~3, inC, kh0, kh1, kw0, kw1, xRowStep, xColStep, wRowStep, fused, alphaV);
+      } else if (multiplier == 1) {
+        pixelM1(xp, filter, bias, o, inC, kh0, kh1, kw0, kw1, xRowStep, xColStep, wRowStep, fused, alphaV);
+      } else {
+        pixelM(xp, filter, bias, o, inC, multiplier, kh0, kh1, kw0, kw1, xRowStep, xColStep, wRowStep, fused, alphaV);
+      }
+    }
+    if (!isVectorActivation(activation)) applyActivation(o0, o0, activation, alpha, 0, outW * outC);
   }
 }

@@ -364,18 +364,21 @@ export const KERNELS = [
       return {inputs, attrs, tolerance};
     },
   })),
-  {
-    kernel: 'DepthwiseConv2dNative',
+  ...['DepthwiseConv2dNative', 'FusedDepthwiseConv2D'].map((kernel) => ({
+    kernel,
     draw(r, {specials}) {
       // tfjs-backend-cpu reads NHWC only.
       const g = convGeometry(r, {depthwise: true, nchw: false});
-      return {
-        inputs: [input(r, 'x', g.xShape, 'float32', {specials}), input(r, 'filter', g.filterShape, 'float32', {specials})],
-        attrs: {strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dilations: g.dilations, dimRoundingMode: g.dimRoundingMode},
-        tolerance: {bound: 'abs', terms: g.filterShape[0] * g.filterShape[1]},
-      };
+      const inputs = [input(r, 'x', g.xShape, 'float32', {specials}), input(r, 'filter', g.filterShape, 'float32', {specials})];
+      const attrs = {strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dilations: g.dilations, dimRoundingMode: g.dimRoundingMode};
+      const tolerance = {bound: 'abs', terms: g.filterShape[0] * g.filterShape[1]};
+      if (kernel === 'FusedDepthwiseConv2D') {
+        const outC = g.filterShape[2] * g.filterShape[3];
+        fuseEpilogue(r, {inputs, attrs, tolerance}, outC, [[outC], [outC], [outC], [1], []], specials);
+      }
+      return {inputs, attrs, tolerance};
     },
-  },
+  })),
   {
     kernel: 'Conv2DBackpropInput',
     draw(r, {specials}) {
