@@ -128,6 +128,8 @@ export class AscBackend extends KernelBackend {
 
   /** Kernel runs split across threads so far. */
   parallelRuns = 0;
+  /** Per kernel that ran on tfjs-backend-cpu's JavaScript: its calls and time (see fallbackReport). */
+  private readonly fallbackStats = new Map<string, {calls: number, ms: number}>();
   /** Worker threads (started on the first job that is worth splitting), or null on one thread. */
   private pool: ThreadPool|null = null;
   private readonly controlPtr: number = 0;
@@ -466,12 +468,14 @@ export class AscBackend extends KernelBackend {
   // ---- running tfjs-backend-cpu's kernels on wasm-resident data ----
 
   /**
-   * Runs a tfjs-backend-cpu kernel. It reads its inputs through `values` views of wasm memory; the
-   * outputs it writes stay in JS until it returns and are then moved into wasm memory, so no
-   * allocation can grow memory (and detach those views) while it runs.
+   * Runs tfjs-backend-cpu's kernel `kernelName`. It reads its inputs through `values` views of wasm
+   * memory; the outputs it writes stay in JS until it returns and are then moved into wasm memory,
+   * so no allocation can grow memory (and detach those views) while it runs. Its calls and time are
+   * counted for fallbackReport; the flag ASC_LOG_FALLBACK logs each kernel's first call.
    */
-  runCpuKernel<T>(kernel: () => T): T {
-    this.cpuKernelDepth++;
+  runCpuKernel<T>(kernelName: string, kernel: () => T): T {
+    const outermost = this.cpuKernelDepth++ === 0;
+    const started = outermost ? util.now() : 0;
     let ok = false;
     try {
       const result = kernel();
@@ -479,7 +483,33 @@ export class AscBackend extends KernelBackend {
       return result;
     } finally {
       if (--this.cpuKernelDepth === 0) this.settlePending(ok);
+      if (outermost) this.countFallback(kernelName, util.now() - started);
     }
+  }
+
+  private countFallback(kernelName: string, ms: number): void {
+    let stats = this.fallbackStats.get(kernelName);
+    if (stats == null) {
+      this.fallbackStats.set(kernelName, stats = {calls: 0, ms: 0});
+      if (env().getBool('ASC_LOG_FALLBACK')) {
+        console.warn(`asc: kernel '${kernelName}' runs in JavaScript (tfjs-backend-cpu's implementation)`);
+      }
+    }
+    stats.calls++;
+    stats.ms += ms;
+  }
+
+  /**
+   * The kernels that ran on tfjs-backend-cpu's JavaScript since the backend was created or the last
+   * reset, slowest first: the long tail asc has no wasm kernel for, and wasm kernels' cold cases
+   * (another dtype, a non-finite filter). Time includes moving their outputs into wasm memory.
+   */
+  fallbackReport(): {kernel: string, calls: number, ms: number}[] {
+    return [...this.fallbackStats].map(([kernel, stats]) => ({kernel, ...stats})).sort((a, b) => b.ms - a.ms);
+  }
+
+  resetFallbackReport(): void {
+    this.fallbackStats.clear();
   }
 
   private settlePending(ok: boolean): void {

@@ -2,7 +2,7 @@
 // below webgpu) with all its kernels, and tfjs-core's gradients.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import './register_all_kernels.js';
-import {env, getKernelsForBackend, registerBackend, registerKernel} from '@tensorflow/tfjs-core';
+import {engine, env, findBackend, getKernelsForBackend, registerBackend, registerKernel} from '@tensorflow/tfjs-core';
 import {AscBackend, AscBackendOptions, MAX_THREADS} from './backend.js';
 import {nodeProcess} from './node_process.js';
 import {MAX_MEMORY_BYTES} from './wasm_module.js';
@@ -54,6 +54,12 @@ env().registerFlag('ASC_THREADS', () => Number(processEnv('ASC_THREADS') ?? 0), 
 env().registerFlag('ASC_RELAXED_SIMD', () => !['0', 'false'].includes(processEnv('ASC_RELAXED_SIMD') ?? ''));
 
 /**
+ * Log (console.warn) the first call of each kernel that runs on tfjs-backend-cpu's JavaScript
+ * (default: the environment variable ASC_LOG_FALLBACK=1 in Node).
+ */
+env().registerFlag('ASC_LOG_FALLBACK', () => ['1', 'true'].includes(processEnv('ASC_LOG_FALLBACK') ?? ''));
+
+/**
  * Sets how many threads `asc` kernels use (the calling thread included; 0: one per core). Takes
  * effect on the next kernel; workers start in the background.
  */
@@ -62,6 +68,27 @@ export function setThreadsCount(threads: number): void {
 }
 
 registerBackend('asc', () => AscBackend.create(), 2);
+
+/**
+ * What an `asc` backend (default: the active one) ran in JavaScript, per kernel: calls and
+ * milliseconds, slowest first.
+ */
+export function fallbackReport(backendName?: string): {kernel: string, calls: number, ms: number}[] {
+  return ascBackend(backendName).fallbackReport();
+}
+
+/** Clears fallbackReport's counts (e.g. after a warm-up). */
+export function resetFallbackReport(backendName?: string): void {
+  ascBackend(backendName).resetFallbackReport();
+}
+
+function ascBackend(name?: string): AscBackend {
+  const backend = name == null ? engine().backend : findBackend(name);
+  if (!(backend instanceof AscBackend)) {
+    throw new Error(`fallbackReport: ${name == null ? 'the active backend' : `backend '${name}'`} is not an asc backend`);
+  }
+  return backend;
+}
 
 /**
  * Registers one more asc backend under `name`, with fixed settings (e.g. one thread, or plain SIMD)

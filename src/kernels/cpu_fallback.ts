@@ -14,7 +14,7 @@ export interface KernelArgs {
 export function runOnCpu(kernelName: string, args: KernelArgs): TensorInfo|TensorInfo[] {
   const kernel = getKernel(kernelName, 'cpu');
   if (kernel == null) throw new Error(`asc backend: no tfjs-backend-cpu kernel '${kernelName}' to fall back to`);
-  return args.backend.runCpuKernel(() => kernel.kernelFunc(args as Parameters<KernelFunc>[0]));
+  return args.backend.runCpuKernel(kernelName, () => kernel.kernelFunc(args as Parameters<KernelFunc>[0]));
 }
 
 /** Registers, for `asc`, every tfjs-backend-cpu kernel that `asc` does not implement itself. */
@@ -24,7 +24,7 @@ export function registerCpuKernels(own: ReadonlySet<string>): void {
     const ascConfig: KernelConfig = {
       kernelName: config.kernelName,
       backendName: 'asc',
-      kernelFunc: (args) => (args.backend as AscBackend).runCpuKernel(() => config.kernelFunc(args)),
+      kernelFunc: (args) => (args.backend as AscBackend).runCpuKernel(config.kernelName, () => config.kernelFunc(args)),
     };
     registerKernel(ascConfig);
   }
