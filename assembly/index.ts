@@ -35,7 +35,7 @@ export { resizeBilinear, resizeBilinearColumns } from "./kernels/resize_bilinear
 export { resizeBilinearGrad } from "./kernels/resize_bilinear_grad";
 export { resizeNearestNeighbor } from "./kernels/resize_nearest_neighbor";
 export { reduceSum } from "./kernels/reduce";
-export { slice4 } from "./kernels/slice";
+export { slice4, stridedSlice4 } from "./kernels/slice";
 export { tile4 } from "./kernels/tile";
 export { transpose } from "./kernels/transpose";
 export { unarySqrt, unarySquare, unaryStep, unaryNeg, unaryAbs, unaryExp, unaryLog, unarySigmoid, unaryTanh,

@@ -18,10 +18,12 @@ import {depthwiseConv2dNativeConfig} from './kernels/DepthwiseConv2dNative.js';
 import {eluConfig} from './kernels/Elu.js';
 import {erfConfig} from './kernels/Erf.js';
 import {expConfig} from './kernels/Exp.js';
+import {expandDimsConfig} from './kernels/ExpandDims.js';
 import {fusedBatchNormConfig} from './kernels/FusedBatchNorm.js';
 import {fusedConv2DConfig} from './kernels/FusedConv2D.js';
 import {fusedDepthwiseConv2DConfig} from './kernels/FusedDepthwiseConv2D.js';
 import {_fusedMatMulConfig} from './kernels/_FusedMatMul.js';
+import {identityConfig} from './kernels/Identity.js';
 import {leakyReluConfig} from './kernels/LeakyRelu.js';
 import {logConfig} from './kernels/Log.js';
 import {maximumConfig} from './kernels/Maximum.js';
@@ -37,6 +39,7 @@ import {realDivConfig} from './kernels/RealDiv.js';
 import {reciprocalConfig} from './kernels/Reciprocal.js';
 import {reluConfig} from './kernels/Relu.js';
 import {relu6Config} from './kernels/Relu6.js';
+import {reshapeConfig} from './kernels/Reshape.js';
 import {resizeBilinearConfig} from './kernels/ResizeBilinear.js';
 import {resizeBilinearGradConfig} from './kernels/ResizeBilinearGrad.js';
 import {resizeNearestNeighborConfig} from './kernels/ResizeNearestNeighbor.js';
@@ -50,6 +53,7 @@ import {sqrtConfig} from './kernels/Sqrt.js';
 import {squareConfig} from './kernels/Square.js';
 import {squaredDifferenceConfig} from './kernels/SquaredDifference.js';
 import {stepConfig} from './kernels/Step.js';
+import {stridedSliceConfig} from './kernels/StridedSlice.js';
 import {subConfig} from './kernels/Sub.js';
 import {sumConfig} from './kernels/Sum.js';
 import {tanhConfig} from './kernels/Tanh.js';
@@ -72,11 +76,13 @@ export const wasmKernelConfigs: KernelConfig[] = [
   depthwiseConv2dNativeConfig,
   eluConfig,
   erfConfig,
+  expandDimsConfig,
   expConfig,
   fusedBatchNormConfig,
   fusedConv2DConfig,
   fusedDepthwiseConv2DConfig,
   _fusedMatMulConfig,
+  identityConfig,
   leakyReluConfig,
   logConfig,
   maximumConfig,
@@ -92,6 +98,7 @@ export const wasmKernelConfigs: KernelConfig[] = [
   reciprocalConfig,
   relu6Config,
   reluConfig,
+  reshapeConfig,
   resizeBilinearConfig,
   resizeBilinearGradConfig,
   resizeNearestNeighborConfig,
@@ -105,6 +112,7 @@ export const wasmKernelConfigs: KernelConfig[] = [
   squareConfig,
   squaredDifferenceConfig,
   stepConfig,
+  stridedSliceConfig,
   subConfig,
   sumConfig,
   tanhConfig,

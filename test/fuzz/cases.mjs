@@ -165,6 +165,18 @@ async function resizeBilinearAdjoint(run, [images, dy], {alignCorners, halfPixel
   return [{shape: [batch, inH, inW, depth], dtype: 'float32', values: dx.values}];
 }
 
+/**
+ * tfjs-backend-cpu's StridedSlice indexes its strided path by the output shape with shrunk axes
+ * already dropped (wrong elements, or a throw, when a shrink meets a stride other than 1): the
+ * reference keeps those axes (each one element, [begin, begin + 1)) and drops them after.
+ */
+async function stridedSliceWithoutShrink(run, [x], attrs) {
+  const [out] = await run('StridedSlice', [x], {...attrs, shrinkAxisMask: 0});
+  const {finalShape} = tf.slice_util.sliceInfo(x.shape, attrs.begin, attrs.end, attrs.strides, attrs.beginMask,
+      attrs.endMask, attrs.ellipsisMask, attrs.newAxisMask, attrs.shrinkAxisMask);
+  return [{...out, shape: finalShape}];
+}
+
 /** A unary kernel; `values` are input()'s options (magnitude, positive). */
 const unary = (kernel, dtypes, tolerance, attrs = () => ({}), values = {}) => ({
   kernel,
@@ -274,6 +286,63 @@ export const KERNELS = [
       const begin = x.shape.map((d) => int(r, 0, d));
       const size = x.shape.map((d, i) => (chance(r, 0.15) ? -1 : int(r, 0, d - begin[i])));
       return {inputs: [x], attrs: {begin, size}, tolerance: EXACT};
+    },
+  },
+  {
+    kernel: 'StridedSlice',
+    draw(r, {specials}) {
+      const x = input(r, 'x', shapeOf(r, int(r, 1, 4), 7), pick(r, ['float32', 'int32', 'bool']), {specials});
+      const [begin, end, strides] = [[], [], []];
+      let [beginMask, endMask, newAxisMask, shrinkAxisMask] = [0, 0, 0, 0];
+      // One spec entry per axis of x (some specs shorter: the rest taken whole), new axes between.
+      const entries = int(r, 1, x.shape.length);
+      for (let axis = 0, k = 0; axis < entries; k++) {
+        if (chance(r, 0.15)) {
+          newAxisMask |= 1 << k;
+          begin.push(0), end.push(0), strides.push(1);
+          continue;
+        }
+        const d = x.shape[axis++];
+        if (d > 0 && chance(r, 0.15)) {
+          shrinkAxisMask |= 1 << k;
+          // [at, at + 1), at times as negative indices (also a valid range without the shrink: the reference's).
+          const at = int(r, 0, d - 1);
+          const negative = chance(r, 0.4);
+          begin.push(negative ? at - d : at), end.push(negative && at + 1 < d ? at + 1 - d : at + 1), strides.push(1);
+          continue;
+        }
+        // A range in the stride's direction (tfjs-backend-cpu throws on a reversed one when all strides
+        // are 1), written with negative indices at times and past the ends (clamped).
+        const stride = pick(r, [1, 1, 1, 2, 3, -1, -2]);
+        let [from, to] = [int(r, 0, d), int(r, 0, d)].sort((p, q) => p - q);
+        if (stride < 0) [from, to] = [to - 1, from - 1];
+        const write = (i) => (i >= 0 && i < d && chance(r, 0.3) ? i - d : i === d && chance(r, 0.3) ? d + 2 : i);
+        strides.push(stride);
+        begin.push(write(from)), end.push(stride < 0 && to === -1 ? -d - 1 : write(to));
+        if (chance(r, 0.25)) beginMask |= 1 << k;
+        if (chance(r, 0.25)) endMask |= 1 << k;
+      }
+      return {inputs: [x], attrs: {begin, end, strides, beginMask, endMask, ellipsisMask: 0, newAxisMask, shrinkAxisMask},
+        tolerance: EXACT};
+    },
+    reference: stridedSliceWithoutShrink,
+  },
+  {
+    kernel: 'Reshape',
+    draw(r, {specials}) {
+      const x = input(r, 'x', shapeOf(r, int(r, 0, 4), 6), pick(r, ['float32', 'int32', 'bool']), {specials});
+      const size = x.values.length;
+      // A shape of the same size: its factors in another grouping, one of them maybe -1.
+      const shape = [];
+      let left = size;
+      while (left > 1 && shape.length < 3) {
+        const f = [2, 3, 5, 7].find((p) => left % p === 0 && chance(r, 0.7)) ?? left;
+        shape.push(f);
+        left /= f;
+      }
+      if (left !== 1 || size === 0) shape.push(size === 0 ? 0 : left);
+      if (size > 0 && chance(r, 0.3)) shape[int(r, 0, shape.length - 1)] = -1;
+      return {inputs: [x], attrs: {shape: chance(r, 0.2) ? [...shape, 1] : shape}, tolerance: EXACT};
     },
   },
   {
