@@ -16,6 +16,7 @@ import {conv2DBackpropInputConfig} from './kernels/Conv2DBackpropInput.js';
 import {registerCpuKernels} from './kernels/cpu_fallback.js';
 import {depthwiseConv2dNativeConfig} from './kernels/DepthwiseConv2dNative.js';
 import {eluConfig} from './kernels/Elu.js';
+import {equalConfig} from './kernels/Equal.js';
 import {erfConfig} from './kernels/Erf.js';
 import {expConfig} from './kernels/Exp.js';
 import {expandDimsConfig} from './kernels/ExpandDims.js';
@@ -23,16 +24,25 @@ import {fusedBatchNormConfig} from './kernels/FusedBatchNorm.js';
 import {fusedConv2DConfig} from './kernels/FusedConv2D.js';
 import {fusedDepthwiseConv2DConfig} from './kernels/FusedDepthwiseConv2D.js';
 import {_fusedMatMulConfig} from './kernels/_FusedMatMul.js';
+import {greaterConfig} from './kernels/Greater.js';
+import {greaterEqualConfig} from './kernels/GreaterEqual.js';
 import {identityConfig} from './kernels/Identity.js';
 import {leakyReluConfig} from './kernels/LeakyRelu.js';
+import {lessConfig} from './kernels/Less.js';
+import {lessEqualConfig} from './kernels/LessEqual.js';
 import {logConfig} from './kernels/Log.js';
+import {maxConfig} from './kernels/Max.js';
 import {maximumConfig} from './kernels/Maximum.js';
 import {maxPoolConfig} from './kernels/MaxPool.js';
 import {maxPoolGradConfig} from './kernels/MaxPoolGrad.js';
 import {meanConfig} from './kernels/Mean.js';
+import {minConfig} from './kernels/Min.js';
 import {minimumConfig} from './kernels/Minimum.js';
+import {mirrorPadConfig} from './kernels/MirrorPad.js';
 import {multiplyConfig} from './kernels/Multiply.js';
 import {negConfig} from './kernels/Neg.js';
+import {notEqualConfig} from './kernels/NotEqual.js';
+import {packConfig} from './kernels/Pack.js';
 import {padV2Config} from './kernels/PadV2.js';
 import {preluConfig} from './kernels/Prelu.js';
 import {realDivConfig} from './kernels/RealDiv.js';
@@ -44,9 +54,11 @@ import {resizeBilinearConfig} from './kernels/ResizeBilinear.js';
 import {resizeBilinearGradConfig} from './kernels/ResizeBilinearGrad.js';
 import {resizeNearestNeighborConfig} from './kernels/ResizeNearestNeighbor.js';
 import {rsqrtConfig} from './kernels/Rsqrt.js';
+import {selectConfig} from './kernels/Select.js';
 import {seluConfig} from './kernels/Selu.js';
 import {sigmoidConfig} from './kernels/Sigmoid.js';
 import {sliceConfig} from './kernels/Slice.js';
+import {softmaxConfig} from './kernels/Softmax.js';
 import {softplusConfig} from './kernels/Softplus.js';
 import {splitVConfig} from './kernels/SplitV.js';
 import {sqrtConfig} from './kernels/Sqrt.js';
@@ -59,6 +71,7 @@ import {sumConfig} from './kernels/Sum.js';
 import {tanhConfig} from './kernels/Tanh.js';
 import {tileConfig} from './kernels/Tile.js';
 import {transposeConfig} from './kernels/Transpose.js';
+import {unpackConfig} from './kernels/Unpack.js';
 
 export const wasmKernelConfigs: KernelConfig[] = [
   absConfig,
@@ -75,6 +88,7 @@ export const wasmKernelConfigs: KernelConfig[] = [
   conv2dConfig,
   depthwiseConv2dNativeConfig,
   eluConfig,
+  equalConfig,
   erfConfig,
   expandDimsConfig,
   expConfig,
@@ -82,16 +96,25 @@ export const wasmKernelConfigs: KernelConfig[] = [
   fusedConv2DConfig,
   fusedDepthwiseConv2DConfig,
   _fusedMatMulConfig,
+  greaterConfig,
+  greaterEqualConfig,
   identityConfig,
   leakyReluConfig,
+  lessConfig,
+  lessEqualConfig,
   logConfig,
+  maxConfig,
   maximumConfig,
   maxPoolConfig,
   maxPoolGradConfig,
   meanConfig,
+  minConfig,
   minimumConfig,
+  mirrorPadConfig,
   multiplyConfig,
   negConfig,
+  notEqualConfig,
+  packConfig,
   padV2Config,
   preluConfig,
   realDivConfig,
@@ -103,9 +126,11 @@ export const wasmKernelConfigs: KernelConfig[] = [
   resizeBilinearGradConfig,
   resizeNearestNeighborConfig,
   rsqrtConfig,
+  selectConfig,
   seluConfig,
   sigmoidConfig,
   sliceConfig,
+  softmaxConfig,
   softplusConfig,
   splitVConfig,
   sqrtConfig,
@@ -118,6 +143,7 @@ export const wasmKernelConfigs: KernelConfig[] = [
   tanhConfig,
   tileConfig,
   transposeConfig,
+  unpackConfig,
 ];
 
 for (const config of wasmKernelConfigs) registerKernel(config);

@@ -46,3 +46,56 @@ export function reduceSum(src: usize, dst: usize, outer: i32, reduce: i32, inner
     for (let i = 0; i < inner; i++) store<f32>(out + (<usize>i << 2), <f32>(load<f64>(acc + (<usize>i << 3)) / divisor));
   }
 }
+
+/** Max or Min over the middle axis of [outer, reduce, inner] (reduce >= 1): NaN wins, as on tfjs-backend-cpu. */
+// @ts-ignore: decorator
+@inline
+function extreme<T>(isMax: bool, src: usize, dst: usize, outer: i32, reduce: i32, inner: i32): void {
+  const rowBytes = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    const base = src + <usize>o * <usize>reduce * rowBytes;
+    const out = dst + <usize>o * rowBytes;
+    // Row 0, then every further row folded in, four lanes at a time.
+    memory.copy(out, base, rowBytes);
+    for (let r = 1; r < reduce; r++) {
+      const row = base + <usize>r * rowBytes;
+      let i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const off = <usize>i << 2;
+        const a = v128.load(out + off), b = v128.load(row + off);
+        if (isFloat<T>()) v128.store(out + off, isMax ? f32x4.max(a, b) : f32x4.min(a, b));
+        else v128.store(out + off, isMax ? i32x4.max_s(a, b) : i32x4.min_s(a, b));
+      }
+      for (; i < inner; i++) {
+        const off = <usize>i << 2;
+        const a = load<T>(out + off), b = load<T>(row + off);
+        // NaN wins: a NaN in `a` stays (comparisons false), a NaN in `b` replaces.
+        const take = isMax ? (b > a || b != b) : (b < a || b != b);
+        if (take) store<T>(out + off, b);
+      }
+    }
+  }
+}
+
+function maxF32(src: usize, dst: usize, outer: i32, reduce: i32, inner: i32): void {
+  extreme<f32>(true, src, dst, outer, reduce, inner);
+}
+function minF32(src: usize, dst: usize, outer: i32, reduce: i32, inner: i32): void {
+  extreme<f32>(false, src, dst, outer, reduce, inner);
+}
+function maxI32(src: usize, dst: usize, outer: i32, reduce: i32, inner: i32): void {
+  extreme<i32>(true, src, dst, outer, reduce, inner);
+}
+function minI32(src: usize, dst: usize, outer: i32, reduce: i32, inner: i32): void {
+  extreme<i32>(false, src, dst, outer, reduce, inner);
+}
+
+/** Max (or with `isMin`, Min) of float32 or int32 over the middle axis, one function per case (see binary_broadcast.ts). */
+export function reduceExtreme(
+  isMin: bool, float: bool, src: usize, dst: usize, outer: i32, reduce: i32, inner: i32): void {
+  if (float) {
+    if (isMin) minF32(src, dst, outer, reduce, inner);
+    else maxF32(src, dst, outer, reduce, inner);
+  } else if (isMin) minI32(src, dst, outer, reduce, inner);
+  else maxI32(src, dst, outer, reduce, inner);
+}

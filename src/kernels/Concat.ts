@@ -1,15 +1,16 @@
 import {backend_util, Concat, ConcatAttrs, ConcatInputs, KernelConfig, TensorInfo, util} from '@tensorflow/tfjs-core';
+import type {AscBackend} from '../backend.js';
 import {elementBytes} from './dtypes.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 
-/** Concat of fixed-width dtypes in wasm: per outer row, one block copy per input. */
-function concat(args: KernelArgs): TensorInfo|TensorInfo[] {
-  const {backend, attrs} = args;
-  const inputs = args.inputs as unknown as ConcatInputs;
+/**
+ * Concat of fixed-width dtypes in wasm: per outer row, one block copy per input. Null where wasm does
+ * not take the dtypes.
+ */
+export function concatImpl(backend: AscBackend, inputs: TensorInfo[], axis: number): TensorInfo|null {
   const dtype = inputs[0].dtype;
   const bytes = elementBytes(dtype);
-  if (bytes === 0 || inputs.some((t) => t.dtype !== dtype)) return runOnCpu(Concat, args);
-  const axis = util.parseAxisParam((attrs as unknown as ConcatAttrs).axis, inputs[0].shape)[0];
+  if (bytes === 0 || inputs.some((t) => t.dtype !== dtype)) return null;
   backend_util.assertParamsConsistent(inputs.map((t) => t.shape), axis);
   const outShape = backend_util.computeOutShape(inputs.map((t) => t.shape), axis);
   const out = backend.makeOutput(outShape, dtype);
@@ -25,6 +26,12 @@ function concat(args: KernelArgs): TensorInfo|TensorInfo[] {
     backend.parallel('concat', [backend.ptr(out), parts.length, listPtr], outer, 2 * rowBytes);
   });
   return out;
+}
+
+function concat(args: KernelArgs): TensorInfo|TensorInfo[] {
+  const inputs = args.inputs as unknown as ConcatInputs;
+  const axis = util.parseAxisParam((args.attrs as unknown as ConcatAttrs).axis, inputs[0].shape)[0];
+  return concatImpl(args.backend, inputs, axis) ?? runOnCpu(Concat, args);
 }
 
 export const concatConfig: KernelConfig = {

@@ -1,5 +1,6 @@
 // Shared path of the element-wise binary kernels: broadcasting shapes are collapsed to the fewest
-// axes, so the wasm loop sees rows that either advance or repeat one value.
+// axes (broadcastDims, also the comparisons'), so the wasm loop sees rows that either advance or
+// repeat one value.
 import {backend_util, BinaryInputs, DataType, KernelConfig, TensorInfo, upcastType, util} from '@tensorflow/tfjs-core';
 import type {AscBackend} from '../backend.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
@@ -7,19 +8,21 @@ import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 export type BinaryOp =
     'BINARY_ADD'|'BINARY_SUB'|'BINARY_MUL'|'BINARY_PRELU'|'BINARY_DIV'|'BINARY_MIN'|'BINARY_MAX'|'BINARY_SQDIFF';
 
-/** `op(a, b)` with broadcasting, in wasm, for float32 or int32 operands of one dtype. */
-export function binaryImpl(backend: AscBackend, op: BinaryOp, a: TensorInfo, b: TensorInfo, dtype: DataType): TensorInfo {
-  const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-  const out = backend.makeOutput(outShape, dtype);
-  if (util.sizeFromShape(outShape) === 0) return out;
+/**
+ * The output shape of a broadcast of `a` and `b` and its fewest axes: axes are merged where both
+ * operands walk them as one contiguous axis, so the wasm loop sees rows that either advance or repeat
+ * one value. `dims`: the merged shape, then a's and b's strides in elements (0 where broadcast).
+ */
+export function broadcastDims(aShape: number[], bShape: number[]): {outShape: number[], rank: number, dims: number[]} {
+  const outShape = backend_util.assertAndGetBroadcastShape(aShape, bShape);
   const rank = outShape.length;
   const stridesFor = (shape: number[]) => {
     const aligned = new Array(rank - shape.length).fill(1).concat(shape);
     const dense = util.computeStrides(aligned).concat([1]);
     return aligned.map((s, i) => (s === 1 ? 0 : dense[i]));
   };
-  const aStrides = stridesFor(a.shape);
-  const bStrides = stridesFor(b.shape);
+  const aStrides = stridesFor(aShape);
+  const bStrides = stridesFor(bShape);
   // Merge axis i into the previous one when both operands walk them as one contiguous axis.
   const shape: number[] = [];
   const as: number[] = [];
@@ -38,10 +41,17 @@ export function binaryImpl(backend: AscBackend, op: BinaryOp, a: TensorInfo, b: 
     }
   }
   if (shape.length === 0) shape.push(1), as.push(0), bs.push(0);
-  const dims = backend.args([...shape, ...as, ...bs]);
+  return {outShape, rank: shape.length, dims: [...shape, ...as, ...bs]};
+}
+
+/** `op(a, b)` with broadcasting, in wasm, for float32 or int32 operands of one dtype. */
+export function binaryImpl(backend: AscBackend, op: BinaryOp, a: TensorInfo, b: TensorInfo, dtype: DataType): TensorInfo {
+  const {outShape, rank, dims} = broadcastDims(a.shape, b.shape);
+  const out = backend.makeOutput(outShape, dtype);
+  if (util.sizeFromShape(outShape) === 0) return out;
   // Threads share the output elements (in blocks of 16: whole cache lines).
   backend.parallel(dtype === 'float32' ? 'binaryFloat32' : 'binaryInt32',
-      [backend.wasm[op].value, backend.ptr(a), backend.ptr(b), backend.ptr(out), shape.length, dims],
+      [backend.wasm[op].value, backend.ptr(a), backend.ptr(b), backend.ptr(out), rank, backend.args(dims)],
       util.sizeFromShape(outShape), 12, 16);
   return out;
 }

@@ -400,6 +400,76 @@ export const KERNELS = [
       return {inputs: [x], attrs: {axis, keepDims: chance(r, 0.3)}, tolerance: {bound: 'abs', terms}};
     },
   })),
+  ...['Max', 'Min'].map((kernel) => ({
+    kernel,
+    draw(r, {specials}) {
+      const x = input(r, 'x', shapeOf(r, int(r, 1, 5), 9), pick(r, ['float32', 'float32', 'int32']), {specials});
+      const rank = x.shape.length;
+      const axes = axesOf(r, rank, int(r, 1, rank));
+      const which = chance(r, 0.3) && axes.length === 1 ? axes[0] - rank : axes;
+      // Max names its axes reductionIndices, Min axis.
+      return {inputs: [x], attrs: {[kernel === 'Max' ? 'reductionIndices' : 'axis']: which, keepDims: chance(r, 0.3)},
+        tolerance: EXACT};
+    },
+  })),
+  {
+    kernel: 'Softmax',
+    draw(r, {specials}) {
+      const logits = input(r, 'logits', shapeOf(r, int(r, 1, 4), 12), 'float32', {specials});
+      // exp within 2 ulps, a float64 sum rounded once, a division: 4 ulps of the reference.
+      return {inputs: [logits], attrs: {dim: pick(r, [-1, logits.shape.length - 1])},
+        tolerance: {bound: 'ref', terms: 2, ulps: 4, floor: MIN_NORMAL}};
+    },
+  },
+  {
+    kernel: 'MirrorPad',
+    draw(r, {specials}) {
+      const x = input(r, 'x', shapeOf(r, int(r, 1, 4), 6).map((d) => Math.max(d, 1)), pick(r, ['float32', 'int32', 'bool']),
+        {specials});
+      const mode = pick(r, ['reflect', 'symmetric']);
+      // Reflect pads at most size - 1 on a side, symmetric at most size.
+      const paddings = x.shape.map((d) => [int(r, 0, mode === 'reflect' ? d - 1 : d), int(r, 0, mode === 'reflect' ? d - 1 : d)]);
+      return {inputs: [x], attrs: {paddings, mode}, tolerance: EXACT};
+    },
+  },
+  ...['Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual'].map((kernel) => ({
+    kernel,
+    draw(r, {specials}) {
+      const dtype = pick(r, ['float32', 'float32', 'int32']);
+      const [aShape, bShape] = broadcastShapes(r);
+      const a = input(r, 'a', aShape, dtype, {specials});
+      // Equal values now and then (small integers meet often; floats only if copied).
+      const b = input(r, 'b', bShape, dtype, {specials});
+      if (dtype === 'float32' && chance(r, 0.5)) b.values = b.values.map((v, i) => (chance(r, 0.3) && a.values.length ? a.values[i % a.values.length] : v));
+      return {inputs: [a, b], attrs: {}, tolerance: EXACT};
+    },
+  })),
+  {
+    kernel: 'Select',
+    draw(r, {specials}) {
+      const shape = shapeOf(r, int(r, 0, 4), 7);
+      const dtype = pick(r, ['float32', 'int32']);
+      return {inputs: [input(r, 'condition', shape, 'bool'), input(r, 't', shape, dtype, {specials}),
+        input(r, 'e', shape, dtype, {specials})], attrs: {}, tolerance: EXACT};
+    },
+  },
+  {
+    kernel: 'Pack',
+    list: true,
+    draw(r, {specials}) {
+      const shape = shapeOf(r, int(r, 0, 3), 6);
+      const dtype = pick(r, ['float32', 'int32', 'bool']);
+      const inputs = Array.from({length: int(r, 1, 5)}, (_, i) => input(r, String(i), shape, dtype, {specials}));
+      return {inputs, attrs: {axis: int(r, -(shape.length + 1), shape.length)}, tolerance: EXACT};
+    },
+  },
+  {
+    kernel: 'Unpack',
+    draw(r, {specials}) {
+      const value = input(r, 'value', shapeOf(r, int(r, 1, 4), 5), pick(r, ['float32', 'int32', 'bool']), {specials});
+      return {inputs: [value], attrs: {axis: int(r, 0, value.shape.length - 1)}, tolerance: EXACT};
+    },
+  },
   ...['BatchMatMul', '_FusedMatMul'].map((kernel) => ({
     kernel,
     draw(r, {specials}) {

@@ -1,0 +1,4 @@
+import {Greater} from '@tensorflow/tfjs-core';
+import {compareKernelConfig} from './compare.js';
+
+export const greaterConfig = compareKernelConfig(Greater, 'COMPARE_LESS', true);

@@ -1,0 +1,4 @@
+import {LessEqual} from '@tensorflow/tfjs-core';
+import {compareKernelConfig} from './compare.js';
+
+export const lessEqualConfig = compareKernelConfig(LessEqual, 'COMPARE_LESS_EQUAL');

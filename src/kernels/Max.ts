@@ -1,0 +1,3 @@
+import {extremeKernelConfig} from './reduce.js';
+
+export const maxConfig = extremeKernelConfig('Max');

@@ -1,0 +1,3 @@
+import {extremeKernelConfig} from './reduce.js';
+
+export const minConfig = extremeKernelConfig('Min');
