@@ -48,5 +48,5 @@ export { unarySqrt, unarySquare, unaryStep, unaryNeg, unaryAbs, unaryExp, unaryL
 export { addN } from "./kernels/add_n";
 export { castBoolToFloat32, castBoolToInt32, castFloat32ToBool, castFloat32ToInt32, castInt32ToBool,
   castInt32ToFloat32 } from "./kernels/cast";
-export { defaultNaNIsPositive, igemm, igemmPack, igemmPackedBytes, igemmRows } from "./kernels/igemm";
+export { defaultNaNIsPositive, gemv, igemm, igemmPack, igemmPackedBytes, igemmRows } from "./kernels/igemm";
 export { convIndirection, deconvIndirection, matrixIndirection } from "./kernels/indirection";

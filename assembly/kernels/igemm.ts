@@ -9,6 +9,8 @@
 // registers; one is tuned for x86 and one for ARM, picked at run time.
 import { applyActivation, isVectorActivation } from "./activation";
 import { IGEMM_MR_ARM, IGEMM_MR_X86, igemmTileARM, igemmTileX86 } from "./igemm_tile";
+import { storeRow } from "./igemm_store";
+import { madd } from "./madd";
 
 /** Packed B up to this size is kept whole in cache (a conservative share of a core's L2). */
 const PACKED_IN_CACHE: usize = 256 * 1024;
@@ -121,4 +123,50 @@ export function igemmPack(b: usize, bias: usize, packed: usize, n: i32, taps: i3
       }
     }
   }
+}
+
+/**
+ * One row of A times packed B (taps = 1): c[0, n) = act(bias + a · B), for the column blocks
+ * [begin, end). Four blocks go at a time, so eight accumulator chains hide the multiply-add latency;
+ * each output still sums over k in order, as a tile does. An 8-row tile would waste 7 of its rows.
+ */
+export function gemv(a: usize, packed: usize, c: usize, n: i32, kc: i32, activation: i32, alpha: f32, begin: i32, end: i32): void {
+  const fused = isVectorActivation(activation) ? activation : 0;
+  const alphaV = f32x4.splat(alpha);
+  const blockBytes = <usize>(8 + kc * 8) << 2;
+  let nb = begin;
+  for (; nb + 4 <= end && (nb + 4) * 8 <= n; nb += 4) {
+    const w = packed + <usize>nb * blockBytes;
+    let c00 = v128.load(w), c01 = v128.load(w, 16);
+    let c10 = v128.load(w + blockBytes), c11 = v128.load(w + blockBytes, 16);
+    let c20 = v128.load(w + 2 * blockBytes), c21 = v128.load(w + 2 * blockBytes, 16);
+    let c30 = v128.load(w + 3 * blockBytes), c31 = v128.load(w + 3 * blockBytes, 16);
+    let wp = w + 32;
+    for (let k = 0; k < kc; k++) {
+      const va = v128.load32_splat(a + (<usize>k << 2));
+      c00 = madd(va, v128.load(wp), c00); c01 = madd(va, v128.load(wp, 16), c01);
+      c10 = madd(va, v128.load(wp + blockBytes), c10); c11 = madd(va, v128.load(wp + blockBytes, 16), c11);
+      c20 = madd(va, v128.load(wp + 2 * blockBytes), c20); c21 = madd(va, v128.load(wp + 2 * blockBytes, 16), c21);
+      c30 = madd(va, v128.load(wp + 3 * blockBytes), c30); c31 = madd(va, v128.load(wp + 3 * blockBytes, 16), c31);
+      wp += 32;
+    }
+    const o = c + (<usize>(nb * 8) << 2);
+    storeRow(o, c00, c01, 8, fused, alphaV);
+    storeRow(o + 32, c10, c11, 8, fused, alphaV);
+    storeRow(o + 64, c20, c21, 8, fused, alphaV);
+    storeRow(o + 96, c30, c31, 8, fused, alphaV);
+  }
+  for (; nb < end; nb++) {
+    const w = packed + <usize>nb * blockBytes;
+    let c0 = v128.load(w), c1 = v128.load(w, 16);
+    let wp = w + 32;
+    for (let k = 0; k < kc; k++) {
+      const va = v128.load32_splat(a + (<usize>k << 2));
+      c0 = madd(va, v128.load(wp), c0);
+      c1 = madd(va, v128.load(wp, 16), c1);
+      wp += 32;
+    }
+    storeRow(c + (<usize>(nb * 8) << 2), c0, c1, min(8, n - nb * 8), fused, alphaV);
+  }
+  if (!isVectorActivation(activation)) applyActivation(c, c, activation, alpha, begin * 8, min(n, end * 8));
 }

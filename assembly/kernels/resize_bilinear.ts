@@ -53,11 +53,26 @@ export function resizeBilinear(
       const rowFrac = <f32>(srcR - <f64>top);
       const topRow = x + <usize>((b * inH + top) * inW) * pixelBytes;
       const bottomRow = x + <usize>((b * inH + bottom) * inW) * pixelBytes;
+      if (channels == 1) {
+        // One channel (a mask, a depth map): plain float arithmetic per pixel, no lanes to fill.
+        for (let c = 0; c < outW; c++) {
+          const entry = columns + <usize>c * 12;
+          const leftOff = <usize>load<u32>(entry), rightOff = <usize>load<u32>(entry, 4);
+          const colFrac = load<f32>(entry, 8);
+          const tlv = load<f32>(topRow + leftOff), blv = load<f32>(bottomRow + leftOff);
+          const topV = tlv + (load<f32>(topRow + rightOff) - tlv) * colFrac;
+          const bottomV = blv + (load<f32>(bottomRow + rightOff) - blv) * colFrac;
+          store<f32>(o, topV + (bottomV - topV) * rowFrac);
+          o += 4;
+        }
+        continue;
+      }
+      const rowFracs = f32x4.splat(rowFrac);
       for (let c = 0; c < outW; c++) {
         const entry = columns + <usize>c * 12;
         const leftOff = <usize>load<u32>(entry), rightOff = <usize>load<u32>(entry, 4);
         const colFrac = load<f32>(entry, 8);
-        const colFracs = f32x4.splat(colFrac), rowFracs = f32x4.splat(rowFrac);
+        const colFracs = f32x4.splat(colFrac);
         const tl = topRow + leftOff, tr = topRow + rightOff, bl = bottomRow + leftOff, br = bottomRow + rightOff;
         let off: usize = 0;
         for (; off + 32 <= pixelBytes; off += 32) {

@@ -1,7 +1,7 @@
 import {BatchMatMul, BatchMatMulAttrs, BatchMatMulInputs, broadcast_util, KernelConfig, TensorInfo, util} from '@tensorflow/tfjs-core';
 import type {AscBackend} from '../backend.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
-import {packedBytes, packInto, runIgemm} from './igemm.js';
+import {packedBytes, packInto, runGemv, runIgemm} from './igemm.js';
 import {transposeImpl} from './Transpose.js';
 
 export interface MatMulEpilogue {
@@ -47,7 +47,12 @@ export function batchMatMulImpl(
     for (let i = 0; i < batch; i++) {
       const aBase = backend.ptr(aRows) + batchIndex(outBatchShape, aBatchShape, i) * rows * depth * 4;
       const cBase = backend.ptr(out) + i * rows * cols * 4;
-      runIgemm(backend, rows, cols, 1, depth, packed + batchIndex(outBatchShape, bBatchShape, i) * perBatch, epilogue.activation, epilogue.alpha,
+      const bPacked = packed + batchIndex(outBatchShape, bBatchShape, i) * perBatch;
+      if (rows === 1) {
+        runGemv(backend, aBase, bPacked, cBase, cols, depth, epilogue.activation, epilogue.alpha);
+        continue;
+      }
+      runIgemm(backend, rows, cols, 1, depth, bPacked, epilogue.activation, epilogue.alpha,
           (aTable, cTable, zero) => backend.wasm.matrixIndirection(aBase, depth * 4, cBase, cols * 4, rows, zero, aTable, cTable,
               backend.igemmRows));
     }

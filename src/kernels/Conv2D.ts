@@ -2,7 +2,7 @@ import {backend_util, Conv2D, Conv2DAttrs, Conv2DInputs, KernelConfig, TensorInf
 import type {AscBackend} from '../backend.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 import {assertShape} from './validate.js';
-import {packedBytes, packInto, runIgemm} from './igemm.js';
+import {packedBytes, packInto, runGemv, runIgemm} from './igemm.js';
 import {runInNHWC} from './layout.js';
 
 export interface ConvEpilogue {
@@ -36,6 +36,12 @@ export function conv2dImpl(
     if (rows * outChannels === 0) return out;
     const packed = backend.packedWeights(filter, 'conv2d', epilogue.bias, packedBytes(backend, layout),
         (ptr) => packInto(backend, ptr, filter, epilogue.bias, layout));
+    if (rows === 1 && taps === 1 && convInfo.padInfo.top === 0 && convInfo.padInfo.left === 0) {
+      // One output pixel of a 1x1 filter (a squeeze-excite block): its input pixel times the filter.
+      runGemv(backend, backend.ptr(xNHWC), packed, backend.ptr(out), outChannels, inChannels, epilogue.activation,
+          epilogue.alpha);
+      return out;
+    }
     runIgemm(backend, rows, outChannels, taps, inChannels, packed, epilogue.activation, epilogue.alpha, (a, c, zero) =>
       backend.wasm.convIndirection(
           backend.ptr(xNHWC), zero, a, c, backend.ptr(out), batchSize, inHeight, inWidth, inChannels, outHeight,

@@ -56,3 +56,14 @@ export function runIgemm(
       Number(byColumns)], units, unitWork);
   });
 }
+
+/**
+ * One row of A (at `a`, kc floats) times packed B (taps = 1) into `c`: igemm's product for m = 1
+ * (a dense layer on one sample, a squeeze-excite 1x1 conv), without the tile's idle rows.
+ */
+export function runGemv(backend: AscBackend, a: number, packed: number, c: number, n: number, kc: number,
+    activation: number, alpha: number): void {
+  if (n === 0) return;
+  // Threads share the column blocks, four at a time (the kernel's step).
+  backend.parallel('gemv', [a, packed, c, n, kc, activation, alpha], Math.ceil(n / 8), 8 * kc, 4);
+}
