@@ -50,3 +50,4 @@ export { castBoolToFloat32, castBoolToInt32, castFloat32ToBool, castFloat32ToInt
   castInt32ToFloat32 } from "./kernels/cast";
 export { defaultNaNIsPositive, gemv, igemm, igemmPack, igemmPackedBytes, igemmRows } from "./kernels/igemm";
 export { convIndirection, deconvIndirection, matrixIndirection } from "./kernels/indirection";
+export { im2col } from "./kernels/im2col";

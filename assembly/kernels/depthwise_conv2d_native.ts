@@ -97,6 +97,40 @@ function strip3x3(xp: usize, wp: usize, bias: usize, o: usize, count: i32, chann
   }
 }
 
+/**
+ * strip3x3 for a 5x5 filter: 25 weights do not fit in registers, so each is loaded per pixel (the
+ * block's weights stay in L1); the taps are unrolled.
+ */
+// @ts-ignore: decorator
+@inline
+function strip5x5(xp: usize, wp: usize, bias: usize, o: usize, count: i32, channels: i32, xRowStep: usize,
+  xColStep: usize, pixelStep: usize, fused: i32, alphaV: v128): void {
+  const cBytes = <usize>channels << 2;
+  for (let c = 0; c + 4 <= channels; c += 4) {
+    const off = <usize>c << 2;
+    const w = wp + off;
+    const b = bias ? v128.load(bias + off) : f32x4.splat(0);
+    let x0 = xp + off;
+    let op = o + off;
+    for (let i = 0; i < count; i++) {
+      let acc = b;
+      let xr = x0, wr = w;
+      for (let kh = 0; kh < 5; kh++) {
+        acc = madd(v128.load(xr), v128.load(wr), acc);
+        acc = madd(v128.load(xr + xColStep), v128.load(wr + cBytes), acc);
+        acc = madd(v128.load(xr + 2 * xColStep), v128.load(wr + 2 * cBytes), acc);
+        acc = madd(v128.load(xr + 3 * xColStep), v128.load(wr + 3 * cBytes), acc);
+        acc = madd(v128.load(xr + 4 * xColStep), v128.load(wr + 4 * cBytes), acc);
+        xr += xRowStep;
+        wr += 5 * cBytes;
+      }
+      v128.store(op, activateV(acc, fused, alphaV));
+      x0 += pixelStep;
+      op += cBytes;
+    }
+  }
+}
+
 /** One output pixel, multiplier M > 1: `o[c*M + q] = act(bias[c*M + q] + sum over taps x[c] * w[c*M + q])`. */
 // @ts-ignore: decorator
 @inline
@@ -156,15 +190,18 @@ export function depthwiseConv2dNative(
     const rows = tapRange(ih0, dilationH, filterH, inH);
     const kh0 = <i32>(rows >> 32), kh1 = <i32>rows;
     const o0 = out + ((<usize>(row * outW) * outC) << 2);
-    // A 3x3 filter with all three rows in the image: the columns whose taps all lie inside run as strips.
+    // A 3x3 or 5x5 filter with all its rows in the image: the columns whose taps all lie inside run as strips.
     let stripBegin = outW, stripEnd = outW;
-    if (multiplier == 1 && filterH == 3 && filterW == 3 && kh1 - kh0 == 3) {
+    const square = filterH == filterW && (filterH == 3 || filterH == 5);
+    if (multiplier == 1 && square && kh1 - kh0 == filterH) {
+      const span = (filterW - 1) * dilationW;
       stripBegin = min(outW, (padLeft + strideW - 1) / strideW);
-      stripEnd = max(stripBegin, min(outW, (inW - 1 - 2 * dilationW + padLeft) / strideW + 1));
-      if (inW - 1 - 2 * dilationW + padLeft < 0) stripEnd = stripBegin;
+      stripEnd = inW - 1 - span + padLeft < 0 ? stripBegin : max(stripBegin, min(outW, (inW - 1 - span + padLeft) / strideW + 1));
       const xs = x + ((<usize>(((b * inH + ih0) * inW + stripBegin * strideW - padLeft) * inC)) << 2);
-      strip3x3(xs, filter, bias, o0 + ((<usize>(stripBegin * outC)) << 2), stripEnd - stripBegin, inC, xRowStep, xColStep,
-          <usize>(strideW * inC) << 2, fused, alphaV);
+      const os = o0 + ((<usize>(stripBegin * outC)) << 2);
+      const pixelStep = <usize>(strideW * inC) << 2;
+      if (filterH == 3) strip3x3(xs, filter, bias, os, stripEnd - stripBegin, inC, xRowStep, xColStep, pixelStep, fused, alphaV);
+      else strip5x5(xs, filter, bias, os, stripEnd - stripBegin, inC, xRowStep, xColStep, pixelStep, fused, alphaV);
     }
     for (let ow = 0; ow < outW; ow++) {
       const iw0 = ow * strideW - padLeft;

@@ -34,6 +34,11 @@ export function conv2dImpl(
     const out = backend.makeOutput([batchSize, outHeight, outWidth, outChannels], 'float32');
     const rows = batchSize * outHeight * outWidth;
     if (rows * outChannels === 0) return out;
+    const depth = taps * inChannels;
+    if (taps > 1 && inChannels < IM2COL_MAX_CHANNELS && rows * depth * 4 <= IM2COL_MAX_BYTES) {
+      conv2dIm2col(backend, xNHWC, filter, out, convInfo, epilogue);
+      return out;
+    }
     const packed = backend.packedWeights(filter, 'conv2d', epilogue.bias, packedBytes(backend, layout),
         (ptr) => packInto(backend, ptr, filter, epilogue.bias, layout));
     if (rows === 1 && taps === 1 && convInfo.padInfo.top === 0 && convInfo.padInfo.left === 0) {
@@ -49,6 +54,34 @@ export function conv2dImpl(
           convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left,
           backend.igemmRows));
     return out;
+  });
+}
+
+/** Below this many input channels a tap's k loop is too short: the patches become matrix rows first. */
+const IM2COL_MAX_CHANNELS = 8;
+/** The patch matrix's most bytes (an RGB 7x7 stem at 224^2 needs 7.4 MB). */
+const IM2COL_MAX_BYTES = 16 << 20;
+
+/**
+ * A convolution with few input channels as im2col + GEMM: each output pixel's patch is one row
+ * of taps * inChannels values (zeros for padding), times the filter seen as a [taps * inChannels,
+ * outChannels] matrix (HWIO is that already). One long k loop per row, not a short one per tap.
+ */
+function conv2dIm2col(backend: AscBackend, x: TensorInfo, filter: TensorInfo, out: TensorInfo,
+    convInfo: backend_util.Conv2DInfo, {bias, activation, alpha}: ConvEpilogue): void {
+  const {batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth} = convInfo;
+  const rows = batchSize * outHeight * outWidth;
+  const depth = filterHeight * filterWidth * inChannels;
+  const layout = {n: outChannels, taps: 1, kc: depth, tapOffsets: [0], kStride: outChannels, nStride: 1};
+  const packed = backend.packedWeights(filter, 'conv2d-im2col', bias, packedBytes(backend, layout),
+      (ptr) => packInto(backend, ptr, filter, bias, layout));
+  backend.withScratch(rows * depth * 4, (patches) => {
+    backend.parallel('im2col', [backend.ptr(x), patches, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight,
+      filterWidth, convInfo.strideHeight, convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth,
+      convInfo.padInfo.top, convInfo.padInfo.left], rows, 8 * depth);
+    runIgemm(backend, rows, outChannels, 1, depth, packed, activation, alpha, (a, c, zero) =>
+      backend.wasm.matrixIndirection(patches, depth * 4, backend.ptr(out), outChannels * 4, rows, zero, a, c,
+          backend.igemmRows));
   });
 }
 
