@@ -51,3 +51,4 @@ export { castBoolToFloat32, castBoolToInt32, castFloat32ToBool, castFloat32ToInt
 export { defaultNaNIsPositive, gemv, igemm, igemmPack, igemmPackedBytes, igemmRows } from "./kernels/igemm";
 export { convIndirection, deconvIndirection, matrixIndirection } from "./kernels/indirection";
 export { im2col } from "./kernels/im2col";
+export { conv2dOneChannel } from "./kernels/conv2d_one_channel";

@@ -8,10 +8,13 @@
 import { activateV, applyActivation, isVectorActivation } from "./activation";
 import { madd, maddScalar } from "./madd";
 
-/** The first k in [0, count) with start + k * step >= 0, and one past the last with start + k * step < size. */
+/**
+ * The first k in [0, count) with start + k * step >= 0, and one past the last with start + k * step
+ * < size, as the high and low halves: a filter's taps that fall inside the image along one axis.
+ */
 // @ts-ignore: decorator
 @inline
-function tapRange(start: i32, step: i32, count: i32, size: i32): u64 {
+export function tapRange(start: i32, step: i32, count: i32, size: i32): u64 {
   let k0 = 0;
   if (start < 0) k0 = min(count, (-start + step - 1) / step);
   let k1 = count;

@@ -34,6 +34,14 @@ export function conv2dImpl(
     const out = backend.makeOutput([batchSize, outHeight, outWidth, outChannels], 'float32');
     const rows = batchSize * outHeight * outWidth;
     if (rows * outChannels === 0) return out;
+    if (outChannels === 1) {
+      // One output channel: a dot product per pixel; an 8-column GEMM tile would waste 7 columns.
+      backend.parallel('conv2dOneChannel', [backend.ptr(xNHWC), backend.ptr(filter), epilogue.bias ? backend.ptr(epilogue.bias) : 0,
+        backend.ptr(out), inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, convInfo.strideHeight,
+        convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left,
+        epilogue.activation, epilogue.alpha], batchSize * outHeight, outWidth * taps * inChannels);
+      return out;
+    }
     const depth = taps * inChannels;
     if (taps > 1 && inChannels < IM2COL_MAX_CHANNELS && rows * depth * 4 <= IM2COL_MAX_BYTES) {
       conv2dIm2col(backend, xNHWC, filter, out, convInfo, epilogue);
