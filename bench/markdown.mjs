@@ -2,7 +2,12 @@
 // Usage: node bench/markdown.mjs bench/results/latest.json
 import {readFileSync} from 'node:fs';
 
-const {date, machine, yardsticks, ascFeatures, wasmThreads, rows} = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const result = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+if (result.geomean != null) {
+  printModels(result);
+  process.exit();
+}
+const {date, machine, yardsticks, ascFeatures, wasmThreads, rows} = result;
 const backends = ['asc', 'asc-plain', 'asc-2t', 'wasm', 'onnxruntime-web', 'onnxruntime-web-2t', 'cpu'];
 const names = {
   'asc': 'asc', 'asc-plain': 'asc plain SIMD', 'asc-2t': 'asc 2 threads', 'wasm': 'tfjs-wasm',
@@ -29,4 +34,25 @@ for (const label of [...new Set(rows.map((r) => r.case))]) {
   console.log(`| ${label} | ${backends.map((b) => ms(by[b])).join(' | ')} | ${rate} | ${share} | ` +
       `${ratio('asc', 'wasm')} | ${ratio('asc', 'onnxruntime-web')} | ${ratio('asc-plain', 'asc')} | ` +
       `${by['asc-1t'] ? ratio('asc-1t', 'asc-2t') : ratio('asc', 'asc-2t')} | ${ratio('asc-2t', 'onnxruntime-web-2t')} |`);
+}
+
+/** bench/results/models-node*.json (bench/models.mjs): one row per model. */
+function printModels({date, machine, rounds, geomean, rows, perCall}) {
+  const relaxedBy = Number(machine.node.slice(1).split('.')[0]) < 22 ? 'no flags: plain SIMD' : 'relaxed SIMD on by default';
+  const f = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+  console.log(`Measured ${date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node} (${relaxedBy}); ` +
+      `median of ${rounds} interleaved rounds. Geomean asc / tfjs-wasm (one thread): ${geomean.toFixed(2)}.\n`);
+  console.log('| model | source | asc ms | asc 2 threads ms | tfjs-wasm ms | tfjs-cpu ms | asc / tfjs-wasm | 2-thread scaling | ' +
+      'max error vs cpu (asc, tfjs-wasm) | in JavaScript |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+  for (const r of rows) {
+    const js = r.jsKernels.length ? `${(100 * r.jsShare).toFixed(1)}% (${r.jsKernels.join(', ')})` : '0%';
+    console.log(`| ${r.name} | ${r.source} | ${f(r.ms['asc-1t'])} | ${f(r.ms['asc-2t'])} | ${f(r.ms.wasm)} | ${r.cpu ? f(r.cpu.ms) : '–'} | ` +
+        `${(r.ms['asc-1t'] / r.ms.wasm).toFixed(2)} | ${(r.ms['asc-1t'] / r.ms['asc-2t']).toFixed(2)} | ` +
+        `${r.cpu ? `${r.cpu.errorAsc.toExponential(1)}, ${r.cpu.errorWasm.toExponential(1)}` : '–'} | ${js} |`);
+  }
+  if (perCall) {
+    console.log('\n| per call, tiny tensors | asc µs | tfjs-wasm µs |\n| --- | ---: | ---: |');
+    for (const [name, us] of Object.entries(perCall)) console.log(`| ${name} | ${us['asc-1t'].toFixed(2)} | ${us.wasm.toFixed(2)} |`);
+  }
 }

@@ -7,7 +7,8 @@
 // measured yardstick and ratios; writes bench/results/latest.json (or quick.json) and the chart beside it.
 // --training (with --quick: 2 rounds) measures the kernels of a U-Net training step instead, and whole
 // training steps on asc (bench/results/training.json). --unet runs the yardsticks and the whole-U-Net
-// rows only (bench/results/unet-node<major>.json: to compare Node versions on one machine).
+// rows only (bench/results/unet-node<major>.json: to compare Node versions on one machine). --models
+// runs the real-model suite (bench/models.mjs).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import {registerAscBackend} from '../dist/index.js';
@@ -20,6 +21,12 @@ import {kernelCases, trainingCases, unetCases, unetFlops} from './cases.mjs';
 import {renderChart} from './chart.mjs';
 import {measureYardsticks} from './peak.mjs';
 import {median, unetRounds} from './unet_rounds.mjs';
+
+// --models: the real-model suite instead (bench/models.mjs takes the other options).
+if (process.argv.includes('--models')) {
+  await import('./models.mjs');
+  process.exit();
+}
 
 const quick = process.argv.includes('--quick');
 const withSlow = process.argv.includes('--with-slow');

@@ -1,0 +1,171 @@
+// Real models on asc against tfjs-backend-wasm and tfjs-backend-cpu: the pretrained tfjs models that
+// npm packages ship (bench/model_packages.mjs) and mobile architecture families with seeded weights,
+// each as a tfjs-layers model and as fused ops in tfjs-converter's form (bench/model_families.mjs).
+// Usage: npm run bench -- --models [--quick] [--only <substring>] [--json file]
+//   (or node --import ./cli/relaxed_simd.mjs bench/models.mjs ...); writes bench/results/models-node<major>.json.
+// Per model: ms per inference on asc with 1 and 2 threads and on tfjs-backend-wasm (one thread: its
+// threads do not start in Node), in interleaved rounds (median); tfjs-backend-cpu runs once, as the
+// reference: the largest difference of every output from it, relative to the output's largest
+// magnitude; and the share of asc's kernel time (tf.profile) that ran in JavaScript, with the kernels.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import {fallbackReport, registerAscBackend, resetFallbackReport} from '../dist/index.js';
+import {mkdirSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import {parseArgs} from 'node:util';
+import {FAMILIES, graphFamily, layersFamily} from './model_families.mjs';
+import {loadModel, PACKAGE_MODELS} from './model_packages.mjs';
+import {median} from './unet_rounds.mjs';
+
+const {values: args} = parseArgs({options: {
+  quick: {type: 'boolean'}, only: {type: 'string'}, json: {type: 'string'}, 'no-cpu': {type: 'boolean'},
+  models: {type: 'boolean'}, // from npm run bench -- --models
+}, allowPositionals: true});
+const ROUNDS = args.quick ? 3 : 7;
+const TIMED = ['asc-1t', 'asc-2t', 'wasm'];
+
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+registerAscBackend('asc-1t', {threads: 1});
+registerAscBackend('asc-2t', {threads: 2});
+await tf.setBackend('asc-2t');
+await tf.backend().startThreads();
+
+/** Every model of the suite: a name, its input shape, and a loader that builds it on the active backend. */
+function suite() {
+  const models = PACKAGE_MODELS.map((m) => {
+    let read = null; // the files are read once, then loaded on each backend
+    return {name: m.name, source: m.source, input: m.input, load: async () => {
+      read ??= m.read();
+      const model = await loadModel(read);
+      return {predict: (x) => model.predict(x), dispose: () => model.dispose()};
+    }};
+  });
+  for (const [name, {input}] of Object.entries(FAMILIES)) {
+    models.push({name: `${name} (layers)`, source: 'built, tfjs-layers', input, load: () => layersFamily(name)});
+    models.push({name: `${name} (graph)`, source: 'built, fused ops', input, load: async () => graphFamily(name)});
+  }
+  return args.only ? models.filter((m) => m.name.toLowerCase().includes(args.only.toLowerCase())) : models;
+}
+
+/** Seeded input in [0, 1) (images) on the active backend. */
+const inputFor = (shape) => tf.randomUniform(shape, 0, 1, 'float32', 7);
+
+async function outputs(model, x) {
+  const ys = [model.predict(x)].flat();
+  const values = await Promise.all(ys.map((y) => y.data()));
+  tf.dispose(ys);
+  return values;
+}
+
+/** max |a - b| / max |b| over each output; the largest over outputs. */
+function relativeError(got, want) {
+  let worst = 0;
+  want.forEach((w, k) => {
+    let diff = 0, scale = 0;
+    for (let i = 0; i < w.length; i++) {
+      diff = Math.max(diff, Math.abs(got[k][i] - w[i]));
+      scale = Math.max(scale, Math.abs(w[i]));
+    }
+    worst = Math.max(worst, scale > 0 ? diff / scale : diff);
+  });
+  return worst;
+}
+
+async function measure(spec) {
+  const loaded = {};
+  for (const backend of TIMED) {
+    await tf.setBackend(backend);
+    const model = await spec.load();
+    const x = inputFor(spec.input);
+    await outputs(model, x); // warm-up: weights packed, pipelines made
+    loaded[backend] = {model, x};
+  }
+  const times = Object.fromEntries(TIMED.map((b) => [b, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < TIMED.length; i++) {
+      const backend = TIMED[(i + round) % TIMED.length]; // each round starts with another backend
+      tf.setBackend(backend);
+      const started = performance.now();
+      await outputs(loaded[backend].model, loaded[backend].x);
+      times[backend].push(performance.now() - started);
+    }
+  }
+  // asc's kernels by tf.profile, and what of them ran in JavaScript.
+  tf.setBackend('asc-1t');
+  resetFallbackReport('asc-1t');
+  const profile = await tf.profile(() => loaded['asc-1t'].model.predict(loaded['asc-1t'].x));
+  tf.dispose(profile.result);
+  const kernelMs = profile.kernels.filter((k) => !k.name.endsWith('__op')).reduce((s, k) => s + k.kernelTimeMs, 0);
+  const inJs = fallbackReport('asc-1t');
+  const jsMs = inJs.reduce((s, k) => s + k.ms, 0);
+  const ascOut = await outputs(loaded['asc-1t'].model, loaded['asc-1t'].x);
+  const ascOut2t = (tf.setBackend('asc-2t'), await outputs(loaded['asc-2t'].model, loaded['asc-2t'].x));
+  const wasmOut = (tf.setBackend('wasm'), await outputs(loaded.wasm.model, loaded.wasm.x));
+  for (const {model, x} of Object.values(loaded)) {
+    model.dispose();
+    x.dispose();
+  }
+  let cpu = null;
+  if (!args['no-cpu']) {
+    await tf.setBackend('cpu');
+    const model = await spec.load();
+    const x = inputFor(spec.input);
+    const started = performance.now();
+    const want = await outputs(model, x);
+    cpu = {ms: performance.now() - started, errorAsc: relativeError(ascOut, want), errorAsc2t: relativeError(ascOut2t, want),
+      errorWasm: relativeError(wasmOut, want)};
+    model.dispose();
+    x.dispose();
+  }
+  const ms = Object.fromEntries(TIMED.map((b) => [b, median(times[b])]));
+  return {name: spec.name, source: spec.source, input: spec.input, ms, samples: ROUNDS, cpu, kernelMs, jsMs,
+    jsShare: kernelMs > 0 ? jsMs / kernelMs : 0, jsKernels: inJs.map((k) => `${k.kernel} ${k.ms.toFixed(1)} ms`)};
+}
+
+const rows = [];
+for (const spec of suite()) {
+  console.log(`${spec.name}...`);
+  const row = await measure(spec);
+  rows.push(row);
+  const f = (v) => v.toFixed(v >= 100 ? 0 : 1);
+  console.log(`  asc ${f(row.ms['asc-1t'])} ms, 2 threads ${f(row.ms['asc-2t'])}, tfjs-wasm ${f(row.ms.wasm)}: ` +
+      `asc/wasm ${(row.ms['asc-1t'] / row.ms.wasm).toFixed(2)}; cpu ${row.cpu ? `${f(row.cpu.ms)} ms, error ${row.cpu.errorAsc.toExponential(1)}` : '-'}; ` +
+      `JS ${(100 * row.jsShare).toFixed(1)}%${row.jsKernels.length ? ` (${row.jsKernels.slice(0, 4).join(', ')})` : ''}`);
+}
+// The per-call cost on tiny tensors (a squeeze-excite block's), in microseconds: asc (one thread)
+// against tfjs-backend-wasm, the same inputs living in each.
+async function perCall() {
+  const result = {};
+  for (const backend of ['asc-1t', 'wasm']) {
+    await tf.setBackend(backend);
+    const [a, b, x, w] = [tf.randomUniform([1, 1, 1, 64]), tf.randomUniform([1, 1, 1, 64]), tf.randomUniform([1, 7, 7, 64]),
+      tf.randomUniform([1, 1, 64, 16])];
+    const ops = {'Add [1,1,1,64]': () => tf.add(a, b), 'Relu [1,1,1,64]': () => tf.relu(a),
+      'Multiply [1,7,7,64] x [1,1,1,64]': () => tf.mul(x, a), 'Mean [1,7,7,64] over H, W': () => tf.mean(x, [1, 2], true),
+      'Conv2D 1x1 [1,1,1,64] -> 16': () => tf.conv2d(a, w, 1, 'same')};
+    for (const [name, op] of Object.entries(ops)) {
+      for (let i = 0; i < 2000; i++) op().dispose();
+      const started = performance.now();
+      for (let i = 0; i < 20000; i++) op().dispose();
+      (result[name] ??= {})[backend] = (performance.now() - started) / 20000 * 1000;
+    }
+    tf.dispose([a, b, x, w]);
+  }
+  return result;
+}
+const tiny = await perCall();
+for (const [name, us] of Object.entries(tiny)) {
+  console.log(`per call, ${name}: asc ${us['asc-1t'].toFixed(2)} us, tfjs-wasm ${us.wasm.toFixed(2)} us`);
+}
+
+const ratios = rows.map((r) => r.ms['asc-1t'] / r.ms.wasm);
+const geomean = Math.exp(ratios.reduce((s, v) => s + Math.log(v), 0) / ratios.length);
+console.log(`geomean asc/tfjs-wasm (one thread): ${geomean.toFixed(2)} over ${rows.length} models; slowest ratio ` +
+    `${Math.max(...ratios).toFixed(2)}`);
+
+const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}`};
+const result = {date: new Date().toISOString(), machine, quick: Boolean(args.quick), rounds: ROUNDS, geomean, rows, perCall: tiny};
+const file = args.json ?? new URL(`./results/models-node${process.versions.node.split('.')[0]}.json`, import.meta.url).pathname;
+mkdirSync(new URL('./results/', import.meta.url), {recursive: true});
+writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+console.log(`wrote ${file}`);
