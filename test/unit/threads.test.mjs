@@ -43,6 +43,20 @@ const cases = {
   'tile': (r) => tf.tile(randomTensor(r, [1, 1, 1, 32]), [4, 80, 80, 1]),
   'realDiv': (r) => tf.div(randomTensor(r, [1, 90, 90, 11]), tf.add(randomTensor(r, [11]), 2)),
   'sqrt': (r) => tf.sqrt(tf.abs(randomTensor(r, [1, 100, 100, 9]))),
+  'fused depthwiseConv2d 3x3 strips': (r) => tf.fused.depthwiseConv2d({x: randomTensor(r, [1, 60, 60, 24]),
+    filter: randomTensor(r, [3, 3, 24, 1]), strides: 1, pad: 'same', bias: randomTensor(r, [24]), activation: 'relu6'}),
+  'depthwiseConv2d 5x5 strips, stride 2': (r) => tf.depthwiseConv2d(randomTensor(r, [1, 64, 64, 20]),
+    randomTensor(r, [5, 5, 20, 1]), 2, 'same'),
+  'conv2d on 3 channels (im2col)': (r) => tf.conv2d(randomTensor(r, [1, 64, 64, 3]), randomTensor(r, [3, 3, 3, 32]), 2, 'same'),
+  'conv2d to one channel': (r) => tf.conv2d(randomTensor(r, [1, 64, 64, 16]), randomTensor(r, [3, 3, 16, 1]), 1, 'same'),
+  'matMul of one row': (r) => tf.matMul(randomTensor(r, [1, 700]), randomTensor(r, [700, 400])),
+  'sigmoid': (r) => tf.sigmoid(tf.mul(randomTensor(r, [1, 100, 100, 9]), 8)),
+  'softmax': (r) => tf.softmax(tf.mul(randomTensor(r, [300, 100]), 5)),
+  'addN': (r) => tf.addN([randomTensor(r, [1, 90, 90, 11]), randomTensor(r, [1, 90, 90, 11]), randomTensor(r, [1, 90, 90, 11])]),
+  'greater with broadcasting': (r) => tf.greater(randomTensor(r, [1, 90, 90, 11]), randomTensor(r, [11])),
+  'where': (r) => tf.where(tf.greater(randomTensor(r, [300, 300]), 0), randomTensor(r, [300, 300]), randomTensor(r, [300, 300])),
+  'stridedSlice with strides': (r) => tf.stridedSlice(randomTensor(r, [1, 180, 180, 24]), [0, 0, 1, 0], [1, 180, 180, 24], [1, 2, 2, 3]),
+  'mirrorPad': (r) => tf.mirrorPad(randomTensor(r, [1, 90, 90, 11]), [[0, 0], [3, 3], [2, 2], [0, 0]], 'reflect'),
 };
 
 async function runWithThreads(threads, compute) {
