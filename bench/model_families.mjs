@@ -4,18 +4,7 @@
 // BatchNorm folded into the convolutions, tf.fused.conv2d / depthwiseConv2d / matMul with bias and
 // activation). Weights are drawn from a seeded generator, so every backend runs the same numbers.
 import * as tf from '@tensorflow/tfjs-core';
-
-/** mulberry32 */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import {rng} from '../test/unit/helpers.mjs';
 
 /** Uniform values in [-bound, bound) plus `shift`. */
 const uniform = (random, size, bound, shift = 0) => Float32Array.from({length: size}, () => (random() * 2 - 1) * bound + shift);

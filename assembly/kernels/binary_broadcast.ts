@@ -72,7 +72,26 @@ function row<T>(op: i32, a: usize, b: usize, o: usize, n: i32, aStep: i32, bStep
   }
 }
 
-// dims: i32[3 * rank] = output shape, then a's and b's strides in elements (0 where broadcast).
+/**
+ * Where output element e (at column j of its row) reads a and b, in elements, as the high and low
+ * halves. dims: i32[3 * rank] = output shape, then a's and b's strides in elements (0 where
+ * broadcast). Shared with compare.ts.
+ */
+// @ts-ignore: decorator
+@inline
+export function operandOffsets(dims: usize, rank: i32, e: i32, inner: i32, aStep: i32, bStep: i32): u64 {
+  const j = e % inner;
+  let rest = e / inner, aOff = j * aStep, bOff = j * bStep;
+  for (let d = rank - 2; d >= 0; d--) {
+    const size = load<i32>(dims + (<usize>d << 2));
+    const idx = rest % size;
+    rest /= size;
+    aOff += idx * load<i32>(dims + (<usize>(rank + d) << 2));
+    bOff += idx * load<i32>(dims + (<usize>(2 * rank + d) << 2));
+  }
+  return (<u64><u32>aOff << 32) | <u64><u32>bOff;
+}
+
 // @ts-ignore: decorator
 @inline
 function broadcast<T>(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
@@ -80,17 +99,9 @@ function broadcast<T>(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: 
   const aStep = load<i32>(dims + (<usize>(2 * rank - 1) << 2));
   const bStep = load<i32>(dims + (<usize>(3 * rank - 1) << 2));
   for (let e = begin; e < end;) {
-    const r = e / inner, j = e % inner;
-    const n = min(inner - j, end - e);
-    let rest = r, aOff = j * aStep, bOff = j * bStep;
-    for (let d = rank - 2; d >= 0; d--) {
-      const size = load<i32>(dims + (<usize>d << 2));
-      const idx = rest % size;
-      rest /= size;
-      aOff += idx * load<i32>(dims + (<usize>(rank + d) << 2));
-      bOff += idx * load<i32>(dims + (<usize>(2 * rank + d) << 2));
-    }
-    row<T>(op, a + (<usize>aOff << 2), b + (<usize>bOff << 2), out + (<usize>e << 2), n, aStep, bStep);
+    const n = min(inner - e % inner, end - e);
+    const offsets = operandOffsets(dims, rank, e, inner, aStep, bStep);
+    row<T>(op, a + (<usize>(offsets >> 32) << 2), b + (<usize><u32>offsets << 2), out + (<usize>e << 2), n, aStep, bStep);
     e += n;
   }
 }

@@ -2,6 +2,7 @@
 // over the shapes binary_broadcast.ts walks: dims = the output shape, then a's and b's strides in
 // elements (0 where broadcast). Greater and GreaterEqual are Less and LessEqual with the operands
 // swapped by the host. A call computes output elements [begin, end).
+import { operandOffsets } from "./binary_broadcast";
 
 export const COMPARE_EQUAL: i32 = 0;
 export const COMPARE_NOT_EQUAL: i32 = 1;
@@ -61,17 +62,9 @@ function broadcast<T>(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: 
   const aStep = load<i32>(dims + (<usize>(2 * rank - 1) << 2));
   const bStep = load<i32>(dims + (<usize>(3 * rank - 1) << 2));
   for (let e = begin; e < end;) {
-    const r = e / inner, j = e % inner;
-    const n = min(inner - j, end - e);
-    let rest = r, aOff = j * aStep, bOff = j * bStep;
-    for (let d = rank - 2; d >= 0; d--) {
-      const size = load<i32>(dims + (<usize>d << 2));
-      const idx = rest % size;
-      rest /= size;
-      aOff += idx * load<i32>(dims + (<usize>(rank + d) << 2));
-      bOff += idx * load<i32>(dims + (<usize>(2 * rank + d) << 2));
-    }
-    row<T>(op, a + (<usize>aOff << 2), b + (<usize>bOff << 2), out + <usize>e, n, aStep, bStep);
+    const n = min(inner - e % inner, end - e);
+    const offsets = operandOffsets(dims, rank, e, inner, aStep, bStep);
+    row<T>(op, a + (<usize>(offsets >> 32) << 2), b + (<usize><u32>offsets << 2), out + <usize>e, n, aStep, bStep);
     e += n;
   }
 }

@@ -1,5 +1,5 @@
-import {backend_util, FusedConv2D, FusedConv2DAttrs, FusedConv2DInputs, KernelConfig, TensorInfo, util} from '@tensorflow/tfjs-core';
-import {activationCode, finishEpilogue} from './activation.js';
+import {backend_util, FusedConv2D, FusedConv2DAttrs, FusedConv2DInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
+import {finishEpilogue, splitEpilogue} from './activation.js';
 import {conv2dImpl} from './Conv2D.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 
@@ -18,23 +18,12 @@ function fusedConv2d(args: KernelArgs): TensorInfo {
       x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides,
       dilations, pad, dimRoundingMode, false, backend_util.convertConv2DDataFormat(dataFormat));
   const channelsLast = convInfo.dataFormat === 'channelsLast';
-  const perChannelBias = bias != null && channelsLast && util.sizeFromShape(bias.shape) === convInfo.outChannels &&
-      bias.shape[bias.shape.length - 1] === convInfo.outChannels;
-  const fuseAll = bias == null || perChannelBias;
-  const alpha = leakyreluAlpha ?? 0;
-  const out = conv2dImpl(backend, x, filter, convInfo, {
-    bias: perChannelBias ? bias : undefined,
-    activation: fuseAll ? activationCode(backend, activation) : backend.wasm.ACTIVATION_LINEAR.value,
-    alpha,
-  });
-  const perChannelNCHW = (t: TensorInfo) =>
-      !channelsLast && t.shape.length === 1 && t.shape[0] !== 1 ? {...t, shape: [t.shape[0], 1, 1]} : t;
-  return finishEpilogue(backend, out, {
-    bias: fuseAll ? undefined : perChannelNCHW(bias),
-    activation,
-    alpha,
-    preluWeights: preluActivationWeights && perChannelNCHW(preluActivationWeights),
-  });
+  // tfjs-backend-cpu's NCHW rule: a 1-D bias or prelu weight applies per channel.
+  const perChannelNCHW = (t: TensorInfo|undefined) =>
+      t != null && !channelsLast && t.shape.length === 1 && t.shape[0] !== 1 ? {...t, shape: [t.shape[0], 1, 1]} : t;
+  const {fused, rest} = splitEpilogue(backend, convInfo.outChannels, channelsLast, {activation, leakyreluAlpha,
+    bias: channelsLast ? bias : perChannelNCHW(bias), preluWeights: perChannelNCHW(preluActivationWeights)});
+  return finishEpilogue(backend, conv2dImpl(backend, x, filter, convInfo, fused), rest);
 }
 
 export const fusedConv2DConfig: KernelConfig = {

@@ -1,5 +1,5 @@
-import {FusedDepthwiseConv2D, FusedDepthwiseConv2DAttrs, FusedDepthwiseConv2DInputs, KernelConfig, TensorInfo, util} from '@tensorflow/tfjs-core';
-import {activationCode, finishEpilogue} from './activation.js';
+import {FusedDepthwiseConv2D, FusedDepthwiseConv2DAttrs, FusedDepthwiseConv2DInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
+import {finishEpilogue, splitEpilogue} from './activation.js';
 import {KernelArgs} from './cpu_fallback.js';
 import {depthwiseConv2dImpl, depthwiseConvInfo} from './DepthwiseConv2dNative.js';
 
@@ -13,22 +13,9 @@ function fusedDepthwiseConv2D(args: KernelArgs): TensorInfo {
   const {x, filter, bias, preluActivationWeights} = inputs as FusedDepthwiseConv2DInputs;
   const {activation, leakyreluAlpha} = attrs as unknown as FusedDepthwiseConv2DAttrs;
   const convInfo = depthwiseConvInfo(x, filter, attrs as unknown as FusedDepthwiseConv2DAttrs);
-  const channelsLast = convInfo.dataFormat === 'channelsLast';
-  const perChannelBias = bias != null && channelsLast && util.sizeFromShape(bias.shape) === convInfo.outChannels &&
-      bias.shape[bias.shape.length - 1] === convInfo.outChannels;
-  const fuseAll = bias == null || perChannelBias;
-  const alpha = leakyreluAlpha ?? 0;
-  const out = depthwiseConv2dImpl(backend, x, filter, convInfo, {
-    bias: perChannelBias ? bias : undefined,
-    activation: fuseAll ? activationCode(backend, activation) : backend.wasm.ACTIVATION_LINEAR.value,
-    alpha,
-  });
-  return finishEpilogue(backend, out, {
-    bias: fuseAll ? undefined : bias,
-    activation,
-    alpha,
-    preluWeights: preluActivationWeights,
-  });
+  const {fused, rest} = splitEpilogue(backend, convInfo.outChannels, convInfo.dataFormat === 'channelsLast',
+      {bias, activation, leakyreluAlpha, preluWeights: preluActivationWeights});
+  return finishEpilogue(backend, depthwiseConv2dImpl(backend, x, filter, convInfo, fused), rest);
 }
 
 export const fusedDepthwiseConv2DConfig: KernelConfig = {

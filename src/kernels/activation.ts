@@ -59,3 +59,22 @@ export function finishEpilogue(backend: AscBackend, out: TensorInfo, {bias, acti
   }
   return applyPrelu(backend, out, activation, preluWeights);
 }
+
+/**
+ * What a convolution fuses of its epilogue and what is left: a bias of one value per output
+ * channel (NHWC) and every activation but prelu run in the kernel's store; another bias shape, or
+ * prelu, broadcast afterwards (finishEpilogue), with the activation then applied there.
+ */
+export function splitEpilogue(backend: AscBackend, outChannels: number, channelsLast: boolean,
+    {bias, activation, leakyreluAlpha, preluWeights}: {bias?: TensorInfo, activation?: string, leakyreluAlpha?: number,
+      preluWeights?: TensorInfo}): {fused: {bias?: TensorInfo, activation: number, alpha: number}, rest: RemainingEpilogue} {
+  const perChannelBias = bias != null && channelsLast && util.sizeFromShape(bias.shape) === outChannels &&
+      bias.shape[bias.shape.length - 1] === outChannels;
+  const fuseAll = bias == null || perChannelBias;
+  const alpha = leakyreluAlpha ?? 0;
+  return {
+    fused: {bias: perChannelBias ? bias : undefined,
+      activation: fuseAll ? activationCode(backend, activation) : backend.wasm.ACTIVATION_LINEAR.value, alpha},
+    rest: {bias: fuseAll ? undefined : bias, activation, alpha, preluWeights},
+  };
+}
