@@ -27,9 +27,6 @@ export function conv2dImpl(
   const {batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth} =
       convInfo;
   const taps = filterHeight * filterWidth;
-  // B[tap, ci, co] = filter[kh, kw, ci, co]: the HWIO filter is already tap-major.
-  const layout = {n: outChannels, taps, kc: inChannels, tapOffsets: Array.from({length: taps}, (_, t) => t * inChannels * outChannels),
-    kStride: outChannels, nStride: 1};
   return runInNHWC(backend, channelsLast, [x], ([xNHWC]) => {
     const out = backend.makeOutput([batchSize, outHeight, outWidth, outChannels], 'float32');
     const rows = batchSize * outHeight * outWidth;
@@ -47,6 +44,9 @@ export function conv2dImpl(
       conv2dIm2col(backend, xNHWC, filter, out, convInfo, epilogue);
       return out;
     }
+    // B[tap, ci, co] = filter[kh, kw, ci, co]: the HWIO filter is already tap-major.
+    const layout = {n: outChannels, taps, kc: inChannels,
+      tapOffsets: Array.from({length: taps}, (_, t) => t * inChannels * outChannels), kStride: outChannels, nStride: 1};
     const packed = backend.packedWeights(filter, 'conv2d', epilogue.bias, packedBytes(backend, layout),
         (ptr) => packInto(backend, ptr, filter, epilogue.bias, layout));
     if (rows === 1 && taps === 1 && convInfo.padInfo.top === 0 && convInfo.padInfo.left === 0) {
