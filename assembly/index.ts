@@ -48,7 +48,8 @@ export { unarySqrt, unarySquare, unaryStep, unaryNeg, unaryAbs, unaryExp, unaryL
 export { addN } from "./kernels/add_n";
 export { castBoolToFloat32, castBoolToInt32, castFloat32ToBool, castFloat32ToInt32, castInt32ToBool,
   castInt32ToFloat32 } from "./kernels/cast";
-export { defaultNaNIsPositive, gemv, igemm, igemmPack, igemmPackedBytes, igemmRows } from "./kernels/igemm";
+export { defaultNaNIsPositive, gemv, igemm, igemmPack, igemmPackedBytes } from "./kernels/igemm";
+export { igemmTileRows } from "./kernels/igemm_tile";
 export { convIndirection, deconvIndirection, matrixIndirection } from "./kernels/indirection";
 export { im2col } from "./kernels/im2col";
 export { conv2dOneChannel } from "./kernels/conv2d_one_channel";

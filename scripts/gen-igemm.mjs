@@ -1,40 +1,39 @@
-// Generates assembly/kernels/igemm_tile.ts: the igemm microkernels, one per host flavor, chosen at
-// run time (XNNPACK's rule: x86's default NaN is negative, ARM's positive). Each keeps an MR x 8
-// tile of C in 2 * MR f32x4 registers, with the k loop unrolled UNROLL times so every A and B load
-// uses a static offset. LOAD is how a row's A value is broadcast: 'loadsplat' (v128.load32_splat per
-// value) or 'splat' (one v128.load per 4 values, then a lane shuffle per value).
-// Each flavor has a tile for the plain-SIMD build and one for the relaxed-SIMD build (f32x4.relaxed_madd),
-// picked at compile time. Defaults, the fastest measured here (bench/tiles.mjs):
-// x86 plain 4 4 splat: x86 has 16 SIMD registers and plain wasm SIMD has no fused multiply-add, so a
-// product needs a temporary and 8 accumulators is the most that does not spill; x86 relaxed 6 4 splat:
-// with FMA there is no temporary and 12 accumulators pay (42 against 34 GFLOP/s on Conv2D 3x3).
-// ARM 6 4 loadsplat for both (32 NEON registers hold 12 accumulators; a load-and-duplicate is one
-// instruction; NEON's fmla is what relaxed_madd becomes).
-// Usage: node scripts/gen-igemm.mjs [x86|arm|x86-relaxed|arm-relaxed MR UNROLL LOAD]...
-import {writeFileSync} from 'node:fs';
+// Generates assembly/kernels/igemm_tile.ts: the igemm microkernels, and src/generated/igemm_tiles.ts:
+// their names for the host. Each keeps an MR x 8 tile of C in 2 * MR f32x4 registers, with the k
+// loop unrolled UNROLL times so every A and B load uses a static offset. LOAD is how a row's A value
+// is broadcast: 'loadsplat' (v128.load32_splat per value) or 'splat' (one v128.load per 4 values,
+// then a lane shuffle per value).
+// Every tile is compiled into the module, in the form of its build (plain SIMD, or relaxed SIMD's
+// f32x4.relaxed_madd); the host picks among its flavor's tiles at run time (src/kernels/igemm.ts:
+// x86 or ARM by XNNPACK's rule, x86's default NaN being negative and ARM's positive; then the
+// faster on a short calibration, as which is faster depends on the engine: measured with
+// bench/tiles.mjs on one Zen 4, V8 11 (Node 20) runs 8 4 splat fastest with relaxed SIMD (41.9
+// against 28.7 GFLOP/s for 8 4 loadsplat on a 3x3 conv) and V8 13 (Node 24) 8 4 loadsplat (47.4
+// against 39.8). Plain SIMD has no fused multiply-add, so a product needs a temporary and 8
+// accumulators (4 rows) is the most x86's 16 registers hold without spilling. ARM: 6 4 loadsplat
+// (32 NEON registers hold 12 accumulators; a load-and-duplicate is one instruction).
+// Usage: node scripts/gen-igemm.mjs [NAME plain|relaxed MR UNROLL LOAD]...  (bench/tiles.mjs overrides tiles)
+import {mkdirSync, writeFileSync} from 'node:fs';
 
-const flavors = {
-  'x86': ['4', '4', 'splat'], 'arm': ['6', '4', 'loadsplat'],
-  'x86-relaxed': ['8', '4', 'splat'], 'arm-relaxed': ['6', '4', 'loadsplat'],
-};
+/** The tiles, in the order of their index: per host, the first is the default before calibration. */
+const TILES = [
+  {name: 'x86-splat', host: 'x86', plain: ['4', '4', 'splat'], relaxed: ['8', '4', 'splat']},
+  {name: 'x86-loadsplat', host: 'x86', plain: ['6', '4', 'loadsplat'], relaxed: ['8', '4', 'loadsplat']},
+  {name: 'arm', host: 'arm', plain: ['6', '4', 'loadsplat'], relaxed: ['6', '4', 'loadsplat']},
+];
 const args = process.argv.slice(2);
-for (let i = 0; i < args.length; i += 4) {
-  if (!(args[i] in flavors)) {
-    throw new Error(`usage: gen-igemm.mjs [x86|arm|x86-relaxed|arm-relaxed MR UNROLL LOAD]..., got ${args[i]}`);
+for (let i = 0; i < args.length; i += 5) {
+  const tile = TILES.find((t) => t.name === args[i]);
+  if (tile == null || !['plain', 'relaxed'].includes(args[i + 1])) {
+    throw new Error(`usage: gen-igemm.mjs [${TILES.map((t) => t.name).join('|')} plain|relaxed MR UNROLL LOAD]..., got ${args.slice(i, i + 2)}`);
   }
-  flavors[args[i]] = args.slice(i + 1, i + 4);
+  tile[args[i + 1]] = args.slice(i + 2, i + 5);
 }
-
-/** 'x86' -> X86Plain, 'arm-relaxed' -> ARMRelaxed. */
-const tileName = (flavor) => {
-  const [host, simd = 'plain'] = flavor.split('-');
-  return host.toUpperCase() + simd[0].toUpperCase() + simd.slice(1);
-};
 
 const lines = [];
 const emit = (s = '') => lines.push(s);
 
-function tile(flavor, [mrText, unrollText, load]) {
+function tile(flavor, name, [mrText, unrollText, load]) {
   const MR = Number(mrText);
   const UNROLL = Number(unrollText);
   if (load === 'splat' && UNROLL % 4 !== 0) throw new Error('the splat variant needs UNROLL a multiple of 4');
@@ -53,8 +52,7 @@ function tile(flavor, [mrText, unrollText, load]) {
       emit(`${pad}c${r}0 = madd(va, w0, c${r}0); c${r}1 = madd(va, w1, c${r}1);`);
     }
   };
-  const name = tileName(flavor);
-  emit(`/** The ${flavor} tile: ${MR}x8, k unrolled ${UNROLL}x, A by ${load}. */`);
+  emit(`/** Tile ${flavor}: ${MR}x8, k unrolled ${UNROLL}x, A by ${load}. */`);
   emit('// @ts-ignore: decorator');
   emit('@inline');
   emit(`export function igemmTile${name}(a: usize, taps: i32, kc: i32, w: usize, c: usize, column: usize, rows: i32,`);
@@ -86,7 +84,8 @@ function tile(flavor, [mrText, unrollText, load]) {
   emit();
 }
 
-const summary = Object.entries(flavors).map(([f, v]) => `${f} ${v.join(' ')}`).join(', ');
+const describe = (t) => `${t.name} ${t.plain.join(' ')} (plain), ${t.relaxed.join(' ')} (relaxed)`;
+const summary = TILES.map(describe).join('; ');
 emit('// Generated by scripts/gen-igemm.mjs: do not edit.');
 emit(`// The igemm microkernels (MR, k unrolling, A broadcast): ${summary}.`);
 emit('// `a` holds taps x MR row pointers, `w` one packed block (8 bias values, then taps x kc rows of 8');
@@ -94,21 +93,37 @@ emit('// weights), `c` the row pointers of C; `rows` and `valid` say how much of
 emit('import { storeRow } from "./igemm_store";');
 emit('import { madd } from "./madd";');
 emit();
-for (const [flavor, variant] of Object.entries(flavors)) tile(flavor, variant);
-// Per host flavor: the tile of this build (relaxed SIMD or plain), fixed at compile time.
-for (const name of ['X86', 'ARM']) {
-  const lower = name.toLowerCase();
-  emit(`/** Rows of C per ${lower} tile in this build. */`);
-  emit(`export const IGEMM_MR_${name}: i32 = ASC_FEATURE_RELAXED_SIMD ? ${flavors[`${lower}-relaxed`][0]} : ${flavors[lower][0]};`);
-  emit();
-  emit('// @ts-ignore: decorator');
-  emit('@inline');
-  emit(`export function igemmTile${name}(a: usize, taps: i32, kc: i32, w: usize, c: usize, column: usize, rows: i32,`);
-  emit('  valid: i32, activation: i32, alphaV: v128): void {');
-  emit(`  if (ASC_FEATURE_RELAXED_SIMD) igemmTile${name}Relaxed(a, taps, kc, w, c, column, rows, valid, activation, alphaV);`);
-  emit(`  else igemmTile${name}Plain(a, taps, kc, w, c, column, rows, valid, activation, alphaV);`);
-  emit('}');
-  emit();
-}
+TILES.forEach((t, i) => {
+  tile(`${i} (${t.name}), plain SIMD`, `${i}Plain`, t.plain);
+  tile(`${i} (${t.name}), relaxed SIMD`, `${i}Relaxed`, t.relaxed);
+});
+emit('/** How many tiles the module holds. */');
+emit(`export const IGEMM_TILE_COUNT: i32 = ${TILES.length};`);
+emit();
+emit('/** Rows of C per tile in this build. */');
+emit('export function igemmTileRows(tile: i32): i32 {');
+TILES.forEach((t, i) => emit(`  if (tile == ${i}) return ASC_FEATURE_RELAXED_SIMD ? ${t.relaxed[0]} : ${t.plain[0]};`));
+emit('  return 0;');
+emit('}');
+emit();
+emit('/** Tile `tile` of this build; `tile` is a constant at each call site, so the branches fold away. */');
+emit('// @ts-ignore: decorator');
+emit('@inline');
+emit('export function igemmTile(tile: i32, a: usize, taps: i32, kc: i32, w: usize, c: usize, column: usize, rows: i32,');
+emit('  valid: i32, activation: i32, alphaV: v128): void {');
+TILES.forEach((t, i) => {
+  emit(`  ${i ? 'else ' : ''}if (tile == ${i}) {`);
+  emit(`    if (ASC_FEATURE_RELAXED_SIMD) igemmTile${i}Relaxed(a, taps, kc, w, c, column, rows, valid, activation, alphaV);`);
+  emit(`    else igemmTile${i}Plain(a, taps, kc, w, c, column, rows, valid, activation, alphaV);`);
+  emit('  }');
+});
+emit('}');
+emit();
 writeFileSync('assembly/kernels/igemm_tile.ts', lines.join('\n'));
+mkdirSync('src/generated', {recursive: true});
+writeFileSync('src/generated/igemm_tiles.ts', [
+  '// Generated by scripts/gen-igemm.mjs: do not edit.',
+  '/** The igemm tiles of the module, by index: a name and the host flavor each is for. */',
+  `export const IGEMM_TILES: ReadonlyArray<{name: string, host: 'x86'|'arm'}> = ${JSON.stringify(TILES.map(({name, host}) => ({name, host})))};`,
+  ''].join('\n'));
 console.log(`assembly/kernels/igemm_tile.ts: ${summary}`);

@@ -1,6 +1,8 @@
 // The `asc` backend: tensor data live in the kernel module's linear memory.
 import {backend_util, BackendTimingInfo, buffer, DataStorage, DataType, engine, env, KernelBackend, Rank, ShapeMap, Tensor, TensorBuffer, TensorInfo, TypedArray, util} from '@tensorflow/tfjs-core';
+import {IGEMM_TILES} from './generated/igemm_tiles.js';
 import {elementBytes} from './kernels/dtypes.js';
+import {calibrateTiles, hostTiles, IgemmTileChoice, TileCalibration, tileIndex} from './kernels/igemm.js';
 import {UNARY_FLOAT32_KERNELS} from './kernels/unary_ops.js';
 import {CONTROL_BYTES, detectCores, SpawnWorker, ThreadPool, workerSpawner} from './threads/pool.js';
 import {hasRelaxedSimd, instantiateKernels, KernelExports, KernelVariant, MAX_BLOCK_BYTES} from './wasm_module.js';
@@ -33,8 +35,11 @@ export class TensorData {
   }
 }
 
-/** The host flavor whose GEMM microkernel runs; 'auto' detects it (x86's default NaN is negative). */
-export type IgemmFlavor = 'auto'|'x86'|'arm';
+/**
+ * Which GEMM microkernel tile runs: 'auto' (the host flavor's tiles, x86's or ARM's, calibrated on
+ * the first large GEMM), or a tile's name (IGEMM_TILES) to force it.
+ */
+export type IgemmTileName = 'auto'|string;
 
 /** A weight tensor packed for a kernel; `kind` and `bias` say what it was packed for. */
 interface PackedWeights {
@@ -47,8 +52,8 @@ interface PackedWeights {
 export interface AscBackendOptions {
   /** The most bytes the wasm memory may grow to (default: the flag ASC_MAX_MEMORY_BYTES). */
   maxMemoryBytes?: number;
-  /** Which GEMM microkernel runs (default: the flag ASC_IGEMM_FLAVOR). */
-  igemmFlavor?: IgemmFlavor;
+  /** Which GEMM microkernel tile runs (default: the flag ASC_IGEMM_TILE). */
+  igemmTile?: IgemmTileName;
   /** Run the relaxed-SIMD module where the engine has it (default: the flag ASC_RELAXED_SIMD). */
   relaxedSimd?: boolean;
   /** A fixed thread count for this backend (0: one per core); default: the flag ASC_THREADS, read per kernel. */
@@ -88,6 +93,9 @@ export const PARALLEL_KERNELS = [
 export type ParallelKernel = typeof PARALLEL_KERNELS[number];
 const PARALLEL_INDEX = new Map<string, number>(PARALLEL_KERNELS.map((name, i) => [name, i]));
 
+/** The calibrated igemm tile per module kind: the same engine and CPU for every backend of the process. */
+const TILE_CALIBRATIONS = new Map<KernelVariant, TileCalibration>();
+
 /** Work (in multiply-adds or bytes moved) below which a kernel runs on the calling thread alone, by default. */
 const MIN_PARALLEL_WORK = 200_000;
 /** Chunks per thread: enough to even out threads that start late or run slower. */
@@ -122,10 +130,11 @@ export class AscBackend extends KernelBackend {
   private readonly argsPtr: number;
   private static readonly ARGS_BYTES = 1024;
 
-  /** Which igemm microkernel runs: the ARM-tuned one, or the x86-tuned one. */
-  readonly igemmArm: boolean;
-  /** Rows of C per igemm tile (the indirection tables' layout). */
-  readonly igemmRows: number;
+  /** The igemm microkernel tile that runs (an index of IGEMM_TILES); see igemmTileChoice. */
+  igemmTile: number;
+  /** Tiles still to calibrate among (more than one), or null once the tile is settled. */
+  private igemmCandidates: number[]|null = null;
+  private igemmHow: IgemmTileChoice['how'];
 
   /** Kernel runs split across threads so far. */
   parallelRuns = 0;
@@ -138,12 +147,21 @@ export class AscBackend extends KernelBackend {
 
   constructor(
       readonly wasm: KernelExports, readonly wasmMemory: WebAssembly.Memory, readonly memoryLimitBytes: number,
-      igemmFlavor: IgemmFlavor, readonly features: AscFeatures, private readonly module: WebAssembly.Module,
+      igemmTile: IgemmTileName, readonly features: AscFeatures, private readonly module: WebAssembly.Module,
       private readonly spawn: SpawnWorker|null, private readonly fixedThreads: number|null = null,
       private readonly minParallelWork = MIN_PARALLEL_WORK) {
     super();
-    this.igemmArm = igemmFlavor === 'auto' ? Boolean(wasm.defaultNaNIsPositive(0)) : igemmFlavor === 'arm';
-    this.igemmRows = wasm.igemmRows(this.igemmArm);
+    if (igemmTile !== 'auto') {
+      this.igemmTile = tileIndex(igemmTile);
+      this.igemmHow = 'forced';
+    } else {
+      const candidates = hostTiles(this);
+      const calibrated = TILE_CALIBRATIONS.get(features.variant);
+      this.igemmTile = calibrated?.tile ?? candidates[0];
+      this.igemmHow = calibrated ? 'calibrated' : candidates.length > 1 ? 'default until the first large GEMM' :
+          'the only one for this host';
+      if (!calibrated && candidates.length > 1) this.igemmCandidates = candidates;
+    }
     this.data = new DataStorage(this, engine());
     this.argsPtr = this.allocate(AscBackend.ARGS_BYTES);
     this.parallelFns = PARALLEL_KERNELS.map((name) => wasm[name] as unknown as (...args: number[]) => void);
@@ -157,7 +175,7 @@ export class AscBackend extends KernelBackend {
   static async create(options: AscBackendOptions = {}): Promise<AscBackend> {
     const {
       maxMemoryBytes = env().getNumber('ASC_MAX_MEMORY_BYTES'),
-      igemmFlavor = env().get('ASC_IGEMM_FLAVOR') as IgemmFlavor,
+      igemmTile = env().get('ASC_IGEMM_TILE') as IgemmTileName,
       relaxedSimd: relaxedWanted = env().getBool('ASC_RELAXED_SIMD'),
       threads = null,
       minParallelWork = MIN_PARALLEL_WORK,
@@ -180,7 +198,33 @@ export class AscBackend extends KernelBackend {
       variant, relaxedSimd, relaxedSimdReason, cores, threadsSupported: spawn != null,
       threadsReason: typeof spawner === 'string' ? spawner : null,
     };
-    return new AscBackend(exports, memory, limitBytes, igemmFlavor, features, module, spawn, threads, minParallelWork);
+    return new AscBackend(exports, memory, limitBytes, igemmTile, features, module, spawn, threads, minParallelWork);
+  }
+
+  // ---- the GEMM tile ----
+
+  /** Rows of C per igemm tile (the indirection tables' layout). */
+  get igemmRows(): number {
+    return this.wasm.igemmTileRows(this.igemmTile);
+  }
+
+  /** Which igemm tile runs and how it was chosen. */
+  get igemmTileChoice(): IgemmTileChoice {
+    const calibration = this.igemmHow === 'calibrated' ? TILE_CALIBRATIONS.get(this.features.variant)?.measured : undefined;
+    return {tile: IGEMM_TILES[this.igemmTile].name, rows: this.igemmRows, how: this.igemmHow, ...(calibration ? {calibration} : {})};
+  }
+
+  /**
+   * Calibrates the tile if it is still open (once per process and module kind: every later backend
+   * starts with the result), before a large GEMM.
+   */
+  settleIgemmTile(): void {
+    if (this.igemmCandidates == null) return;
+    const calibration = TILE_CALIBRATIONS.get(this.features.variant) ?? calibrateTiles(this, this.igemmCandidates);
+    TILE_CALIBRATIONS.set(this.features.variant, calibration);
+    this.igemmTile = calibration.tile;
+    this.igemmHow = 'calibrated';
+    this.igemmCandidates = null;
   }
 
   // ---- threads ----
@@ -206,9 +250,9 @@ export class AscBackend extends KernelBackend {
    */
   parallel(kernel: ParallelKernel, args: number[], units: number, unitWork: number, align = 1): void {
     if (units <= 0) return;
-    const threads = this.threads;
     const work = units * unitWork;
-    if (threads > 1 && work >= this.minParallelWork && units > align) {
+    const threads = work >= this.minParallelWork && units > align ? this.threads : 1;
+    if (threads > 1) {
       const pool = this.startPool(threads - 1);
       if (pool.ready > 0) {
         const chunks = Math.min(threads * CHUNKS_PER_THREAD, Math.floor(work / (this.minParallelWork / 4)));
@@ -272,16 +316,17 @@ export class AscBackend extends KernelBackend {
   }
 
   /**
-   * `weights` packed by `pack` into a block of `bytes`, kept until `weights` is disposed, so a model's
-   * weights are packed once. `kind` names the layout (and its geometry); `bias`, when packed in too,
-   * is matched by identity.
+   * `weights` packed into a block, kept until `weights` is disposed, so a model's weights are packed
+   * once. `kind` names the layout (and its geometry); `bias`, when packed in too, is matched by
+   * identity. `prepare` runs only when nothing is cached: the block's size and how to fill it.
    */
-  packedWeights(weights: TensorInfo, kind: string, bias: TensorInfo|undefined, bytes: number,
-      pack: (ptr: number) => void): number {
+  packedWeights(weights: TensorInfo, kind: string, bias: TensorInfo|undefined,
+      prepare: () => {bytes: number, pack: (ptr: number) => void}): number {
     const biasId = bias?.dataId ?? null;
     const cached = this.packedCache.get(weights.dataId);
     if (cached != null && cached.kind === kind && cached.bias === biasId) return cached.ptr;
     if (cached != null) this.dropPacked(weights.dataId);
+    const {bytes, pack} = prepare();
     const ptr = this.allocate(bytes);
     try {
       pack(ptr);

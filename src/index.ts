@@ -6,9 +6,12 @@ import {engine, env, findBackend, getKernelsForBackend, registerBackend, registe
 import {AscBackend, AscBackendOptions, MAX_THREADS} from './backend.js';
 import {nodeProcess} from './node_process.js';
 import {MAX_MEMORY_BYTES} from './wasm_module.js';
+import {IGEMM_TILES} from './generated/igemm_tiles.js';
 
 export {AscBackend} from './backend.js';
-export type {AscBackendOptions, AscFeatures, AscMemoryInfo, IgemmFlavor, ParallelKernel, TensorData} from './backend.js';
+export type {AscBackendOptions, AscFeatures, AscMemoryInfo, IgemmTileName, ParallelKernel, TensorData} from './backend.js';
+export type {IgemmTileChoice} from './kernels/igemm.js';
+export {IGEMM_TILES};
 export {hasRelaxedSimd} from './wasm_module.js';
 export type {KernelVariant} from './wasm_module.js';
 export {wasmKernelConfigs} from './register_all_kernels.js';
@@ -27,10 +30,13 @@ env().registerFlag('ASC_MAX_MEMORY_BYTES', () => MAX_MEMORY_BYTES, (bytes) => {
   }
 });
 
-/** Which GEMM microkernel to run: 'auto' (detected), or 'x86' / 'arm' to force one (for tests). */
-env().registerFlag('ASC_IGEMM_FLAVOR', () => 'auto', (flavor) => {
-  if (flavor !== 'auto' && flavor !== 'x86' && flavor !== 'arm') {
-    throw new Error(`ASC_IGEMM_FLAVOR must be 'auto', 'x86' or 'arm', got ${flavor}`);
+/**
+ * Which GEMM microkernel tile runs: 'auto' (the host's tiles, calibrated once per process on the
+ * first large GEMM), or a name of IGEMM_TILES to force one (tests, benchmarks).
+ */
+env().registerFlag('ASC_IGEMM_TILE', () => 'auto', (tile) => {
+  if (tile !== 'auto' && !IGEMM_TILES.some((t) => t.name === tile)) {
+    throw new Error(`ASC_IGEMM_TILE must be 'auto' or one of ${IGEMM_TILES.map((t) => t.name).join(', ')}, got ${tile}`);
   }
 });
 

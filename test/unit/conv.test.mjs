@@ -2,6 +2,7 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {expectSameOnBoth, randomTensor, tf} from './helpers.mjs';
+import {IGEMM_TILES} from '../../dist/index.js';
 
 const run = (name, inputs, attrs) => tf.engine().runKernel(name, inputs, attrs);
 const CHANNELS = [1, 3, 5, 7, 9];
@@ -117,12 +118,13 @@ test('gradients of conv2d flow through the wasm kernels', async () => {
   }, {terms: 300, label: 'conv grads'});
 });
 
-test('both GEMM microkernels (x86- and ARM-tuned tiles) match cpu, whichever this host runs', async () => {
-  for (const flavor of ['x86', 'arm']) {
-    tf.engine().reset(); // also resets the flags: set the flavor after it
-    tf.env().set('ASC_IGEMM_FLAVOR', flavor);
+test('every GEMM microkernel tile (x86- and ARM-tuned) matches cpu, whichever this host runs', async () => {
+  assert.ok(IGEMM_TILES.length >= 3);
+  for (const {name: flavor} of IGEMM_TILES) {
+    tf.engine().reset(); // also resets the flags: set the tile after it
+    tf.env().set('ASC_IGEMM_TILE', flavor);
     await tf.setBackend('asc');
-    assert.is(Boolean(tf.backend().igemmArm), flavor === 'arm');
+    assert.equal(tf.backend().igemmTileChoice, {tile: flavor, rows: tf.backend().igemmRows, how: 'forced'});
     let seed = 900;
     for (const [b, h, w, ci, co, f, s, d, pad] of CONV_CASES) {
       await expectSameOnBoth((r) => run('FusedConv2D', {x: randomTensor(r, [b, h, w, ci]), filter: randomTensor(r, [f, f, ci, co]),
