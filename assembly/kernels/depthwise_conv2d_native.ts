@@ -66,13 +66,15 @@ function pixelM1Tail(xp: usize, wp: usize, bias: usize, o: usize, c0: i32, chann
 /**
  * `count` interior pixels of a 3x3 filter, multiplier 1, 4 channels at a time with the block's
  * nine weights and bias held in registers across the pixels. `xp` and `o` are the first pixel's tap
- * (0, 0) and output; pixels are `pixelStep` bytes apart in x.
+ * (0, 0) and output; pixels are `pixelStep` bytes apart in x. At stride 1 two neighbouring pixels go
+ * together, each row's four input vectors serving both.
  */
 // @ts-ignore: decorator
 @inline
 function strip3x3(xp: usize, wp: usize, bias: usize, o: usize, count: i32, channels: i32, xRowStep: usize,
   xColStep: usize, pixelStep: usize, fused: i32, alphaV: v128): void {
   const cBytes = <usize>channels << 2;
+  const pairs = pixelStep == xColStep ? count >> 1 : 0;
   for (let c = 0; c + 4 <= channels; c += 4) {
     const off = <usize>c << 2;
     const w = wp + off;
@@ -82,7 +84,29 @@ function strip3x3(xp: usize, wp: usize, bias: usize, o: usize, count: i32, chann
     const b = bias ? v128.load(bias + off) : f32x4.splat(0);
     let x0 = xp + off;
     let op = o + off;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < pairs; i++) {
+      let acc0 = b, acc1 = b;
+      let xr = x0;
+      let v0 = v128.load(xr), v1 = v128.load(xr + xColStep), v2 = v128.load(xr + 2 * xColStep), v3 = v128.load(xr + 3 * xColStep);
+      acc0 = madd(v0, w0, acc0); acc1 = madd(v1, w0, acc1);
+      acc0 = madd(v1, w1, acc0); acc1 = madd(v2, w1, acc1);
+      acc0 = madd(v2, w2, acc0); acc1 = madd(v3, w2, acc1);
+      xr += xRowStep;
+      v0 = v128.load(xr); v1 = v128.load(xr + xColStep); v2 = v128.load(xr + 2 * xColStep); v3 = v128.load(xr + 3 * xColStep);
+      acc0 = madd(v0, w3, acc0); acc1 = madd(v1, w3, acc1);
+      acc0 = madd(v1, w4, acc0); acc1 = madd(v2, w4, acc1);
+      acc0 = madd(v2, w5, acc0); acc1 = madd(v3, w5, acc1);
+      xr += xRowStep;
+      v0 = v128.load(xr); v1 = v128.load(xr + xColStep); v2 = v128.load(xr + 2 * xColStep); v3 = v128.load(xr + 3 * xColStep);
+      acc0 = madd(v0, w6, acc0); acc1 = madd(v1, w6, acc1);
+      acc0 = madd(v1, w7, acc0); acc1 = madd(v2, w7, acc1);
+      acc0 = madd(v2, w8, acc0); acc1 = madd(v3, w8, acc1);
+      v128.store(op, activateV(acc0, fused, alphaV));
+      v128.store(op + cBytes, activateV(acc1, fused, alphaV));
+      x0 += 2 * pixelStep;
+      op += 2 * cBytes;
+    }
+    for (let i = pairs * 2; i < count; i++) {
       const x1 = x0 + xRowStep, x2 = x1 + xRowStep;
       let acc = madd(v128.load(x0), w0, b);
       acc = madd(v128.load(x0 + xColStep), w1, acc);
@@ -101,21 +125,47 @@ function strip3x3(xp: usize, wp: usize, bias: usize, o: usize, count: i32, chann
 }
 
 /**
- * strip3x3 for a 5x5 filter: 25 weights do not fit in registers, so each is loaded per pixel (the
- * block's weights stay in L1); the taps are unrolled.
+ * strip3x3 for a 5x5 filter: 25 weights do not fit in registers, so each is loaded per use (the
+ * block's weights stay in L1); the taps are unrolled. At stride 1 two neighbouring pixels go
+ * together: each row's six input vectors serve both, so a pair loads 55 vectors instead of 100.
  */
 // @ts-ignore: decorator
 @inline
 function strip5x5(xp: usize, wp: usize, bias: usize, o: usize, count: i32, channels: i32, xRowStep: usize,
   xColStep: usize, pixelStep: usize, fused: i32, alphaV: v128): void {
   const cBytes = <usize>channels << 2;
+  const pairs = pixelStep == xColStep ? count >> 1 : 0;
   for (let c = 0; c + 4 <= channels; c += 4) {
     const off = <usize>c << 2;
     const w = wp + off;
     const b = bias ? v128.load(bias + off) : f32x4.splat(0);
     let x0 = xp + off;
     let op = o + off;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < pairs; i++) {
+      let acc0 = b, acc1 = b;
+      let xr = x0, wr = w;
+      for (let kh = 0; kh < 5; kh++) {
+        const v0 = v128.load(xr), v1 = v128.load(xr + xColStep), v2 = v128.load(xr + 2 * xColStep);
+        const v3 = v128.load(xr + 3 * xColStep), v4 = v128.load(xr + 4 * xColStep), v5 = v128.load(xr + 5 * xColStep);
+        let k = v128.load(wr);
+        acc0 = madd(v0, k, acc0); acc1 = madd(v1, k, acc1);
+        k = v128.load(wr + cBytes);
+        acc0 = madd(v1, k, acc0); acc1 = madd(v2, k, acc1);
+        k = v128.load(wr + 2 * cBytes);
+        acc0 = madd(v2, k, acc0); acc1 = madd(v3, k, acc1);
+        k = v128.load(wr + 3 * cBytes);
+        acc0 = madd(v3, k, acc0); acc1 = madd(v4, k, acc1);
+        k = v128.load(wr + 4 * cBytes);
+        acc0 = madd(v4, k, acc0); acc1 = madd(v5, k, acc1);
+        xr += xRowStep;
+        wr += 5 * cBytes;
+      }
+      v128.store(op, activateV(acc0, fused, alphaV));
+      v128.store(op + cBytes, activateV(acc1, fused, alphaV));
+      x0 += 2 * pixelStep;
+      op += 2 * cBytes;
+    }
+    for (let i = pairs * 2; i < count; i++) {
       let acc = b;
       let xr = x0, wr = w;
       for (let kh = 0; kh < 5; kh++) {
