@@ -39,9 +39,12 @@ export function batchMatMulImpl(
   // B[k, n] of batch i at i * depth * cols + (transposeB ? n * depth + k : k * cols + n).
   const layout = {n: cols, taps: 1, kc: depth, tapOffsets: [0], kStride: transposeB ? 1 : cols, nStride: transposeB ? depth : 1};
   const perBatch = packedBytes(backend, layout);
-  const packed = backend.packedWeights(b, `matmul ${transposeB} ${depth} ${cols}`, epilogue.bias, perBatch * batchB, (ptr) => {
-    for (let i = 0; i < batchB; i++) packInto(backend, ptr + i * perBatch, b, epilogue.bias, layout, i * depth * cols);
-  });
+  const packed = backend.packedWeights(b, `matmul ${transposeB} ${depth} ${cols}`, epilogue.bias, () => ({
+    bytes: perBatch * batchB,
+    pack: (ptr) => {
+      for (let i = 0; i < batchB; i++) packInto(backend, ptr + i * perBatch, b, epilogue.bias, layout, i * depth * cols);
+    },
+  }));
   const aRows = transposeA ? transposeImpl(backend, {...a, shape: [batchA, depth, rows]}, [0, 2, 1]) : a;
   try {
     for (let i = 0; i < batch; i++) {

@@ -44,11 +44,12 @@ export function conv2dImpl(
       conv2dIm2col(backend, xNHWC, filter, out, convInfo, epilogue);
       return out;
     }
-    // B[tap, ci, co] = filter[kh, kw, ci, co]: the HWIO filter is already tap-major.
-    const layout = {n: outChannels, taps, kc: inChannels,
-      tapOffsets: Array.from({length: taps}, (_, t) => t * inChannels * outChannels), kStride: outChannels, nStride: 1};
-    const packed = backend.packedWeights(filter, 'conv2d', epilogue.bias, packedBytes(backend, layout),
-        (ptr) => packInto(backend, ptr, filter, epilogue.bias, layout));
+    const packed = backend.packedWeights(filter, 'conv2d', epilogue.bias, () => {
+      // B[tap, ci, co] = filter[kh, kw, ci, co]: the HWIO filter is already tap-major.
+      const layout = {n: outChannels, taps, kc: inChannels,
+        tapOffsets: Array.from({length: taps}, (_, t) => t * inChannels * outChannels), kStride: outChannels, nStride: 1};
+      return {bytes: packedBytes(backend, layout), pack: (ptr) => packInto(backend, ptr, filter, epilogue.bias, layout)};
+    });
     if (rows === 1 && taps === 1 && convInfo.padInfo.top === 0 && convInfo.padInfo.left === 0) {
       // One output pixel of a 1x1 filter (a squeeze-excite block): its input pixel times the filter.
       runGemv(backend, backend.ptr(xNHWC), packed, backend.ptr(out), outChannels, inChannels, epilogue.activation,
@@ -80,9 +81,10 @@ function conv2dIm2col(backend: AscBackend, x: TensorInfo, filter: TensorInfo, ou
   const {batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth} = convInfo;
   const rows = batchSize * outHeight * outWidth;
   const depth = filterHeight * filterWidth * inChannels;
-  const layout = {n: outChannels, taps: 1, kc: depth, tapOffsets: [0], kStride: outChannels, nStride: 1};
-  const packed = backend.packedWeights(filter, 'conv2d-im2col', bias, packedBytes(backend, layout),
-      (ptr) => packInto(backend, ptr, filter, bias, layout));
+  const packed = backend.packedWeights(filter, 'conv2d-im2col', bias, () => {
+    const layout = {n: outChannels, taps: 1, kc: depth, tapOffsets: [0], kStride: outChannels, nStride: 1};
+    return {bytes: packedBytes(backend, layout), pack: (ptr) => packInto(backend, ptr, filter, bias, layout)};
+  });
   backend.withScratch(rows * depth * 4, (patches) => {
     backend.parallel('im2col', [backend.ptr(x), patches, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight,
       filterWidth, convInfo.strideHeight, convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth,

@@ -61,9 +61,12 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   return runInNHWC(backend, channelsLast, [dy], ([dyNHWC]) => {
     const dx = backend.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
     if (batchSize * inHeight * inWidth * inChannels === 0) return dx;
-    const packed = backend.packedWeights(filter, kind, undefined, offset, (ptr) => {
-      for (const p of phases) packInto(backend, ptr + p.offset, filter, undefined, p.layout);
-    });
+    const packed = backend.packedWeights(filter, kind, undefined, () => ({
+      bytes: offset,
+      pack: (ptr) => {
+        for (const p of phases) packInto(backend, ptr + p.offset, filter, undefined, p.layout);
+      },
+    }));
     const linear = backend.wasm.ACTIVATION_LINEAR.value;
     for (const p of phases) {
       const rows = batchSize * Math.ceil(Math.max(0, inHeight - p.y) / strideHeight) *
