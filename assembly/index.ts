@@ -40,6 +40,7 @@ export { mirrorPad4 } from "./kernels/mirror_pad";
 export { COMPARE_EQUAL, COMPARE_NOT_EQUAL, COMPARE_LESS, COMPARE_LESS_EQUAL, compare } from "./kernels/compare";
 export { select } from "./kernels/select";
 export { slice4, stridedSlice4 } from "./kernels/slice";
+export { gather } from "./kernels/gather";
 export { tile4 } from "./kernels/tile";
 export { transpose } from "./kernels/transpose";
 export { unarySqrt, unarySquare, unaryStep, unaryNeg, unaryAbs, unaryExp, unaryLog, unarySigmoid, unaryTanh,

@@ -7,6 +7,7 @@ import {addNConfig} from './kernels/AddN.js';
 import {avgPoolConfig} from './kernels/AvgPool.js';
 import {avgPoolGradConfig} from './kernels/AvgPoolGrad.js';
 import {batchMatMulConfig} from './kernels/BatchMatMul.js';
+import {batchToSpaceNDConfig} from './kernels/BatchToSpaceND.js';
 import {castConfig} from './kernels/Cast.js';
 import {clipByValueConfig} from './kernels/ClipByValue.js';
 import {concatConfig} from './kernels/Concat.js';
@@ -14,6 +15,7 @@ import {conv2dConfig} from './kernels/Conv2D.js';
 import {conv2DBackpropFilterConfig} from './kernels/Conv2DBackpropFilter.js';
 import {conv2DBackpropInputConfig} from './kernels/Conv2DBackpropInput.js';
 import {registerCpuKernels} from './kernels/cpu_fallback.js';
+import {depthToSpaceConfig} from './kernels/DepthToSpace.js';
 import {depthwiseConv2dNativeConfig} from './kernels/DepthwiseConv2dNative.js';
 import {eluConfig} from './kernels/Elu.js';
 import {equalConfig} from './kernels/Equal.js';
@@ -24,6 +26,7 @@ import {fusedBatchNormConfig} from './kernels/FusedBatchNorm.js';
 import {fusedConv2DConfig} from './kernels/FusedConv2D.js';
 import {fusedDepthwiseConv2DConfig} from './kernels/FusedDepthwiseConv2D.js';
 import {_fusedMatMulConfig} from './kernels/_FusedMatMul.js';
+import {gatherV2Config} from './kernels/GatherV2.js';
 import {greaterConfig} from './kernels/Greater.js';
 import {greaterEqualConfig} from './kernels/GreaterEqual.js';
 import {identityConfig} from './kernels/Identity.js';
@@ -59,6 +62,7 @@ import {seluConfig} from './kernels/Selu.js';
 import {sigmoidConfig} from './kernels/Sigmoid.js';
 import {sliceConfig} from './kernels/Slice.js';
 import {softmaxConfig} from './kernels/Softmax.js';
+import {spaceToBatchNDConfig} from './kernels/SpaceToBatchND.js';
 import {softplusConfig} from './kernels/Softplus.js';
 import {splitVConfig} from './kernels/SplitV.js';
 import {sqrtConfig} from './kernels/Sqrt.js';
@@ -80,12 +84,14 @@ export const wasmKernelConfigs: KernelConfig[] = [
   avgPoolConfig,
   avgPoolGradConfig,
   batchMatMulConfig,
+  batchToSpaceNDConfig,
   castConfig,
   clipByValueConfig,
   concatConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   conv2dConfig,
+  depthToSpaceConfig,
   depthwiseConv2dNativeConfig,
   eluConfig,
   equalConfig,
@@ -96,6 +102,7 @@ export const wasmKernelConfigs: KernelConfig[] = [
   fusedConv2DConfig,
   fusedDepthwiseConv2DConfig,
   _fusedMatMulConfig,
+  gatherV2Config,
   greaterConfig,
   greaterEqualConfig,
   identityConfig,
@@ -131,6 +138,7 @@ export const wasmKernelConfigs: KernelConfig[] = [
   sigmoidConfig,
   sliceConfig,
   softmaxConfig,
+  spaceToBatchNDConfig,
   softplusConfig,
   splitVConfig,
   sqrtConfig,

@@ -1,14 +1,13 @@
 import {KernelConfig, PadV2, PadV2Attrs, PadV2Inputs, TensorInfo, util} from '@tensorflow/tfjs-core';
+import type {AscBackend} from '../backend.js';
 import {elementBytes} from './dtypes.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 
-/** Constant padding in wasm: fill, then one block copy per input row. */
-function padV2(args: KernelArgs): TensorInfo|TensorInfo[] {
-  const {inputs, backend, attrs} = args;
-  const {x} = inputs as PadV2Inputs;
+/** Constant padding in wasm: fill, then one block copy per input row; null for dtypes not in wasm. */
+export function padImpl(backend: AscBackend, x: TensorInfo, paddings: Array<[number, number]>, constantValue: number):
+    TensorInfo|null {
   const bytes = elementBytes(x.dtype);
-  if (bytes === 0) return runOnCpu(PadV2, args);
-  const {paddings, constantValue} = attrs as unknown as PadV2Attrs;
+  if (bytes === 0) return null;
   const outShape = paddings.map((p, i) => p[0] + x.shape[i] + p[1]);
   const out = backend.makeOutput(outShape, x.dtype);
   if (util.sizeFromShape(outShape) === 0) return out;
@@ -22,6 +21,13 @@ function padV2(args: KernelArgs): TensorInfo|TensorInfo[] {
   const dims = backend.args([...inShape, ...outDims, ...before]);
   backend.wasm.padV2(inPtr, backend.ptr(out), bytes, bits, inShape.length, dims);
   return out;
+}
+
+function padV2(args: KernelArgs): TensorInfo|TensorInfo[] {
+  const {inputs, backend, attrs} = args;
+  const {x} = inputs as PadV2Inputs;
+  const {paddings, constantValue} = attrs as unknown as PadV2Attrs;
+  return padImpl(backend, x, paddings, constantValue) ?? runOnCpu(PadV2, args);
 }
 
 export const padV2Config: KernelConfig = {

@@ -432,6 +432,64 @@ export const KERNELS = [
       return {inputs: [x], attrs: {paddings, mode}, tolerance: EXACT};
     },
   },
+  {
+    kernel: 'GatherV2',
+    draw(r, {specials}) {
+      const x = input(r, 'x', shapeOf(r, int(r, 1, 4), 6), pick(r, ['float32', 'int32', 'bool']), {specials});
+      const rank = x.shape.length;
+      const axis = int(r, 0, rank - 1);
+      // tfjs-backend-cpu divides by the batch size: batch dims of size 0 make it fail.
+      const batchDims = x.shape.slice(0, Math.min(axis, 2)).includes(0) ? 0 : int(r, 0, Math.min(axis, 2));
+      // Indices share x's batch dims; an empty axis can only be gathered from by no index at all.
+      const free = x.shape[axis] === 0 ? [0] : shapeOf(r, int(r, 0, 2), 5);
+      const shape = [...x.shape.slice(0, batchDims), ...free];
+      const count = shape.reduce((a, b) => a * b, 1);
+      const indices = {name: 'indices', shape, dtype: 'int32',
+        values: Int32Array.from({length: count}, () => int(r, 0, x.shape[axis] - 1))};
+      return {inputs: [x, indices], attrs: {axis: chance(r, 0.3) ? axis - rank : axis, batchDims}, tolerance: EXACT};
+    },
+  },
+  {
+    kernel: 'SpaceToBatchND',
+    draw(r, {specials}) {
+      const blockShape = Array.from({length: int(r, 1, 2)}, () => int(r, 1, 3));
+      // Each padded spatial size a multiple of its block.
+      const spatial = blockShape.map(() => dim(r, 7));
+      const paddings = blockShape.map((b, i) => {
+        const before = int(r, 0, 2);
+        const after = (b - (spatial[i] + before) % b) % b + b * int(r, 0, 1);
+        return [before, after];
+      });
+      const shape = [dim(r, 3), ...spatial, ...shapeOf(r, int(r, 0, 1), 5)];
+      const x = input(r, 'x', shape, pick(r, ['float32', 'int32', 'bool']), {specials});
+      return {inputs: [x], attrs: {blockShape, paddings}, tolerance: EXACT};
+    },
+  },
+  {
+    kernel: 'BatchToSpaceND',
+    draw(r, {specials}) {
+      const blockShape = Array.from({length: int(r, 1, 2)}, () => int(r, 1, 3));
+      const spatial = blockShape.map(() => dim(r, 5));
+      // Crops take at most the whole of each upsampled axis.
+      const crops = blockShape.map((b, i) => {
+        const before = int(r, 0, Math.min(2, b * spatial[i]));
+        return [before, int(r, 0, Math.min(2, b * spatial[i] - before))];
+      });
+      const batch = dim(r, 3) * blockShape.reduce((a, b) => a * b, 1);
+      const shape = [batch, ...spatial, ...shapeOf(r, int(r, 0, 1), 5)];
+      const x = input(r, 'x', shape, pick(r, ['float32', 'int32', 'bool']), {specials});
+      return {inputs: [x], attrs: {blockShape, crops}, tolerance: EXACT};
+    },
+  },
+  {
+    kernel: 'DepthToSpace',
+    draw(r, {specials}) {
+      const blockSize = int(r, 2, 3);
+      const shape = [dim(r, 3), dim(r, 6), dim(r, 6), dim(r, 4) * blockSize * blockSize];
+      const x = input(r, 'x', shape, pick(r, ['float32', 'int32']), {specials});
+      return {inputs: [x], attrs: {blockSize, dataFormat: 'NHWC'}, tolerance: EXACT};
+    },
+  },
   ...['Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual'].map((kernel) => ({
     kernel,
     draw(r, {specials}) {

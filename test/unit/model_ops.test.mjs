@@ -5,6 +5,7 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {expectSameOnBoth, randomTensor, tf} from './helpers.mjs';
+import {fallbackReport, resetFallbackReport} from '../../dist/index.js';
 
 test('FusedDepthwiseConv2D: 3x3 and 5x5, stride 1 and 2, bias and relu6/relu/linear, as on cpu', async () => {
   for (const [size, channels, kernel, stride, activation] of [[17, 24, 3, 1, 'relu6'], [16, 37, 3, 2, 'relu'],
@@ -59,6 +60,24 @@ test('MirrorPad, Pack, Unpack, Select and the comparisons, as on cpu', async () 
     return [tf.mirrorPad(x, [[0, 0], [2, 1], [1, 2], [0, 0]], 'reflect'), tf.mirrorPad(x, [[0, 0], [3, 3], [0, 5], [0, 0]], 'symmetric'),
       tf.where(tf.greater(a, 0), a, b), tf.cast(tf.lessEqual(x, tf.scalar(0.25)), 'int32'), tf.cast(tf.equal(a, tf.neg(b)), 'int32')];
   }, {label: 'data movement'});
+});
+
+test('GatherV2, a dilated convolution by SpaceToBatchND/BatchToSpaceND, DepthToSpace: in wasm, as on cpu', async () => {
+  await tf.setBackend('asc');
+  resetFallbackReport('asc');
+  await expectSameOnBoth((random) => {
+    const x = randomTensor(random, [2, 9, 11, 6]);
+    const filter = randomTensor(random, [3, 3, 6, 4]);
+    // TensorFlow's form of a rate-2 atrous convolution (what tfjs-converter keeps from some graphs).
+    const spaced = tf.spaceToBatchND(x, [2, 2], [[2, 3], [2, 1]]);
+    const atrous = tf.batchToSpaceND(tf.conv2d(spaced, filter, 1, 'valid'), [2, 2], [[0, 1], [0, 0]]);
+    return [atrous, tf.depthToSpace(tf.slice(x, [0, 0, 0, 0], [2, 9, 11, 4]), 2),
+      tf.gather(x, tf.tensor1d([5, 0, 5, 2], 'int32'), 3), tf.gather(x, tf.tensor2d([[8, 0], [1, 1]], [2, 2], 'int32'), 1, 1),
+      tf.gather(tf.cast(x, 'int32'), tf.tensor1d([1], 'int32'), 0)];
+  }, {terms: 54, label: 'data movement of mobile models'});
+  const ran = fallbackReport('asc').map((k) => k.kernel);
+  for (const kernel of ['GatherV2', 'SpaceToBatchND', 'BatchToSpaceND', 'DepthToSpace']) assert.not.ok(ran.includes(kernel), kernel);
+  assert.throws(() => tf.gather(tf.ones([3, 2]), tf.tensor1d([3], 'int32')), /GatherV2: the index value 3 is not in \[0, 2\]/);
 });
 
 test.run();
