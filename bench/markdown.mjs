@@ -13,11 +13,18 @@ const names = {
   'asc': 'asc', 'asc-plain': 'asc plain SIMD', 'asc-2t': 'asc 2 threads', 'wasm': 'tfjs-wasm',
   'onnxruntime-web': 'ORT', 'onnxruntime-web-2t': 'ORT 2 threads', 'cpu': 'tfjs-cpu',
 };
+/** Which GEMM tile asc ran, and what its calibration measured. */
+function tileNote(choice) {
+  if (choice == null) return '';
+  const measured = choice.calibration ?
+    `: ${Object.entries(choice.calibration.gflops).map(([t, g]) => `${t} ${g}`).join(', ')} GFLOP/s` : '';
+  return `, GEMM tile ${choice.tile} (${choice.how}${measured})`;
+}
 const ms = (r) => (r == null ? '–' : r.ms >= 100 ? r.ms.toFixed(0) : r.ms >= 10 ? r.ms.toFixed(1) : r.ms.toFixed(2));
 // Node 20 and 21 have relaxed SIMD behind a V8 flag (npm run bench sets it: cli/relaxed_simd.mjs).
 const relaxedBy = Number(machine.node.slice(1).split('.')[0]) < 22 ? 'relaxed SIMD by its V8 flag' : 'relaxed SIMD on by default';
 console.log(`Measured ${date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node} ` +
-    `(${relaxedBy}); asc ran its ${ascFeatures.variant} module. ` +
+    `(${relaxedBy}); asc ran its ${ascFeatures.variant} module${tileNote(ascFeatures.igemmTile)}. ` +
     `Yardsticks (one core): f32x4 mul+add ${yardsticks.simd.toFixed(1)} GFLOP/s` +
     (yardsticks.relaxed ? `, relaxed_madd ${yardsticks.relaxed.toFixed(1)} GFLOP/s` : '') +
     `, copy ${yardsticks.copy.gbps.toFixed(1)} GB/s. ` +
@@ -41,7 +48,7 @@ function printModels({date, machine, rounds, geomean, rows, perCall}) {
   const relaxedBy = Number(machine.node.slice(1).split('.')[0]) < 22 ? 'no flags: plain SIMD' : 'relaxed SIMD on by default';
   const f = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
   console.log(`Measured ${date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node} (${relaxedBy}); ` +
-      `median of ${rounds} interleaved rounds. Geomean asc / tfjs-wasm (one thread): ${geomean.toFixed(2)}.\n`);
+      `median of ${rounds} interleaved rounds${tileNote(machine.igemmTile)}. Geomean asc / tfjs-wasm (one thread): ${geomean.toFixed(2)}.\n`);
   console.log('| model | source | asc ms | asc 2 threads ms | tfjs-wasm ms | tfjs-cpu ms | asc / tfjs-wasm | 2-thread scaling | ' +
       'max error vs cpu (asc, tfjs-wasm) | in JavaScript |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
@@ -53,6 +60,6 @@ function printModels({date, machine, rounds, geomean, rows, perCall}) {
   }
   if (perCall) {
     console.log('\n| per call, tiny tensors | asc µs | tfjs-wasm µs |\n| --- | ---: | ---: |');
-    for (const [name, us] of Object.entries(perCall)) console.log(`| ${name} | ${us['asc-1t'].toFixed(2)} | ${us.wasm.toFixed(2)} |`);
+    for (const [name, us] of Object.entries(perCall)) console.log(`| ${name} | ${us.asc.toFixed(2)} | ${us.wasm.toFixed(2)} |`);
   }
 }

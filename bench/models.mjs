@@ -132,30 +132,40 @@ for (const spec of suite()) {
       `asc/wasm ${(row.ms['asc-1t'] / row.ms.wasm).toFixed(2)}; cpu ${row.cpu ? `${f(row.cpu.ms)} ms, error ${row.cpu.errorAsc.toExponential(1)}` : '-'}; ` +
       `JS ${(100 * row.jsShare).toFixed(1)}%${row.jsKernels.length ? ` (${row.jsKernels.slice(0, 4).join(', ')})` : ''}`);
 }
-// The per-call cost on tiny tensors (a squeeze-excite block's), in microseconds: asc (one thread)
-// against tfjs-backend-wasm, the same inputs living in each.
+// The per-call cost on tiny tensors (a squeeze-excite block's), in microseconds: asc against
+// tfjs-backend-wasm, the same inputs living in each; interleaved rounds, medians. asc is the default
+// backend a user gets (tensors this small never split across threads): the one-thread backend above
+// shares its kernel functions with the two-thread one, which makes V8's caches in them polymorphic.
 async function perCall() {
-  const result = {};
-  for (const backend of ['asc-1t', 'wasm']) {
+  const ops = {}, inputs = [];
+  for (const backend of ['asc', 'wasm']) {
     await tf.setBackend(backend);
     const [a, b, x, w] = [tf.randomUniform([1, 1, 1, 64]), tf.randomUniform([1, 1, 1, 64]), tf.randomUniform([1, 7, 7, 64]),
       tf.randomUniform([1, 1, 64, 16])];
-    const ops = {'Add [1,1,1,64]': () => tf.add(a, b), 'Relu [1,1,1,64]': () => tf.relu(a),
+    inputs.push(a, b, x, w);
+    ops[backend] = {'Add [1,1,1,64]': () => tf.add(a, b), 'Relu [1,1,1,64]': () => tf.relu(a),
       'Multiply [1,7,7,64] x [1,1,1,64]': () => tf.mul(x, a), 'Mean [1,7,7,64] over H, W': () => tf.mean(x, [1, 2], true),
       'Conv2D 1x1 [1,1,1,64] -> 16': () => tf.conv2d(a, w, 1, 'same')};
-    for (const [name, op] of Object.entries(ops)) {
-      for (let i = 0; i < 2000; i++) op().dispose();
-      const started = performance.now();
-      for (let i = 0; i < 20000; i++) op().dispose();
-      (result[name] ??= {})[backend] = (performance.now() - started) / 20000 * 1000;
-    }
-    tf.dispose([a, b, x, w]);
+    for (const op of Object.values(ops[backend])) for (let i = 0; i < 2000; i++) op().dispose();
   }
-  return result;
+  const samples = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const backend of round % 2 ? ['wasm', 'asc'] : ['asc', 'wasm']) {
+      tf.setBackend(backend);
+      for (const [name, op] of Object.entries(ops[backend])) {
+        const started = performance.now();
+        for (let i = 0; i < 10000; i++) op().dispose();
+        ((samples[name] ??= {})[backend] ??= []).push((performance.now() - started) / 10000 * 1000);
+      }
+    }
+  }
+  tf.dispose(inputs);
+  return Object.fromEntries(Object.entries(samples).map(([name, times]) =>
+    [name, Object.fromEntries(Object.entries(times).map(([backend, t]) => [backend, median(t)]))]));
 }
 const tiny = await perCall();
 for (const [name, us] of Object.entries(tiny)) {
-  console.log(`per call, ${name}: asc ${us['asc-1t'].toFixed(2)} us, tfjs-wasm ${us.wasm.toFixed(2)} us`);
+  console.log(`per call, ${name}: asc ${us.asc.toFixed(2)} us, tfjs-wasm ${us.wasm.toFixed(2)} us`);
 }
 
 const ratios = rows.map((r) => r.ms['asc-1t'] / r.ms.wasm);
@@ -163,7 +173,8 @@ const geomean = Math.exp(ratios.reduce((s, v) => s + Math.log(v), 0) / ratios.le
 console.log(`geomean asc/tfjs-wasm (one thread): ${geomean.toFixed(2)} over ${rows.length} models; slowest ratio ` +
     `${Math.max(...ratios).toFixed(2)}`);
 
-const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}`};
+const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}`,
+  igemmTile: tf.findBackend('asc-1t').igemmTileChoice};
 const result = {date: new Date().toISOString(), machine, quick: Boolean(args.quick), rounds: ROUNDS, geomean, rows, perCall: tiny};
 const file = args.json ?? new URL(`./results/models-node${process.versions.node.split('.')[0]}.json`, import.meta.url).pathname;
 mkdirSync(new URL('./results/', import.meta.url), {recursive: true});

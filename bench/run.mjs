@@ -215,7 +215,7 @@ console.log('asc: relaxed SIMD where the engine has it, one thread; asc-plain: p
 
 const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   node: process.version, platform: `${os.platform()} ${os.arch()}`};
-const ascFeatures = tf.findBackend('asc').features;
+const ascFeatures = {...tf.findBackend('asc').features, igemmTile: tf.findBackend('asc').igemmTileChoice};
 const result = {date: new Date().toISOString(), machine, quick, yardsticks, ascFeatures, wasmThreads, rows};
 mkdirSync(new URL('./results/', import.meta.url), {recursive: true});
 const name = training ? 'training' : unetOnly ? `unet-node${process.versions.node.split('.')[0]}` : quick ? 'quick' : 'latest';
