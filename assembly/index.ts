@@ -52,5 +52,5 @@ export { castBoolToFloat32, castBoolToInt32, castFloat32ToBool, castFloat32ToInt
 export { defaultNaNIsPositive, gemv, igemm, igemmPack, igemmPackedBytes } from "./kernels/igemm";
 export { igemmTileRows } from "./kernels/igemm_tile";
 export { convIndirection, deconvIndirection, matrixIndirection } from "./kernels/indirection";
-export { im2col } from "./kernels/im2col";
+export { conv2dFewChannels } from "./kernels/conv2d_few_channels";
 export { conv2dOneChannel } from "./kernels/conv2d_one_channel";

@@ -88,7 +88,7 @@ export const PARALLEL_KERNELS = [
   'igemm', 'maxPool', 'avgPool', 'resizeBilinear', 'resizeNearestNeighbor', 'concat', 'fusedBatchNorm', 'relu',
   'reluInt32', 'relu6', 'relu6Int32', 'applyActivation', 'binaryFloat32', 'binaryInt32', 'conv2dBackpropFilter',
   'depthwiseConv2dNative', 'transpose', 'slice4', 'stridedSlice4', 'tile4', 'addN', 'compare', 'select', 'softmax',
-  'mirrorPad4', 'gemv', 'im2col', 'conv2dOneChannel', 'gather', ...UNARY_FLOAT32_KERNELS,
+  'mirrorPad4', 'gemv', 'conv2dFewChannels', 'conv2dOneChannel', 'gather', ...UNARY_FLOAT32_KERNELS,
 ] as const;
 export type ParallelKernel = typeof PARALLEL_KERNELS[number];
 const PARALLEL_INDEX = new Map<string, number>(PARALLEL_KERNELS.map((name, i) => [name, i]));

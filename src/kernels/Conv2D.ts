@@ -39,9 +39,8 @@ export function conv2dImpl(
         epilogue.activation, epilogue.alpha], batchSize * outHeight, outWidth * taps * inChannels);
       return out;
     }
-    const depth = taps * inChannels;
-    if (taps > 1 && inChannels < IM2COL_MAX_CHANNELS && rows * depth * 4 <= IM2COL_MAX_BYTES) {
-      conv2dIm2col(backend, xNHWC, filter, out, convInfo, epilogue);
+    if (taps > 1 && inChannels < FEW_CHANNELS) {
+      conv2dFewChannels(backend, xNHWC, filter, out, convInfo, epilogue);
       return out;
     }
     const packed = backend.packedWeights(filter, 'conv2d', epilogue.bias, () => {
@@ -66,33 +65,28 @@ export function conv2dImpl(
   });
 }
 
-/** Below this many input channels a tap's k loop is too short: the patches become matrix rows first. */
-const IM2COL_MAX_CHANNELS = 8;
-/** The patch matrix's most bytes (an RGB 7x7 stem at 224^2 needs 7.4 MB). */
-const IM2COL_MAX_BYTES = 16 << 20;
+/** Below this many input channels a tap's k loop is too short for the GEMM (a 3-long loop per tap). */
+const FEW_CHANNELS = 8;
 
 /**
- * A convolution with few input channels as im2col + GEMM: each output pixel's patch is one row
- * of taps * inChannels values (zeros for padding), times the filter seen as a [taps * inChannels,
- * outChannels] matrix (HWIO is that already). One long k loop per row, not a short one per tap.
+ * A convolution with few input channels computed directly (assembly/kernels/conv2d_few_channels.ts):
+ * the filter packed as a [taps * inChannels, outChannels] matrix (HWIO is that already), each
+ * output pixel's in-bounds taps times it, four interior pixels per weight load. An im2col copy of
+ * the patches first cost as much as the product on an RGB stem.
  */
-function conv2dIm2col(backend: AscBackend, x: TensorInfo, filter: TensorInfo, out: TensorInfo,
+function conv2dFewChannels(backend: AscBackend, x: TensorInfo, filter: TensorInfo, out: TensorInfo,
     convInfo: backend_util.Conv2DInfo, {bias, activation, alpha}: ConvEpilogue): void {
   const {batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth} = convInfo;
-  const rows = batchSize * outHeight * outWidth;
   const depth = filterHeight * filterWidth * inChannels;
-  const packed = backend.packedWeights(filter, 'conv2d-im2col', bias, () => {
+  const packed = backend.packedWeights(filter, 'conv2d-matrix', bias, () => {
     const layout = {n: outChannels, taps: 1, kc: depth, tapOffsets: [0], kStride: outChannels, nStride: 1};
     return {bytes: packedBytes(backend, layout), pack: (ptr) => packInto(backend, ptr, filter, bias, layout)};
   });
-  backend.withScratch(rows * depth * 4, (patches) => {
-    backend.parallel('im2col', [backend.ptr(x), patches, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight,
-      filterWidth, convInfo.strideHeight, convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth,
-      convInfo.padInfo.top, convInfo.padInfo.left], rows, 8 * depth);
-    runIgemm(backend, rows, outChannels, 1, depth, packed, activation, alpha, (a, c, zero) =>
-      backend.wasm.matrixIndirection(patches, depth * 4, backend.ptr(out), outChannels * 4, rows, zero, a, c,
-          backend.igemmRows));
-  });
+  // Threads share output rows.
+  backend.parallel('conv2dFewChannels', [backend.ptr(x), packed, backend.ptr(out), inHeight, inWidth, inChannels, outHeight,
+    outWidth, outChannels, filterHeight, filterWidth, convInfo.strideHeight, convInfo.strideWidth, convInfo.dilationHeight,
+    convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left, activation, alpha], batchSize * outHeight,
+  outWidth * outChannels * depth);
 }
 
 function conv2d(args: KernelArgs): TensorInfo {

@@ -16,7 +16,7 @@ test('FusedDepthwiseConv2D: 3x3 and 5x5, stride 1 and 2, bias and relu6/relu/lin
   }
 });
 
-test('convolutions with few input channels (im2col), one output channel, one output pixel', async () => {
+test('convolutions with few input channels (direct), one output channel, one output pixel', async () => {
   await expectSameOnBoth((random) => tf.fused.conv2d({x: randomTensor(random, [1, 33, 33, 3]),
     filter: randomTensor(random, [3, 3, 3, 16]), strides: 2, pad: 'same', bias: randomTensor(random, [16]), activation: 'relu6'}),
   {terms: 28, label: 'RGB stem'});

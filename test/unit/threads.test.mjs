@@ -47,7 +47,7 @@ const cases = {
     filter: randomTensor(r, [3, 3, 24, 1]), strides: 1, pad: 'same', bias: randomTensor(r, [24]), activation: 'relu6'}),
   'depthwiseConv2d 5x5 strips, stride 2': (r) => tf.depthwiseConv2d(randomTensor(r, [1, 64, 64, 20]),
     randomTensor(r, [5, 5, 20, 1]), 2, 'same'),
-  'conv2d on 3 channels (im2col)': (r) => tf.conv2d(randomTensor(r, [1, 64, 64, 3]), randomTensor(r, [3, 3, 3, 32]), 2, 'same'),
+  'conv2d on 3 channels (direct)': (r) => tf.conv2d(randomTensor(r, [1, 64, 64, 3]), randomTensor(r, [3, 3, 3, 32]), 2, 'same'),
   'conv2d to one channel': (r) => tf.conv2d(randomTensor(r, [1, 64, 64, 16]), randomTensor(r, [3, 3, 16, 1]), 1, 'same'),
   'matMul of one row': (r) => tf.matMul(randomTensor(r, [1, 700]), randomTensor(r, [700, 400])),
   'sigmoid': (r) => tf.sigmoid(tf.mul(randomTensor(r, [1, 100, 100, 9]), 8)),
