@@ -139,4 +139,29 @@ test('every GEMM microkernel tile (x86- and ARM-tuned) matches cpu, whichever th
   tf.engine().reset();
 });
 
+test('the GEMM tile is calibrated once per process on the first large GEMM, among the host flavor\'s tiles', async () => {
+  tf.engine().reset();
+  await tf.setBackend('asc');
+  const before = tf.backend().igemmTileChoice;
+  const host = IGEMM_TILES[IGEMM_TILES.findIndex((t) => t.name === before.tile)].host;
+  const candidates = IGEMM_TILES.filter((t) => t.host === host).map((t) => t.name);
+  if (before.how !== 'calibrated') {
+    assert.is(before.how, candidates.length > 1 ? 'default until the first large GEMM' : 'the only one for this host');
+  }
+  // 64x64 pixels x 64 -> 64 channels x 9 taps: 15 M multiply-adds.
+  tf.tidy(() => tf.conv2d(tf.ones([1, 64, 64, 64]), tf.ones([3, 3, 64, 64]), 1, 'same').dataSync());
+  const after = tf.backend().igemmTileChoice;
+  assert.ok(candidates.includes(after.tile), after.tile);
+  if (candidates.length > 1) {
+    assert.is(after.how, 'calibrated');
+    assert.equal(Object.keys(after.calibration.gflops).sort(), [...candidates].sort());
+    for (const g of Object.values(after.calibration.gflops)) assert.ok(g > 0, `${g} GFLOP/s`);
+    // A new backend of the same module starts with the result.
+    tf.engine().reset();
+    await tf.setBackend('asc');
+    assert.equal(tf.backend().igemmTileChoice, after);
+  }
+  tf.engine().reset();
+});
+
 test.run();
