@@ -22,6 +22,7 @@ import {equalConfig} from './kernels/Equal.js';
 import {erfConfig} from './kernels/Erf.js';
 import {expConfig} from './kernels/Exp.js';
 import {expandDimsConfig} from './kernels/ExpandDims.js';
+import {fillConfig} from './kernels/Fill.js';
 import {fusedBatchNormConfig} from './kernels/FusedBatchNorm.js';
 import {fusedConv2DConfig} from './kernels/FusedConv2D.js';
 import {fusedDepthwiseConv2DConfig} from './kernels/FusedDepthwiseConv2D.js';
@@ -45,6 +46,7 @@ import {mirrorPadConfig} from './kernels/MirrorPad.js';
 import {multiplyConfig} from './kernels/Multiply.js';
 import {negConfig} from './kernels/Neg.js';
 import {notEqualConfig} from './kernels/NotEqual.js';
+import {onesLikeConfig} from './kernels/OnesLike.js';
 import {packConfig} from './kernels/Pack.js';
 import {padV2Config} from './kernels/PadV2.js';
 import {preluConfig} from './kernels/Prelu.js';
@@ -76,6 +78,7 @@ import {tanhConfig} from './kernels/Tanh.js';
 import {tileConfig} from './kernels/Tile.js';
 import {transposeConfig} from './kernels/Transpose.js';
 import {unpackConfig} from './kernels/Unpack.js';
+import {zerosLikeConfig} from './kernels/ZerosLike.js';
 
 export const wasmKernelConfigs: KernelConfig[] = [
   absConfig,
@@ -98,6 +101,7 @@ export const wasmKernelConfigs: KernelConfig[] = [
   erfConfig,
   expandDimsConfig,
   expConfig,
+  fillConfig,
   fusedBatchNormConfig,
   fusedConv2DConfig,
   fusedDepthwiseConv2DConfig,
@@ -121,6 +125,7 @@ export const wasmKernelConfigs: KernelConfig[] = [
   multiplyConfig,
   negConfig,
   notEqualConfig,
+  onesLikeConfig,
   packConfig,
   padV2Config,
   preluConfig,
@@ -152,6 +157,7 @@ export const wasmKernelConfigs: KernelConfig[] = [
   tileConfig,
   transposeConfig,
   unpackConfig,
+  zerosLikeConfig,
 ];
 
 for (const config of wasmKernelConfigs) registerKernel(config);

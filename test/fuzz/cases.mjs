@@ -432,6 +432,22 @@ export const KERNELS = [
       return {inputs: [x], attrs: {paddings, mode}, tolerance: EXACT};
     },
   },
+  ...['ZerosLike', 'OnesLike'].map((kernel) => ({
+    kernel,
+    draw(r, {specials}) {
+      const x = input(r, 'x', shapeOf(r, int(r, 0, 4), 6), pick(r, ['float32', 'int32', 'bool']), {specials});
+      return {inputs: [x], attrs: {}, tolerance: EXACT};
+    },
+  })),
+  {
+    kernel: 'Fill',
+    draw(r) {
+      // No dtype: cpu infers float32 from a number.
+      const dtype = pick(r, ['float32', 'int32', 'bool', undefined]);
+      const value = dtype === 'bool' ? int(r, 0, 1) : dtype === 'int32' ? int(r, -5, 5) : pick(r, [0, 1.5, -2.25, NaN, Infinity, -0]);
+      return {inputs: [], attrs: {shape: shapeOf(r, int(r, 0, 4), 6), value, dtype}, tolerance: EXACT};
+    },
+  },
   {
     kernel: 'GatherV2',
     draw(r, {specials}) {

@@ -62,7 +62,7 @@ test('MirrorPad, Pack, Unpack, Select and the comparisons, as on cpu', async () 
   }, {label: 'data movement'});
 });
 
-test('GatherV2, a dilated convolution by SpaceToBatchND/BatchToSpaceND, DepthToSpace: in wasm, as on cpu', async () => {
+test('GatherV2, a dilated convolution by SpaceToBatchND/BatchToSpaceND, DepthToSpace, Fill, ZerosLike, OnesLike: in wasm, as on cpu', async () => {
   await tf.setBackend('asc');
   resetFallbackReport('asc');
   await expectSameOnBoth((random) => {
@@ -75,8 +75,15 @@ test('GatherV2, a dilated convolution by SpaceToBatchND/BatchToSpaceND, DepthToS
       tf.gather(x, tf.tensor1d([5, 0, 5, 2], 'int32'), 3), tf.gather(x, tf.tensor2d([[8, 0], [1, 1]], [2, 2], 'int32'), 1, 1),
       tf.gather(tf.cast(x, 'int32'), tf.tensor1d([1], 'int32'), 0)];
   }, {terms: 54, label: 'data movement of mobile models'});
+  await expectSameOnBoth((random) => {
+    const x = randomTensor(random, [2, 3, 5]);
+    return [tf.zerosLike(x), tf.onesLike(tf.cast(x, 'int32')), tf.fill([3, 4], 2.5), tf.fill([2, 2], 7, 'int32'),
+      tf.fill([5], 1, 'bool'), tf.zerosLike(tf.greater(x, 0))];
+  }, {label: 'one value'});
   const ran = fallbackReport('asc').map((k) => k.kernel);
-  for (const kernel of ['GatherV2', 'SpaceToBatchND', 'BatchToSpaceND', 'DepthToSpace']) assert.not.ok(ran.includes(kernel), kernel);
+  for (const kernel of ['GatherV2', 'SpaceToBatchND', 'BatchToSpaceND', 'DepthToSpace', 'ZerosLike', 'OnesLike', 'Fill']) {
+    assert.not.ok(ran.includes(kernel), kernel);
+  }
   assert.throws(() => tf.gather(tf.ones([3, 2]), tf.tensor1d([3], 'int32')), /GatherV2: the index value 3 is not in \[0, 2\]/);
 });
 
