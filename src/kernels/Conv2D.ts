@@ -2,7 +2,7 @@ import {backend_util, Conv2D, Conv2DAttrs, Conv2DInputs, KernelConfig, TensorInf
 import type {AscBackend} from '../backend.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 import {assertShape} from './validate.js';
-import {packedBytes, packInto, runGemv, runIgemm} from './igemm.js';
+import {packJob, runGemv, runIgemm} from './igemm.js';
 import {runInNHWC} from './layout.js';
 
 export interface ConvEpilogue {
@@ -43,12 +43,10 @@ export function conv2dImpl(
       conv2dFewChannels(backend, xNHWC, filter, out, convInfo, epilogue);
       return out;
     }
-    const packed = backend.packedWeights(filter, 'conv2d', epilogue.bias, () => {
-      // B[tap, ci, co] = filter[kh, kw, ci, co]: the HWIO filter is already tap-major.
-      const layout = {n: outChannels, taps, kc: inChannels,
-        tapOffsets: Array.from({length: taps}, (_, t) => t * inChannels * outChannels), kStride: outChannels, nStride: 1};
-      return {bytes: packedBytes(backend, layout), pack: (ptr) => packInto(backend, ptr, filter, epilogue.bias, layout)};
-    });
+    // B[tap, ci, co] = filter[kh, kw, ci, co]: the HWIO filter is already tap-major.
+    const packed = backend.packedWeights(filter, 'conv2d', epilogue.bias, () => packJob(backend, filter, epilogue.bias,
+        {n: outChannels, taps, kc: inChannels, tapOffsets: Array.from({length: taps}, (_, t) => t * inChannels * outChannels),
+          kStride: outChannels, nStride: 1}));
     if (rows === 1 && taps === 1 && convInfo.padInfo.top === 0 && convInfo.padInfo.left === 0) {
       // One output pixel of a 1x1 filter (a squeeze-excite block): its input pixel times the filter.
       runGemv(backend, backend.ptr(xNHWC), packed, backend.ptr(out), outChannels, inChannels, epilogue.activation,
@@ -78,10 +76,8 @@ function conv2dFewChannels(backend: AscBackend, x: TensorInfo, filter: TensorInf
     convInfo: backend_util.Conv2DInfo, {bias, activation, alpha}: ConvEpilogue): void {
   const {batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth} = convInfo;
   const depth = filterHeight * filterWidth * inChannels;
-  const packed = backend.packedWeights(filter, 'conv2d-matrix', bias, () => {
-    const layout = {n: outChannels, taps: 1, kc: depth, tapOffsets: [0], kStride: outChannels, nStride: 1};
-    return {bytes: packedBytes(backend, layout), pack: (ptr) => packInto(backend, ptr, filter, bias, layout)};
-  });
+  const packed = backend.packedWeights(filter, 'conv2d-matrix', bias, () => packJob(backend, filter, bias,
+      {n: outChannels, taps: 1, kc: depth, tapOffsets: [0], kStride: outChannels, nStride: 1}));
   // Threads share output rows.
   backend.parallel('conv2dFewChannels', [backend.ptr(x), packed, backend.ptr(out), inHeight, inWidth, inChannels, outHeight,
     outWidth, outChannels, filterHeight, filterWidth, convInfo.strideHeight, convInfo.strideWidth, convInfo.dilationHeight,

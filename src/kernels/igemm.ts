@@ -59,10 +59,7 @@ export function calibrateTiles(backend: AscBackend, candidates: number[]): TileC
     const packed = zero + CAL_K * 4, tables = packed + packedSize;
     const f32 = new Float32Array(backend.wasmMemory.buffer, scratch, floats);
     for (let i = 0; i < f32.length; i++) f32[i] = i < CAL_M * CAL_K + CAL_N * CAL_K ? ((i * 7919) % 17) / 16 - 0.5 : 0;
-    backend.withScratch(4, (offsets) => {
-      new Int32Array(backend.wasmMemory.buffer, offsets, 1)[0] = 0;
-      wasm.igemmPack(b, 0, packed, CAL_N, 1, CAL_K, offsets, CAL_N, 1);
-    });
+    packAt(backend, packed, b, 0, {n: CAL_N, taps: 1, kc: CAL_K, tapOffsets: [0], kStride: CAL_N, nStride: 1});
     const runs = candidates.map((tile, i) => {
       const mr = wasm.igemmTileRows(tile);
       const at = tables + 2 * i * maxRows * 4, ct = at + maxRows * 4;
@@ -126,12 +123,23 @@ export function packedBytes(backend: AscBackend, {n, taps, kc}: PackLayout): num
 
 /** Packs `weights` (and `bias`, if any) at `ptr` in the order igemm reads them. */
 export function packInto(backend: AscBackend, ptr: number, weights: TensorInfo, bias: TensorInfo|undefined,
-    {n, taps, kc, tapOffsets, kStride, nStride}: PackLayout, weightsOffset = 0): void {
+    layout: PackLayout, weightsOffset = 0): void {
+  packAt(backend, ptr, backend.ptr(weights) + weightsOffset * 4, bias ? backend.ptr(bias) : 0, layout);
+}
+
+/** packInto from raw addresses (`biasPtr` 0: no bias). */
+function packAt(backend: AscBackend, ptr: number, weightsPtr: number, biasPtr: number,
+    {n, taps, kc, tapOffsets, kStride, nStride}: PackLayout): void {
   backend.withScratch(Math.max(1, taps) * 4, (offsets) => {
     new Int32Array(backend.wasmMemory.buffer, offsets, taps).set(tapOffsets);
-    backend.wasm.igemmPack(backend.ptr(weights) + weightsOffset * 4, bias ? backend.ptr(bias) : 0, ptr, n, taps, kc,
-        offsets, kStride, nStride);
+    backend.wasm.igemmPack(weightsPtr, biasPtr, ptr, n, taps, kc, offsets, kStride, nStride);
   });
+}
+
+/** What backend.packedWeights needs to pack `weights` (and `bias`) in `layout`: the block's size and the packing. */
+export function packJob(backend: AscBackend, weights: TensorInfo, bias: TensorInfo|undefined, layout: PackLayout):
+    {bytes: number, pack: (ptr: number) => void} {
+  return {bytes: packedBytes(backend, layout), pack: (ptr) => packInto(backend, ptr, weights, bias, layout)};
 }
 
 /**
