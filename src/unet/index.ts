@@ -2,7 +2,8 @@
 import {UNet} from './unet.js';
 
 export {createUNet, UNet} from './unet.js';
-export type {ImagePixels, PredictOptions, SegmentOptions} from './unet.js';
+export type {ImagePixels, PixelRows, PredictOptions, SegmentOptions} from './unet.js';
+export type {TileOptions, TilePlan} from './tiled.js';
 export {readSafetensors, toFloat32, writeSafetensors} from './safetensors.js';
 export type {Safetensors, SafetensorsDtype, SafetensorsEntry} from './safetensors.js';
 export type {StateDict, StateTensor, UNetConfig} from './state_dict.js';

@@ -3,10 +3,11 @@
 // Adam, loss = binary cross-entropy on the logits + soft Dice. Parameters live as tfjs variables in
 // tfjs layouts and go back to a PyTorch state_dict for saving, so PyTorch can load what trains here.
 import * as tf from '@tensorflow/tfjs-core';
+import {BN_EPSILON} from './graph.js';
 import {Shaped, tfjsToTorch, torchToTfjs} from './layout.js';
 import {readSafetensors, toFloat32, writeSafetensors} from './safetensors.js';
 import {StateDict, stateShapes} from './state_dict.js';
-import {BN_EPSILON, UNet} from './unet.js';
+import {UNet} from './unet.js';
 
 /** nn.BatchNorm2d's default momentum. */
 const BN_MOMENTUM = 0.1;

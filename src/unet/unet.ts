@@ -3,25 +3,15 @@
 // resize (align_corners) when the size differs from the skip's, concat (skip, upsampled), and a
 // final 1x1 conv. Weights are PyTorch's state_dict; inference folds each BatchNorm into its conv.
 import * as tf from '@tensorflow/tfjs-core';
+import {BatchNorm, BN_EPSILON, Conv, Layer, Range, runLayer} from './graph.js';
 import {torchToTfjs} from './layout.js';
 import {mulberry32} from './random.js';
 import {readSafetensors, toFloat32, writeSafetensors} from './safetensors.js';
 import {checkStateShapes, IGNORED_SUFFIX, inferConfig, StateDict, stateShapes, UNetConfig, validateConfig} from './state_dict.js';
+import {fieldOf, planTiles, runTiles, TileOptions, TilePlan} from './tiled.js';
 
-export const BN_EPSILON = 1e-5; // nn.BatchNorm2d's default
+export {BN_EPSILON} from './graph.js';
 const FORMAT = 'tfjs-backend-asc/unet';
-
-interface Conv {
-  filter: tf.Tensor4D; // HWIO
-  bias: tf.Tensor1D;
-}
-
-interface BatchNorm {
-  scale: tf.Tensor1D;
-  offset: tf.Tensor1D;
-  mean: tf.Tensor1D;
-  variance: tf.Tensor1D;
-}
 
 /** A DoubleConv as PyTorch has it, or with each BatchNorm folded into its conv (`bn` absent). */
 interface DoubleConv {
@@ -56,6 +46,63 @@ export interface ImagePixels {
   height: number;
   /** Values per pixel in `data` (4 for ImageData's RGBA). Default: data.length / (width * height). */
   channels?: number;
+}
+
+type PixelValues = Uint8Array|Uint8ClampedArray|Float32Array;
+
+/**
+ * An image read from the top in bands of rows (e.g. while a PNG decodes): `rows()` yields the
+ * values of whole rows, row-major, in pieces of any length, and starts again from the top at each
+ * call (every strip of a tiled run reads the image once).
+ */
+export interface PixelRows {
+  width: number;
+  height: number;
+  /** Values per pixel (4 for RGBA, the default; 3 RGB; 1 gray). */
+  channels?: number;
+  rows(): AsyncIterable<PixelValues>|Iterable<PixelValues>;
+}
+
+function pixelRows(image: ImagePixels): PixelRows {
+  const {data, width, height} = image;
+  return {width, height, channels: image.channels ?? data.length / (width * height), rows: () => [data]};
+}
+
+/** Reads bands of rows, in order, from a PixelRows pass. */
+class RowReader {
+  private readonly pieces: Iterator<PixelValues>|AsyncIterator<PixelValues>;
+  private held: PixelValues|null = null;
+  /** The first row `held` starts at. */
+  top = 0;
+
+  constructor(rows: AsyncIterable<PixelValues>|Iterable<PixelValues>, private readonly rowValues: number, private readonly height: number) {
+    this.pieces = Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : rows[Symbol.iterator]();
+  }
+
+  /** Rows [y0, y1) (y0 at or past the rows taken before), as one array. */
+  async take(y0: number, y1: number): Promise<PixelValues> {
+    const end = y1 * this.rowValues;
+    while (this.top * this.rowValues + (this.held?.length ?? 0) < end) {
+      const {value, done} = await this.pieces.next();
+      if (done) {
+        const rows = Math.floor((this.top * this.rowValues + (this.held?.length ?? 0)) / this.rowValues);
+        throw new Error(`UNet.segmentTiled: the image source ended after ${rows} of its ${this.height} rows`);
+      }
+      if (this.held == null || this.held.length === 0) {
+        this.held = value;
+      } else {
+        const joined = value instanceof Float32Array ? new Float32Array(this.held.length + value.length) : new Uint8Array(this.held.length + value.length);
+        joined.set(this.held);
+        joined.set(value, this.held.length);
+        this.held = joined;
+      }
+    }
+    const from = (y0 - this.top) * this.rowValues;
+    const band = this.held.subarray(from, from + (y1 - y0) * this.rowValues);
+    this.held = this.held.subarray(from + band.length);
+    this.top = y1;
+    return band;
+  }
 }
 
 /**
@@ -222,17 +269,45 @@ export class UNet {
     };
   }
 
-  private runDoubleConv(x: tf.Tensor4D, block: DoubleConv): tf.Tensor4D {
-    for (let i = 0; i < 2; i++) {
-      const {filter, bias} = block.convs[i];
-      if (block.bns == null) {
-        x = tf.fused.conv2d({x, filter, bias, strides: 1, pad: 'same', activation: 'relu'});
-      } else {
-        const {mean, variance, offset, scale} = block.bns[i];
-        x = tf.relu(tf.batchNorm(tf.add(tf.conv2d(x, filter, 1, 'same'), bias), mean, variance, offset, scale, BN_EPSILON));
+  /**
+   * The network for [height, width] inputs as a list of layers (each after its inputs), every one of
+   * which can compute any rectangle of its output: whole-image and tiled inference both run it.
+   */
+  private layers(height: number, width: number, fused: boolean): Layer[] {
+    if (!fused) this.unfusedWeights ??= this.buildWeights(false);
+    const weights = fused ? this.fusedWeights : this.unfusedWeights;
+    const layers: Layer[] = [];
+    const add = (layer: Layer) => layers.push(layer) - 1;
+    let size: [number, number] = [height, width];
+    let x = add({name: 'input', kind: 'input', inputs: [], channels: this.config.inChannels, size});
+    const doubleConv = (name: string, block: DoubleConv) => {
+      block.convs.forEach((conv, i) => {
+        x = add({name: `${name}.conv${i}`, kind: 'conv3', inputs: [x], channels: conv.filter.shape[3], size, conv, bn: block.bns?.[i]});
+      });
+    };
+    const skips: number[] = [];
+    weights.downs.forEach((block, i) => {
+      doubleConv(`downs.${i}`, block);
+      skips.push(x);
+      size = [Math.floor(size[0] / 2), Math.floor(size[1] / 2)];
+      x = add({name: `pool.${i}`, kind: 'pool', inputs: [x], channels: layers[x].channels, size});
+    });
+    doubleConv('bottleneck', weights.bottleneck);
+    weights.ups.forEach(({transpose, block}, i) => {
+      const skip = layers[skips[skips.length - 1 - i]];
+      size = [2 * size[0], 2 * size[1]];
+      const channels = transpose.filter.shape[2];
+      x = add({name: `ups.${2 * i}`, kind: 'up', inputs: [x], channels, size, conv: transpose});
+      if (size[0] !== skip.size[0] || size[1] !== skip.size[1]) {
+        // An odd size: the upsampled map is one short, resized to the skip's (align_corners) as PyTorch's seed does.
+        size = skip.size;
+        x = add({name: `resize.${i}`, kind: 'resize', inputs: [x], channels, size});
       }
-    }
-    return x;
+      x = add({name: `concat.${i}`, kind: 'concat', inputs: [skips[skips.length - 1 - i], x], channels: skip.channels + channels, size});
+      doubleConv(`ups.${2 * i + 1}`, block);
+    });
+    add({name: 'final_conv', kind: 'conv1', inputs: [x], channels: this.config.outChannels, size, conv: weights.final});
+    return layers;
   }
 
   /** Checks an NHWC input against the model; the error names what is wrong. */
@@ -253,29 +328,97 @@ export class UNet {
   /** NHWC float32 [N, H, W, inChannels] -> logits [N, H, W, outChannels], BatchNorm in eval mode. */
   predict(x: tf.Tensor4D, {fused = true}: PredictOptions = {}): tf.Tensor4D {
     this.checkInput(x);
-    if (!fused) this.unfusedWeights ??= this.buildWeights(false);
-    const weights = fused ? this.fusedWeights : this.unfusedWeights;
+    const layers = this.layers(x.shape[1], x.shape[2], fused);
     return tf.tidy(() => {
-      const skips: tf.Tensor4D[] = [];
-      let h = x;
-      for (const block of weights.downs) {
-        h = this.runDoubleConv(h, block);
-        skips.push(h);
-        h = tf.maxPool(h, 2, 2, 'valid');
+      const outputs: tf.Tensor4D[] = [x];
+      for (const layer of layers.slice(1)) {
+        const whole: [Range, Range] = [[0, layer.size[0]], [0, layer.size[1]]];
+        outputs.push(runLayer(layers, layer, layer.inputs.map((i) => outputs[i]), layer.inputs.map(() => [0, 0]),
+            whole[0], whole[1], whole));
       }
-      h = this.runDoubleConv(h, weights.bottleneck);
-      weights.ups.forEach(({transpose, block}, i) => {
-        const skip = skips[skips.length - 1 - i];
-        const [n, height, width] = h.shape;
-        const channels = transpose.filter.shape[2];
-        h = tf.add(tf.conv2dTranspose(h, transpose.filter, [n, 2 * height, 2 * width, channels], 2, 'valid'), transpose.bias);
-        if (h.shape[1] !== skip.shape[1] || h.shape[2] !== skip.shape[2]) {
-          h = tf.image.resizeBilinear(h, [skip.shape[1], skip.shape[2]], true);
-        }
-        h = this.runDoubleConv(tf.concat([skip, h], 3), block);
-      });
-      return tf.add(tf.conv2d(h, weights.final.filter, 1, 'valid'), weights.final.bias);
+      return outputs[outputs.length - 1];
     });
+  }
+
+  /** Bytes of the weights a run holds: the filters and, on asc, their packed copies. */
+  private weightBytes(): number {
+    let values = 0;
+    for (const {data} of this.state.values()) values += data.length;
+    return 4 * values * 2.1;
+  }
+
+  /**
+   * Input pixels on each side that an output pixel depends on (from the architecture: two 3x3 convs
+   * per level, the pools and upsamplings between): the halo that makes tiled inference exact, for
+   * sizes that are multiples of 2^levels (an odd size's align-corners resizes widen it by less than
+   * a pixel per level; planTiles gives the halo of a given size).
+   */
+  receptiveField(): number {
+    // Columns in the middle of an image wide enough that no edge clips their cones, at every phase
+    // of the total stride (the pools' rounding makes the cone depend on it).
+    const stride = 2 ** this.levels, side = stride * 64;
+    const layers = this.layers(stride, side, true);
+    return Math.max(...Array.from({length: stride}, (_, p) => fieldOf(layers, [side / 2 + p, side / 2 + p + 1], stride)));
+  }
+
+  /**
+   * How a tiled run of an [N, height, width] input is cut (strips, rows per step, halo, estimated
+   * bytes) under `options`; throws when the budget cannot hold it.
+   */
+  planTiles(batch: number, height: number, width: number, options: TileOptions&PredictOptions = {}): TilePlan {
+    const min = 2 ** this.levels;
+    if (!(Number.isSafeInteger(batch) && batch > 0 && Number.isSafeInteger(height) && Number.isSafeInteger(width))) {
+      throw new Error(`UNet.planTiles: batch, height and width must be positive integers, got ${batch}, ${height}, ${width}`);
+    }
+    if (height < min || width < min) {
+      throw new Error(`UNet.planTiles: input ${height}x${width} is too small for ${this.levels} levels: height and width must be at least ${min}`);
+    }
+    return planTiles((h) => this.layers(h, width, options.fused ?? true), height, batch, this.weightBytes(), min, options);
+  }
+
+  /**
+   * predict in bounded memory: strips of columns streamed through the network in bands of rows,
+   * each layer holding only the rows still needed. Equal to predict's output bit for bit with the
+   * default halo. The input and output are whole tensors; segmentTiled streams pixels as well.
+   */
+  async predictTiled(x: tf.Tensor4D, options: TileOptions&PredictOptions = {}): Promise<tf.Tensor4D> {
+    this.checkInput(x);
+    const [batch, height, width] = x.shape;
+    const outChannels = this.config.outChannels;
+    const output = new Float32Array(batch * height * width * outChannels);
+    await this.runTiled(batch, height, width, options,
+        ([y0, y1], [x0, x1]) => tf.slice(x, [0, y0, x0, 0], [-1, y1 - y0, x1 - x0, -1]),
+        (out, [y0, y1], [x0, x1]) => {
+          const values = out.dataSync();
+          const rowValues = (x1 - x0) * outChannels;
+          for (let n = 0; n < batch; n++) {
+            for (let y = y0; y < y1; y++) {
+              const from = ((n * (y1 - y0)) + (y - y0)) * rowValues;
+              output.set(values.subarray(from, from + rowValues), ((n * height + y) * width + x0) * outChannels);
+            }
+          }
+        });
+    return tf.tensor4d(output, [batch, height, width, outChannels]);
+  }
+
+  private async runTiled(batch: number, height: number, width: number, options: TileOptions&PredictOptions,
+      read: (rows: Range, cols: Range) => tf.Tensor4D|Promise<tf.Tensor4D>,
+      write: (out: tf.Tensor4D, rows: Range, cols: Range) => void|Promise<void>): Promise<TilePlan> {
+    const layers = this.layers(height, width, options.fused ?? true);
+    const plan = planTiles((h) => h === height ? layers : this.layers(h, width, options.fused ?? true), height, batch,
+        this.weightBytes(), 2 ** this.levels, options);
+    await runTiles(layers, batch, plan, 2 ** this.levels, async (rows, cols) => {
+      const band = await read(rows, cols);
+      const expected = [batch, rows[1] - rows[0], cols[1] - cols[0], this.config.inChannels];
+      if (band.shape.join() !== expected.join()) {
+        const got = band.shape.join(', ');
+        band.dispose();
+        throw new Error(`UNet tiled: the input band for rows ${rows[0]}..${rows[1]}, columns ${cols[0]}..${cols[1]} ` +
+            `has shape [${got}], expected [${expected.join(', ')}]`);
+      }
+      return band;
+    }, write, options.onProgress);
+    return plan;
   }
 
   /**
@@ -286,20 +429,14 @@ export class UNet {
    */
   segment(image: tf.Tensor3D|tf.Tensor4D, options?: SegmentOptions): tf.Tensor;
   segment(image: ImagePixels, options?: SegmentOptions): {width: number, height: number, mask: Uint8Array};
-  segment(image: tf.Tensor3D|tf.Tensor4D|ImagePixels, {threshold = 0.5, mean, std}: SegmentOptions = {}):
+  segment(image: tf.Tensor3D|tf.Tensor4D|ImagePixels, options: SegmentOptions = {}):
       tf.Tensor|{width: number, height: number, mask: Uint8Array} {
     const fromPixels = !(image instanceof tf.Tensor);
     const mask = tf.tidy(() => {
       let x = fromPixels ? this.pixelsToTensor(image as ImagePixels) : image as tf.Tensor;
       if (x.rank === 3) x = tf.expandDims(x, 0);
       if (x.rank !== 4) throw new Error(`UNet.segment: image must be rank 3 or 4, got rank ${x.rank}`);
-      let input = x.dtype === 'float32' ? x : tf.div(tf.cast(x, 'float32'), 255);
-      if (mean != null) input = tf.sub(input, tf.tensor1d(mean));
-      if (std != null) input = tf.div(input, tf.tensor1d(std));
-      const logits = this.predict(input as tf.Tensor4D);
-      const classes = this.config.outChannels === 1 ?
-          tf.cast(tf.greater(tf.sigmoid(tf.squeeze(logits, [3])), threshold), 'int32') :
-          tf.argMax(logits, 3);
+      const classes = this.classify(this.predict(this.normalize(x as tf.Tensor4D, options)), options);
       return fromPixels || (image as tf.Tensor).rank === 4 ? classes : tf.squeeze(classes, [0]);
     });
     if (!fromPixels) return mask;
@@ -307,6 +444,63 @@ export class UNet {
     const values = Uint8Array.from(mask.dataSync());
     mask.dispose();
     return {width, height, mask: values};
+  }
+
+  /** 8-bit (or int32) values to [0, 1], then `mean`/`std`: segment's input. */
+  private normalize(x: tf.Tensor4D, {mean, std}: SegmentOptions): tf.Tensor4D {
+    return tf.tidy(() => {
+      let input = x.dtype === 'float32' ? x : tf.div(tf.cast(x, 'float32'), 255);
+      if (mean != null) input = tf.sub(input, tf.tensor1d(mean));
+      if (std != null) input = tf.div(input, tf.tensor1d(std));
+      return input as tf.Tensor4D;
+    });
+  }
+
+  /** Logits to class ids: the thresholded sigmoid (one output channel) or the argmax. */
+  private classify(logits: tf.Tensor4D, {threshold = 0.5}: SegmentOptions): tf.Tensor3D {
+    return tf.tidy(() => this.config.outChannels === 1 ?
+        tf.cast(tf.greater(tf.sigmoid(tf.squeeze(logits, [3])), threshold), 'int32') as tf.Tensor3D :
+        tf.argMax(logits, 3) as tf.Tensor3D);
+  }
+
+  /**
+   * segment in bounded memory, for images of any size: the image is read band by band (from pixels,
+   * or from a source that yields rows, e.g. a PNG being decoded) and the mask comes out band by band
+   * (to `onMask`, or gathered into the returned mask when `onMask` is absent). The mask equals
+   * segment's bit for bit with the default halo.
+   */
+  async segmentTiled(image: ImagePixels|PixelRows, options: SegmentOptions&TileOptions&{
+    onMask?: (mask: Uint8Array, rows: Range, cols: Range) => void|Promise<void>,
+  } = {}): Promise<{width: number, height: number, mask?: Uint8Array, plan: TilePlan}> {
+    const source = 'rows' in image ? image : pixelRows(image);
+    const {width, height} = source;
+    const channels = source.channels ?? 4;
+    if (!(Number.isSafeInteger(width) && width > 0 && Number.isSafeInteger(height) && height > 0 && channels > 0)) {
+      throw new Error(`UNet.segmentTiled: the image must have a positive integer width and height, got ${width}x${height}`);
+    }
+    const min = 2 ** this.levels;
+    if (height < min || width < min) {
+      throw new Error(`UNet.segmentTiled: image ${width}x${height} is too small for ${this.levels} levels: height and width must be at least ${min}`);
+    }
+    const mask = options.onMask == null ? new Uint8Array(width * height) : null;
+    const rowBytes = width * channels;
+    let reader: RowReader|null = null;
+    const plan = await this.runTiled(1, height, width, options, async ([y0, y1], [x0, x1]) => {
+      if (reader == null || y0 < reader.top) reader = new RowReader(source.rows(), rowBytes, height);
+      const rows = await reader.take(y0, y1);
+      const size = (y1 - y0) * (x1 - x0) * channels;
+      const band = rows instanceof Float32Array ? new Float32Array(size) : new Uint8Array(size);
+      for (let y = 0; y < y1 - y0; y++) band.set(rows.subarray(y * rowBytes + x0 * channels, y * rowBytes + x1 * channels), y * (x1 - x0) * channels);
+      return tf.tidy(() => this.normalize(this.pixelsToTensor({data: band, width: x1 - x0, height: y1 - y0, channels}) as tf.Tensor4D, options));
+    }, async (logits, rows, cols) => {
+      const classes = this.classify(logits, options);
+      const values = Uint8Array.from(classes.dataSync());
+      classes.dispose();
+      if (options.onMask != null) return options.onMask(values, rows, cols);
+      const w = cols[1] - cols[0];
+      for (let y = rows[0]; y < rows[1]; y++) mask.set(values.subarray((y - rows[0]) * w, (y - rows[0] + 1) * w), y * width + cols[0]);
+    });
+    return {width, height, ...(mask != null ? {mask} : {}), plan};
   }
 
   private pixelsToTensor({data, width, height, channels}: ImagePixels): tf.Tensor {
@@ -318,7 +512,11 @@ export class UNet {
     let x: tf.Tensor = tf.tensor4d(values, [1, height, width, perPixel], data instanceof Float32Array ? 'float32' : 'int32');
     const cin = this.config.inChannels;
     if (perPixel === 4 && cin === 3) x = tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, 3]); // drop alpha
-    else if (perPixel >= 3 && cin === 1) x = tf.mean(tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, 3]), 3, true);
+    else if (perPixel >= 3 && cin === 1) {
+      // Gray: the mean of R, G and B, rounded back to 8 bits when the pixels are (segment then scales it).
+      const gray = tf.mean(tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, 3]), 3, true);
+      x = x.dtype === 'int32' ? tf.cast(tf.round(gray), 'int32') : gray;
+    }
     return x;
   }
 
