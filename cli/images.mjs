@@ -1,8 +1,10 @@
-// Reading and writing images for the command line: PNG through pngjs, JPEG through jpeg-js. Every
-// problem is an Error whose message names the file and what is wrong with it.
+// Reading and writing images for the command line: PNG streamed in row bands (png_stream.mjs), or
+// whole through pngjs when interlaced; JPEG whole through jpeg-js (no maintained streaming JPEG
+// decoder on npm). Every problem is an Error whose message names the file and what is wrong with it.
 import {readFileSync, writeFileSync} from 'node:fs';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
+import {pngHeader, pngRows} from './png_stream.mjs';
 
 const {PNG} = pngjs;
 const PNG_SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
@@ -17,6 +19,29 @@ function checkPixels(path, width, height, maxPixels) {
   if (width * height > maxPixels) {
     throw new Error(`${path}: ${width}x${height} is ${width * height} pixels, over the limit of ${maxPixels} (--max-pixels)`);
   }
+}
+
+/** Images decoded whole (JPEG, interlaced PNG) hold 4 bytes a pixel: at most this many pixels. */
+export const WHOLE_DECODE_MAX_PIXELS = 100_000_000;
+
+/**
+ * An image as a source of RGBA rows ({width, height, channels: 4, rows()}: each rows() call reads it
+ * again from the top): a non-interlaced PNG is decoded band by band as it is read, anything else
+ * whole (at most WHOLE_DECODE_MAX_PIXELS).
+ */
+export function openImage(path, {maxPixels}) {
+  let header;
+  try {
+    header = pngHeader(path);
+  } catch (e) {
+    throw new Error(`${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
+  }
+  if (header != null && !header.interlaced) {
+    checkPixels(path, header.width, header.height, maxPixels);
+    return {width: header.width, height: header.height, channels: 4, streamed: true, rows: () => pngRows(path, header)};
+  }
+  const image = readImage(path, {maxPixels: Math.min(maxPixels, WHOLE_DECODE_MAX_PIXELS)});
+  return {width: image.width, height: image.height, channels: 4, streamed: false, rows: () => [image.data]};
 }
 
 /** {width, height, data: RGBA Uint8Array} of a PNG or JPEG file of at most `maxPixels` pixels. */

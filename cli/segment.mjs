@@ -6,18 +6,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import {UNet} from '../dist/unet.js';
 import {numberOption, parseCommand} from './args.mjs';
 import {BACKENDS, chooseBackend, describeBackend} from './backend.mjs';
-import {readImage, writePng} from './images.mjs';
+import {openImage} from './images.mjs';
+import {pngWriter} from './png_stream.mjs';
 import {Progress} from './progress.mjs';
 
 export const SAMPLE = fileURLToPath(new URL('../assets/sample.png', import.meta.url));
 export const SHIPPED_WEIGHTS = fileURLToPath(new URL('../assets/unet-cells.safetensors', import.meta.url));
-const DEFAULT_MAX_PIXELS = 50_000_000;
+const DEFAULT_MAX_PIXELS = 1_000_000_000;
+const DEFAULT_MEMORY_MIB = 512;
 
 const HELP = `Usage: asc-unet segment [images...] [options]
 
 Segments each PNG or JPEG image (the bundled sample when none is given) and writes
 <name>.mask.png (white: the class, black: background) and, with --overlay (always for the
-bundled sample), <name>.overlay.png.
+bundled sample), <name>.overlay.png. Images of any size: the network runs over strips of
+columns in bands of rows within --memory, with the same result as over the whole image;
+PNGs are read and written band by band (JPEG and interlaced PNG are decoded whole).
 
 Options:
   -o, --out <dir>        where to write (default: the current directory)
@@ -26,7 +30,9 @@ Options:
       --backend <name>   ${BACKENDS.join('|')} (default auto: WebGPU on a hardware adapter, else asc)
       --threshold <t>    sigmoid threshold in (0, 1) for one-class models (default 0.5)
       --threads <n>      threads for asc (default: one per core)
-      --max-pixels <n>   refuse larger images (default ${DEFAULT_MAX_PIXELS})
+      --memory <MiB>     memory for a run (model, packed weights, rows in flight; default ${DEFAULT_MEMORY_MIB})
+      --tile <px>        columns per strip (default: as wide as --memory allows)
+      --max-pixels <n>   refuse larger images (default ${DEFAULT_MAX_PIXELS}; decoded whole: 100000000)
   -v, --verbose          also say why other backends were not chosen (e.g. no GPU)
   -h, --help`;
 
@@ -38,21 +44,45 @@ const OPTIONS = {
   threshold: {type: 'string'},
   threads: {type: 'string'},
   'max-pixels': {type: 'string'},
+  memory: {type: 'string'},
+  tile: {type: 'string'},
   verbose: {type: 'boolean', short: 'v'},
 };
 
-/** The mask over the image: the class colour at 55% where the mask is set. */
-function overlay({width, height, data}, mask) {
-  const out = new Uint8Array(data.length);
-  for (let i = 0; i < width * height; i++) {
-    const on = mask[i] !== 0;
-    const [r, g, b] = [data[4 * i], data[4 * i + 1], data[4 * i + 2]];
-    out[4 * i] = on ? Math.round(0.45 * r + 0.55 * 255) : r;
-    out[4 * i + 1] = on ? Math.round(0.45 * g + 0.55 * 40) : g;
-    out[4 * i + 2] = on ? Math.round(0.45 * b + 0.55 * 40) : b;
-    out[4 * i + 3] = 255;
+/** Rows of the mask drawn over the image: the class colour at 55% where the mask is set; RGB. */
+function overlayRows(rgba, classIds) {
+  const out = new Uint8Array(classIds.length * 3);
+  for (let i = 0; i < classIds.length; i++) {
+    const on = classIds[i] !== 0;
+    const [r, g, b] = [rgba[4 * i], rgba[4 * i + 1], rgba[4 * i + 2]];
+    out[3 * i] = on ? Math.round(0.45 * r + 0.55 * 255) : r;
+    out[3 * i + 1] = on ? Math.round(0.45 * g + 0.55 * 40) : g;
+    out[3 * i + 2] = on ? Math.round(0.45 * b + 0.55 * 40) : b;
   }
-  return {width, height, data: out};
+  return out;
+}
+
+/** Writes the class ids as a gray mask PNG, a band of rows at a time. */
+async function writeMask(path, {width, height}, classIds, classes) {
+  const writer = pngWriter(path, {width, height, channels: 1});
+  const band = Math.max(1, Math.floor((1 << 20) / width));
+  for (let y = 0; y < height; y += band) {
+    const ids = classIds.subarray(y * width, Math.min(height, y + band) * width);
+    await writer.write(ids.map((c) => (c === 0 ? 0 : Math.round(255 * c / Math.max(1, classes - 1)))));
+  }
+  await writer.end();
+}
+
+/** Reads the image again, band by band, and writes the overlay PNG. */
+async function writeOverlay(path, image, classIds) {
+  const writer = pngWriter(path, {width: image.width, height: image.height, channels: 3});
+  let pixel = 0;
+  for await (const rgba of image.rows()) {
+    const count = rgba.length / 4;
+    await writer.write(overlayRows(rgba, classIds.subarray(pixel, pixel + count)));
+    pixel += count;
+  }
+  await writer.end();
 }
 
 /** Resolves to the exit code: 1 when an image failed (each failure printed on its own line). */
@@ -63,8 +93,12 @@ export async function segment(args) {
   const threshold = numberOption(values, 'threshold', {min: 0, max: 1}) ?? 0.5;
   const threads = numberOption(values, 'threads', {integer: true, min: 0, max: 16});
   const maxPixels = numberOption(values, 'max-pixels', {integer: true, min: 1}) ?? DEFAULT_MAX_PIXELS;
+  const memoryMiB = numberOption(values, 'memory', {min: 16, max: 65536}) ?? DEFAULT_MEMORY_MIB;
+  const stripWidth = numberOption(values, 'tile', {integer: true, min: 1});
   const images = positionals.length > 0 ? positionals : [SAMPLE];
   const withOverlay = values.overlay || positionals.length === 0;
+  // asc's wasm memory may not grow past the budget (its allocator would otherwise double it).
+  tf.env().set('ASC_MAX_MEMORY_BYTES', memoryMiB * 2 ** 20);
   const report = await chooseBackend(values.backend, threads);
   const weightsPath = values.weights ?? SHIPPED_WEIGHTS;
   let model;
@@ -76,41 +110,39 @@ export async function segment(args) {
   mkdirSync(values.out, {recursive: true});
   console.log(`backend: ${describeBackend(report)}; model: ${basename(weightsPath)} (features ${model.config.features.join('/')})`);
   if (values.verbose) for (const {backend, reason} of report.skipped) console.log(`skipped ${backend}: ${reason}`);
-  const progress = images.length > 1 ? new Progress(images.length, 'segment') : null;
+  const overall = images.length > 1 ? new Progress(images.length, 'segment') : null;
   let failures = 0;
   for (const [i, path] of images.entries()) {
     try {
-      const image = readImage(path, {maxPixels});
+      const image = openImage(path, {maxPixels});
       const started = performance.now();
-      const classes = tf.tidy(() => {
-        const rgb = tf.slice(tf.tensor3d(image.data, [image.height, image.width, 4], 'int32'), [0, 0, 0], [-1, -1, 3]);
-        const gray = () => tf.cast(tf.round(tf.mean(tf.cast(rgb, 'float32'), 2, true)), 'int32');
-        return model.segment(model.config.inChannels === 1 ? gray() : rgb, {threshold});
-      });
-      const classIds = await classes.data();
+      const classIds = new Uint8Array(image.width * image.height);
+      let bands = null;
+      const {plan} = await model.segmentTiled(image, {threshold, memoryBytes: memoryMiB * 2 ** 20, stripWidth,
+        onMask: (ids, [y0, y1], [x0, x1]) => {
+          for (let y = y0; y < y1; y++) classIds.set(ids.subarray((y - y0) * (x1 - x0), (y - y0 + 1) * (x1 - x0)), y * image.width + x0);
+        },
+        onProgress: (done, total) => {
+          // A bar for runs of more than a few bands (a large image).
+          if (total >= 16) (bands ??= new Progress(total, 'tiles')).update(done);
+        }});
       const ms = performance.now() - started;
-      classes.dispose();
-      const mask = new Uint8Array(image.width * image.height * 4);
-      let on = 0;
-      classIds.forEach((c, p) => {
-        const level = c === 0 ? 0 : Math.round(255 * c / Math.max(1, model.config.outChannels - 1));
-        mask.set([level, level, level, 255], 4 * p);
-        if (c !== 0) on++;
-      });
+      const on = classIds.reduce((n, c) => n + (c !== 0 ? 1 : 0), 0);
       const name = basename(path, extname(path));
       const written = [join(values.out, `${name}.mask.png`)];
-      writePng(written[0], {width: image.width, height: image.height, data: mask});
+      await writeMask(written[0], image, classIds, model.config.outChannels);
       if (withOverlay) {
         written.push(join(values.out, `${name}.overlay.png`));
-        writePng(written[1], overlay(image, classIds));
+        await writeOverlay(written[1], image, classIds);
       }
+      const tiles = plan.strips.length > 1 ? `, ${plan.strips.length} strips` : '';
       console.log(`${path}: ${image.width}x${image.height}, ${(100 * on / classIds.length).toFixed(1)}% foreground, ` +
-          `${ms.toFixed(0)} ms -> ${written.join(', ')}`);
+          `${ms.toFixed(0)} ms${tiles} -> ${written.join(', ')}`);
     } catch (e) {
       failures++;
       console.error(`asc-unet: ${e.message.startsWith(`${path}:`) ? e.message : `${path}: ${e.message}`}`);
     }
-    progress?.update(i + 1);
+    overall?.update(i + 1);
   }
   model.dispose();
   if (failures > 0 && images.length > 1) console.error(`asc-unet: ${failures} of ${images.length} images failed`);

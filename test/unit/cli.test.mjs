@@ -48,7 +48,7 @@ test('bad images: a one-line error naming the file and the problem, exit 1; the 
   writeFileSync(join(dir, 'truncated.png'), sample.subarray(0, 5000));
   writePng(join(dir, 'tiny.png'), {width: 4, height: 4, data: new Uint8Array(64).fill(255)});
   for (const [file, problem] of [['missing.png', 'no such file'], ['notes.txt', 'not a PNG or JPEG image'],
-    ['truncated.png', 'a damaged or truncated PNG'], ['tiny.png', 'UNet.predict: input 4x4 is too small for 4 levels']]) {
+    ['truncated.png', 'a damaged or truncated PNG'], ['tiny.png', 'UNet.segmentTiled: image 4x4 is too small for 4 levels']]) {
     const run = cli('segment', file);
     assert.is(run.status, 1, `${file}: ${run.stderr}`);
     const lines = errors(run);
@@ -59,6 +59,37 @@ test('bad images: a one-line error naming the file and the problem, exit 1; the 
   assert.is(big.status, 1);
   assert.match(big.stderr, /sample\.png: 256x256 is 65536 pixels, over the limit of 10000 \(--max-pixels\)/);
   assert.match(big.stderr, /asc-unet: 2 of 2 images failed/);
+});
+
+test('a large PNG segments in strips within --memory, streamed, to the whole image\'s mask', async () => {
+  // The bundled sample tiled 4 x 3 (a 1024 x 768 image of cells), with --memory small enough for strips.
+  const sample = readImage(fileURLToPath(new URL('../../assets/sample.png', import.meta.url)), {maxPixels: 1e6});
+  const width = 1024, height = 768;
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) data.set(sample.data.subarray(4 * ((y % 256) * 256 + (x % 256)), 4 * ((y % 256) * 256 + (x % 256)) + 4), 4 * (y * width + x));
+  }
+  writePng(join(dir, 'large.png'), {width, height, data});
+  const run = cli('segment', 'large.png', '--memory', '56', '--overlay');
+  assert.is(run.status, 0, run.stderr);
+  assert.match(run.stdout, /large\.png: 1024x768, [\d.]+% foreground, \d+ ms, \d+ strips -> large\.mask\.png, large\.overlay\.png/);
+  assert.match(run.stderr, /tiles \[#+\] \d+\/\d+/, 'a progress bar counts the tiles');
+  await tf.setBackend('asc');
+  const model = UNet.fromSafetensors(readFileSync(fileURLToPath(new URL('../../assets/unet-cells.safetensors', import.meta.url))));
+  const expected = model.segment({data, width, height}).mask;
+  model.dispose();
+  const got = readImage(join(dir, 'large.mask.png'), {maxPixels: 1e7}).data;
+  let differ = 0;
+  for (let p = 0; p < width * height; p++) if ((got[4 * p] !== 0) !== (expected[p] !== 0)) differ++;
+  assert.is(differ, 0, `${differ} mask pixels differ from the whole image's`);
+  const overlay = readImage(join(dir, 'large.overlay.png'), {maxPixels: 1e7});
+  assert.equal([overlay.width, overlay.height], [width, height]);
+  for (const args of [['--memory', '8'], ['--tile', '0'], ['--memory', 'lots']]) {
+    assert.is(cli('segment', 'large.png', ...args).status, 2, args.join(' '));
+  }
+  const tooSmall = cli('segment', 'large.png', '--memory', '20');
+  assert.is(tooSmall.status, 1);
+  assert.match(errors(tooSmall)[0], /asc-unet: large\.png: tiled U-Net: a budget of 20 MiB does not hold the model's weights/);
 });
 
 test('absurd dimensions: a PNG or JPEG header claiming billions of pixels is refused before decoding', () => {
@@ -81,8 +112,8 @@ test('absurd dimensions: a PNG or JPEG header claiming billions of pixels is ref
   const run = cli('segment', 'huge.png', 'huge.jpg', 'empty.png');
   assert.is(run.status, 1, run.stderr);
   const lines = errors(run);
-  assert.match(lines[0], 'asc-unet: huge.png: 100000x100000 is 10000000000 pixels, over the limit of 50000000 (--max-pixels)');
-  assert.match(lines[1], 'asc-unet: huge.jpg: over the limit of 50000000 pixels (--max-pixels)');
+  assert.match(lines[0], 'asc-unet: huge.png: 100000x100000 is 10000000000 pixels, over the limit of 1000000000 (--max-pixels)');
+  assert.match(lines[1], 'asc-unet: huge.jpg: over the limit of 100000000 pixels (--max-pixels)');
   assert.match(lines[2], /asc-unet: empty\.png: a damaged or truncated PNG/);
   assert.match(lines[3], 'asc-unet: 3 of 3 images failed');
   assert.ok(performance.now() - started < 30_000, 'refused without decoding');
