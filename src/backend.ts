@@ -105,8 +105,10 @@ export const MAX_THREADS = 16;
 
 export interface AscMemoryInfo {
   unreliable: boolean;
-  /** Bytes of tensor data held in wasm memory. */
+  /** Bytes held in wasm memory: tensor data, packed weights, kernels' scratch. */
   numBytesInWasm: number;
+  /** The most numBytesInWasm has been since the backend was created. */
+  peakBytesInWasm: number;
   /** Current size of the wasm memory. */
   wasmMemoryBytes: number;
   /** The most the wasm memory may grow to. */
@@ -119,6 +121,7 @@ export class AscBackend extends KernelBackend {
   readonly blockSize = 48;
   private nextDataId = 0;
   private bytesInUse = 0;
+  private peakBytesInUse = 0;
   /** Depth of nested cpu kernel calls; while > 0, new tensor data wait in JS. */
   private cpuKernelDepth = 0;
   private pendingEntries: Array<{dataId: DataId, entry: TensorData}> = [];
@@ -306,6 +309,7 @@ export class AscBackend extends KernelBackend {
           ` (${this.bytesInUse} bytes in use)`);
     }
     this.bytesInUse += bytes;
+    this.peakBytesInUse = Math.max(this.peakBytesInUse, this.bytesInUse);
     return ptr;
   }
 
@@ -593,6 +597,7 @@ export class AscBackend extends KernelBackend {
     return {
       unreliable: false,
       numBytesInWasm: this.bytesInUse,
+      peakBytesInWasm: this.peakBytesInUse,
       wasmMemoryBytes: this.wasmMemory.buffer.byteLength,
       wasmMemoryLimitBytes: this.memoryLimitBytes,
     };

@@ -91,7 +91,7 @@ function columnRegions(layers: Layer[], outCols: Range, domains: Range[]): Range
 }
 
 /** One strip's geometry: which columns every layer computes, in which domains. */
-export interface Strip {
+interface Strip {
   cols: Range;
   regions: Range[];
   domains: Range[];
@@ -117,24 +117,32 @@ interface Emitted {
   out: tf.Tensor4D;
 }
 
+/** Rows [lo, hi) of a layer's output, as one step computed them (a tensor; its row count in a dry run). */
+interface Chunk {
+  lo: number;
+  hi: number;
+  rows: tf.Tensor4D|null;
+}
+
 /**
  * One strip flowing down the network: `push` appends input rows, every layer computes the rows its
- * inputs now allow, and the last layer's new rows come out. `dry` runs the schedule without tensors,
- * to measure the bytes it holds.
+ * inputs now allow, and the last layer's new rows come out. A layer's line buffer is the chunks its
+ * steps made: appending copies nothing, a chunk is freed once no consumer reads its rows again, and
+ * a consumer copies only the rows it reads (so the allocator sees blocks of a few sizes over and
+ * over). `dry` runs the schedule without tensors, to measure the bytes it holds.
  */
 class RowStream {
   private readonly hi: number[];
-  private readonly bufLo: number[];
-  private readonly bufs: Array<tf.Tensor4D|null>;
+  private readonly chunks: Chunk[][];
   private readonly consumers: number[][];
   private readonly rowBytes: number[];
+  private heldBytes = 0;
   peakBytes = 0;
 
   constructor(private readonly layers: Layer[], private readonly strip: Strip, batch: number,
       private readonly bandRows: number, private readonly dry: boolean) {
     this.hi = layers.map(() => 0);
-    this.bufLo = layers.map(() => 0);
-    this.bufs = layers.map((): tf.Tensor4D|null => null);
+    this.chunks = layers.map((): Chunk[] => []);
     this.consumers = consumersOf(layers);
     this.rowBytes = layers.map((l, i) => 4 * batch * l.channels * Math.max(0, strip.regions[i][1] - strip.regions[i][0]));
   }
@@ -142,10 +150,6 @@ class RowStream {
   get done(): boolean {
     const last = this.layers.length - 1;
     return this.hi[last] === this.layers[last].size[0];
-  }
-
-  private heldBytes(): number {
-    return this.layers.reduce((sum, _, i) => sum + (this.hi[i] - this.bufLo[i]) * this.rowBytes[i], 0);
   }
 
   /** Appends `rows` input rows (`band`: those rows of the strip's input columns; null in a dry run). */
@@ -184,6 +188,16 @@ class RowStream {
     return progressed;
   }
 
+  /** Rows `rows` x columns `cols` of layer i's buffer as one tensor (a copy of just those). */
+  private gather(i: number, [r0, r1]: Range, [c0, c1]: Range): tf.Tensor4D {
+    const colLo = this.strip.regions[i][0];
+    const parts = this.chunks[i].filter((c) => c.hi > r0 && c.lo < r1).map((c) => {
+      const lo = Math.max(r0, c.lo), hi = Math.min(r1, c.hi);
+      return tf.slice(c.rows, [0, lo - c.lo, c0 - colLo, 0], [-1, hi - lo, c1 - c0, -1]);
+    });
+    return parts.length === 1 ? parts[0] : tf.concat(parts, 1);
+  }
+
   /** Rows `rows` of layer i from the slices of its inputs that they need. */
   private compute(i: number, rows: Range): tf.Tensor4D|null {
     const layer = this.layers[i];
@@ -195,37 +209,27 @@ class RowStream {
       cols: need(this.layers, layer, k, 1, regions[i], domains[i]),
     }));
     if (this.dry) {
-      const sliceBytes = spans.reduce((sum, s) => sum + (s.rows[1] - s.rows[0]) * this.rowBytes[s.input], 0);
+      // A slice of several chunks is their parts joined: twice the rows for a moment.
+      const sliceBytes = spans.reduce((sum, s) => sum + 2 * (s.rows[1] - s.rows[0]) * this.rowBytes[s.input], 0);
       const outBytes = (rows[1] - rows[0]) * this.rowBytes[i];
-      this.peakBytes = Math.max(this.peakBytes, this.heldBytes() + sliceBytes + transientFactor(layer) * outBytes);
+      this.peakBytes = Math.max(this.peakBytes, this.heldBytes + sliceBytes + transientFactor(layer) * outBytes);
       return null;
     }
     return tf.tidy(() => {
-      const inputs = spans.map(({input, rows: r, cols: c}) => tf.slice(this.bufs[input],
-          [0, r[0] - this.bufLo[input], c[0] - regions[input][0], 0], [-1, r[1] - r[0], c[1] - c[0], -1]));
+      const inputs = spans.map(({input, rows: r, cols: c}) => this.gather(input, r, c));
       const origins = spans.map(({rows: r, cols: c}): [number, number] => [r[0], c[0]]);
       return runLayer(this.layers, layer, inputs, origins, rows, regions[i], [[0, height], domains[i]]);
     });
   }
 
   /** Appends `rows` new rows to layer i's buffer. */
-  private append(i: number, rowsTensor: tf.Tensor4D|null, rows: number): void {
-    if (this.dry) {
-      // Everything held, the new rows, and the old buffer joined with them.
-      const newBytes = rows * this.rowBytes[i];
-      this.peakBytes = Math.max(this.peakBytes, this.heldBytes() + 2 * newBytes + (this.hi[i] - this.bufLo[i]) * this.rowBytes[i]);
-    } else {
-      const old = this.bufs[i];
-      this.bufs[i] = old == null ? rowsTensor : tf.concat([old, rowsTensor], 1);
-      if (old != null) {
-        old.dispose();
-        rowsTensor.dispose();
-      }
-    }
-    this.hi[i] += rows;
+  private append(i: number, rows: tf.Tensor4D|null, count: number): void {
+    this.chunks[i].push({lo: this.hi[i], hi: this.hi[i] + count, rows});
+    this.hi[i] += count;
+    this.heldBytes += count * this.rowBytes[i];
   }
 
-  /** Drops the rows no consumer will read again. */
+  /** Frees the chunks no consumer will read again. */
   private trim(): void {
     for (let i = 0; i < this.layers.length - 1; i++) {
       let keep = this.hi[i];
@@ -235,20 +239,17 @@ class RowStream {
         const k = consumer.inputs.indexOf(i);
         keep = Math.min(keep, needLo(this.layers, consumer, k, 0, this.hi[c], 0));
       }
-      if (keep <= this.bufLo[i]) continue;
-      if (this.dry) {
-        this.peakBytes = Math.max(this.peakBytes, this.heldBytes() + (this.hi[i] - keep) * this.rowBytes[i]);
-      } else {
-        const old = this.bufs[i];
-        this.bufs[i] = keep >= this.hi[i] ? null : tf.slice(old, [0, keep - this.bufLo[i], 0, 0], [-1, this.hi[i] - keep, -1, -1]);
-        old.dispose();
+      const chunks = this.chunks[i];
+      while (chunks.length > 0 && chunks[0].hi <= keep) {
+        const chunk = chunks.shift();
+        chunk.rows?.dispose();
+        this.heldBytes -= (chunk.hi - chunk.lo) * this.rowBytes[i];
       }
-      this.bufLo[i] = keep;
     }
   }
 
   dispose(): void {
-    for (const b of this.bufs) b?.dispose();
+    for (const chunks of this.chunks) for (const c of chunks) c.rows?.dispose();
   }
 }
 
