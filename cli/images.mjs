@@ -24,34 +24,33 @@ function checkPixels(path, width, height, maxPixels) {
 /** Images decoded whole (JPEG, interlaced PNG) hold 4 bytes a pixel: at most this many pixels. */
 export const WHOLE_DECODE_MAX_PIXELS = 100_000_000;
 
+/** `read(path)`, its file errors said in a few words after the path. */
+function readingFile(path, read) {
+  try {
+    return read(path);
+  } catch (e) {
+    throw new Error(`${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
+  }
+}
+
 /**
  * An image as a source of RGBA rows ({width, height, channels: 4, rows()}: each rows() call reads it
  * again from the top): a non-interlaced PNG is decoded band by band as it is read, anything else
  * whole (at most WHOLE_DECODE_MAX_PIXELS).
  */
 export function openImage(path, {maxPixels}) {
-  let header;
-  try {
-    header = pngHeader(path);
-  } catch (e) {
-    throw new Error(`${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
-  }
+  const header = readingFile(path, pngHeader);
   if (header != null && !header.interlaced) {
     checkPixels(path, header.width, header.height, maxPixels);
-    return {width: header.width, height: header.height, channels: 4, streamed: true, rows: () => pngRows(path, header)};
+    return {width: header.width, height: header.height, channels: 4, rows: () => pngRows(path, header)};
   }
   const image = readImage(path, {maxPixels: Math.min(maxPixels, WHOLE_DECODE_MAX_PIXELS)});
-  return {width: image.width, height: image.height, channels: 4, streamed: false, rows: () => [image.data]};
+  return {width: image.width, height: image.height, channels: 4, rows: () => [image.data]};
 }
 
 /** {width, height, data: RGBA Uint8Array} of a PNG or JPEG file of at most `maxPixels` pixels. */
 export function readImage(path, {maxPixels}) {
-  let bytes;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
-  }
+  const bytes = readingFile(path, readFileSync);
   if (bytes.subarray(0, 8).equals(PNG_SIGNATURE)) {
     const size = pngSize(bytes);
     if (size == null) throw new Error(`${path}: not a valid PNG (no IHDR chunk)`);

@@ -138,6 +138,11 @@ export async function segment(args) {
       const tiles = plan.strips.length > 1 ? `, ${plan.strips.length} strips` : '';
       console.log(`${path}: ${image.width}x${image.height}, ${(100 * on / classIds.length).toFixed(1)}% foreground, ` +
           `${ms.toFixed(0)} ms${tiles} -> ${written.join(', ')}`);
+      if (values.verbose) {
+        const wasm = tf.getBackend() === 'asc' ? `, wasm memory ${(tf.backend().memory().wasmMemoryBytes / 2 ** 20).toFixed(0)} MiB` : '';
+        console.log(`peak resident memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB${wasm}; ` +
+            `${plan.strips.length} strips of ${plan.strips[0][1]} columns, ${plan.bandRows} rows a step`);
+      }
     } catch (e) {
       failures++;
       console.error(`asc-unet: ${e.message.startsWith(`${path}:`) ? e.message : `${path}: ${e.message}`}`);

@@ -1,5 +1,6 @@
-// Soak: U-Net inferences with the input shape changing on every call, then training steps, on asc.
-//   npm run soak -- [--inferences N] [--steps N] [--seed S] [--json FILE]
+// Soak: U-Net inferences with the input shape changing on every call, tiled segmentations with the
+// image size and the strips changing, then training steps, on asc.
+//   npm run soak -- [--inferences N] [--tiled N] [--steps N] [--seed S] [--json FILE]
 // After a warm-up that sees every shape once, tensors, bytes in use and the wasm memory's size must
 // not change from call to call; after a full GC, the JS heap in use must not grow, nor the memory
 // outside V8's heap (resident minus V8's committed heap, which V8 sizes by its own policy) in the
@@ -13,11 +14,13 @@ import {rng} from '../unit/helpers.mjs';
 
 const {values: args} = parseArgs({options: {
   inferences: {type: 'string', default: '1000'},
+  tiled: {type: 'string', default: '200'},
   steps: {type: 'string', default: '1000'},
   seed: {type: 'string', default: '1'},
   json: {type: 'string'},
 }});
 const inferences = Number(args.inferences);
+const tiledRuns = Number(args.tiled);
 const steps = Number(args.steps);
 if (typeof globalThis.gc !== 'function') throw new Error('soak: run with --expose-gc (npm run soak does)');
 
@@ -33,6 +36,9 @@ const HEAP_GROWTH_LIMIT = 8 * 2 ** 20;
 /** Image sides (4 levels need 16; the odd ones take the resize path) and batch sizes inferences draw from. */
 const SIDES = [16, 24, 33, 40, 48, 57, 64, 71, 80, 96, 100, 128];
 const BATCHES = [1, 2];
+/** Tiled runs: image sides and strip widths / rows per step (the plan's own choice too). */
+const TILED_SIDES = [40, 57, 96];
+const TILED_CUTS = [{stripWidth: 16, bandRows: 4}, {stripWidth: 48, bandRows: 16}, {}];
 /** Training: a small U-Net, batches of 4, alternating between two image sizes. */
 const TRAIN_FEATURES = [8, 16, 32, 64];
 const TRAIN_SIDES = [32, 48];
@@ -112,6 +118,16 @@ if (inferences > 0) {
     const y = model.predict(x);
     await y.data();
     tf.dispose([x, y]);
+  }));
+}
+// Tiled segmentation from a source of rows: every (side, cut) once as warm-up, then drawn at random.
+const tiledCases = TILED_SIDES.flatMap((side) => TILED_CUTS.map((cut) => [side, cut]));
+if (tiledRuns > 0) {
+  results.push(await soak('tiled', tiledCases.length, tiledRuns, async (i) => {
+    const [side, cut] = i < tiledCases.length ? tiledCases[i] : [pick(TILED_SIDES), pick(TILED_CUTS)];
+    const pixels = Uint8Array.from({length: side * side * 4}, () => Math.floor(random() * 256));
+    const source = {width: side, height: side, channels: 4, rows: () => [pixels.subarray(0, side * 20 * 4), pixels.subarray(side * 20 * 4)]};
+    await model.segmentTiled(source, {...cut, onMask: () => {}});
   }));
 }
 model.dispose();
