@@ -8,7 +8,7 @@
 // --training (with --quick: 2 rounds) measures the kernels of a U-Net training step instead, and whole
 // training steps on asc (bench/results/training.json). --unet runs the yardsticks and the whole-U-Net
 // rows only (bench/results/unet-node<major>.json: to compare Node versions on one machine). --models
-// runs the real-model suite (bench/models.mjs).
+// runs the real-model suite (bench/models.mjs), --tiled tiled U-Net inference (bench/tiled.mjs).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import {registerAscBackend} from '../dist/index.js';
@@ -22,9 +22,14 @@ import {renderChart} from './chart.mjs';
 import {measureYardsticks} from './peak.mjs';
 import {median, unetRounds} from './unet_rounds.mjs';
 
-// --models: the real-model suite instead (bench/models.mjs takes the other options).
+// --models: the real-model suite instead (bench/models.mjs takes the other options); --tiled:
+// tiled U-Net inference (bench/tiled.mjs).
 if (process.argv.includes('--models')) {
   await import('./models.mjs');
+  process.exit();
+}
+if (process.argv.includes('--tiled')) {
+  await import('./tiled.mjs');
   process.exit();
 }
 
