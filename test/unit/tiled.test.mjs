@@ -104,6 +104,13 @@ test('segmentTiled gives segment\'s mask, from pixels and from a source of rows 
     const random = rng(4);
     const data = Uint8Array.from({length: width * height * 4}, () => Math.floor(random() * 256));
     const expected = model.segment({data, width, height}).mask;
+    if (config.inChannels === 1) {
+      // RGBA pixels into a gray model: the rounded mean of R, G, B, then scaled as 8-bit values are.
+      const gray = Int32Array.from({length: width * height}, (_, p) => Math.round((data[4 * p] + data[4 * p + 1] + data[4 * p + 2]) / 3));
+      const fromGray = model.segment(tf.tensor3d(gray, [height, width, 1], 'int32'));
+      assert.equal(Uint8Array.from(fromGray.dataSync()), expected, 'gray from RGBA');
+      fromGray.dispose();
+    }
     const fromPixels = await model.segmentTiled({data, width, height}, {stripWidth: 16, bandRows: 6});
     assert.equal(fromPixels.mask, expected);
     const rows = {width, height, channels: 4, *rows() {
