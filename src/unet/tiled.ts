@@ -32,7 +32,10 @@ export interface TilePlan {
   /** Output columns of each strip. */
   strips: Range[];
   bandRows: number;
-  /** Input columns computed beyond a strip on each side (the receptive field unless `halo` was given). */
+  /**
+   * Input columns a strip computes beyond its own on a side, at most: its receptive field clipped by
+   * the image's edges (0 for one strip), or the `halo` given.
+   */
   halo: number;
   /** Whether the result is the whole image's bit for bit (the halo covers the receptive field). */
   exact: boolean;
@@ -43,7 +46,7 @@ export interface TilePlan {
   memoryBytes: number;
 }
 
-export const DEFAULT_TILE_MEMORY = 512 * 2 ** 20;
+const DEFAULT_TILE_MEMORY = 512 * 2 ** 20;
 const BAND_CANDIDATES = [128, 64, 32, 16, 8, 4, 2, 1];
 /** Kernel scratch, the allocator's slack and the tensors around the run (input band, output rows). */
 const RESERVE_FRACTION = 0.15;
