@@ -1,6 +1,6 @@
 // Tiled U-Net inference: equal to whole-image inference bit for bit (odd sizes, batch 2, strips
 // narrower than the halo, an image smaller than one strip, fused and unfused, 1 and 2 threads,
-// every depth), the memory a run holds within its budget and nothing left behind, the narrow-halo
+// every depth, asc and cpu), the memory a run holds within its budget and nothing left behind, the narrow-halo
 // option's error where it is expected, and bad options and sources refused with a clear error.
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
@@ -70,6 +70,21 @@ test('tiled equals whole-image inference bit for bit: every depth, odd sizes, ba
     }
     model.dispose();
   }
+});
+
+test('on tfjs-backend-cpu too, tiled equals whole-image inference bit for bit', async () => {
+  await tf.setBackend('cpu');
+  const model = createUNet({features: [4, 8, 16], seed: 21});
+  const x = input(5, [2, 29, 43, 3]);
+  for (const fused of [true, false]) {
+    const whole = model.predict(x, {fused});
+    const tiled = await model.predictTiled(x, {stripWidth: 16, bandRows: 6, fused});
+    assert.is(bitDifferences(whole.dataSync(), tiled.dataSync()), 0, `fused ${fused}`);
+    tf.dispose([whole, tiled]);
+  }
+  x.dispose();
+  model.dispose();
+  await tf.setBackend('asc');
 });
 
 test('the receptive field comes from the architecture (two 3x3 convs per level, pools and upsamplings)', () => {
