@@ -184,6 +184,6 @@ export function runLayer(layers: Layer[], layer: Layer, inputs: tf.Tensor4D[], o
     case 'concat':
       return tf.concat(inputs, 3);
     default:
-      throw new Error(`runLayer: ${layer.kind} has no op`);
+      throw new Error(`runLayer: layer '${layer.name}' (${layer.kind}) has no op`);
   }
 }

@@ -10,7 +10,6 @@ import {readSafetensors, toFloat32, writeSafetensors} from './safetensors.js';
 import {checkStateShapes, IGNORED_SUFFIX, inferConfig, StateDict, stateShapes, UNetConfig, validateConfig} from './state_dict.js';
 import {fieldOf, planTiles, runTiles, TileOptions, TilePlan} from './tiled.js';
 
-export {BN_EPSILON} from './graph.js';
 const FORMAT = 'tfjs-backend-asc/unet';
 
 /** A DoubleConv as PyTorch has it, or with each BatchNorm folded into its conv (`bn` absent). */
@@ -319,9 +318,18 @@ export class UNet {
     if (c !== this.config.inChannels) {
       throw new Error(`UNet.predict: input has ${c} channels, the model takes ${this.config.inChannels}`);
     }
-    const min = 2 ** this.levels;
-    if (h < min || w < min) {
-      throw new Error(`UNet.predict: input ${h}x${w} is too small for ${this.levels} levels: height and width must be at least ${min}`);
+    this.checkSize('UNet.predict: input', h, w);
+  }
+
+  /** 2^levels: the network's total stride, and the least height and width it takes. */
+  private get stride(): number {
+    return 2 ** this.levels;
+  }
+
+  /** Throws unless `height` and `width` reach the stride; `what` (and `shown`) name the input in the message. */
+  private checkSize(what: string, height: number, width: number, shown = `${height}x${width}`): void {
+    if (height < this.stride || width < this.stride) {
+      throw new Error(`${what} ${shown} is too small for ${this.levels} levels: height and width must be at least ${this.stride}`);
     }
   }
 
@@ -362,7 +370,7 @@ export class UNet {
   receptiveField(): number {
     // Columns in the middle of an image wide enough that no edge clips their cones, at every phase
     // of the total stride (the pools' rounding makes the cone depend on it).
-    const stride = 2 ** this.levels, side = stride * 64;
+    const stride = this.stride, side = stride * 64;
     const layers = this.layers(stride, side, true);
     return Math.max(...Array.from({length: stride}, (_, p) => fieldOf(layers, [side / 2 + p, side / 2 + p + 1], stride)));
   }
@@ -372,14 +380,20 @@ export class UNet {
    * bytes) under `options`; throws when the budget cannot hold it.
    */
   planTiles(batch: number, height: number, width: number, options: TileOptions&PredictOptions = {}): TilePlan {
-    const min = 2 ** this.levels;
     if (!(Number.isSafeInteger(batch) && batch > 0 && Number.isSafeInteger(height) && Number.isSafeInteger(width))) {
       throw new Error(`UNet.planTiles: batch, height and width must be positive integers, got ${batch}, ${height}, ${width}`);
     }
-    if (height < min || width < min) {
-      throw new Error(`UNet.planTiles: input ${height}x${width} is too small for ${this.levels} levels: height and width must be at least ${min}`);
-    }
-    return planTiles((h) => this.layers(h, width, options.fused ?? true), height, batch, this.weightBytes(), min, options);
+    this.checkSize('UNet.planTiles: input', height, width);
+    return this.tilePlan(batch, height, width, options).plan;
+  }
+
+  /** The network for the size and how a run of it is cut. */
+  private tilePlan(batch: number, height: number, width: number, options: TileOptions&PredictOptions): {layers: Layer[], plan: TilePlan} {
+    const fused = options.fused ?? true;
+    const layers = this.layers(height, width, fused);
+    const plan = planTiles((h) => h === height ? layers : this.layers(h, width, fused), height, batch, this.weightBytes(),
+        this.stride, options);
+    return {layers, plan};
   }
 
   /**
@@ -410,10 +424,8 @@ export class UNet {
   private async runTiled(batch: number, height: number, width: number, options: TileOptions&PredictOptions,
       read: (rows: Range, cols: Range) => tf.Tensor4D|Promise<tf.Tensor4D>,
       write: (out: tf.Tensor4D, rows: Range, cols: Range) => void|Promise<void>): Promise<TilePlan> {
-    const layers = this.layers(height, width, options.fused ?? true);
-    const plan = planTiles((h) => h === height ? layers : this.layers(h, width, options.fused ?? true), height, batch,
-        this.weightBytes(), 2 ** this.levels, options);
-    await runTiles(layers, batch, plan, 2 ** this.levels, async (rows, cols) => {
+    const {layers, plan} = this.tilePlan(batch, height, width, options);
+    await runTiles(layers, batch, plan, this.stride, async (rows, cols) => {
       const band = await read(rows, cols);
       const expected = [batch, rows[1] - rows[0], cols[1] - cols[0], this.config.inChannels];
       if (band.shape.join() !== expected.join()) {
@@ -484,10 +496,7 @@ export class UNet {
     if (!(Number.isSafeInteger(width) && width > 0 && Number.isSafeInteger(height) && height > 0 && channels > 0)) {
       throw new Error(`UNet.segmentTiled: the image must have a positive integer width and height, got ${width}x${height}`);
     }
-    const min = 2 ** this.levels;
-    if (height < min || width < min) {
-      throw new Error(`UNet.segmentTiled: image ${width}x${height} is too small for ${this.levels} levels: height and width must be at least ${min}`);
-    }
+    this.checkSize('UNet.segmentTiled: image', height, width, `${width}x${height}`);
     const mask = options.onMask == null ? new Uint8Array(width * height) : null;
     const rowBytes = width * channels;
     let reader: RowReader|null = null;
