@@ -54,3 +54,5 @@ export { igemmTileRows } from "./kernels/igemm_tile";
 export { convIndirection, deconvIndirection, matrixIndirection } from "./kernels/indirection";
 export { conv2dFewChannels } from "./kernels/conv2d_few_channels";
 export { conv2dOneChannel } from "./kernels/conv2d_one_channel";
+export { winogradInput, winogradOutput, winogradPackFilter, winogradPackedBytes, winogradProducts, winogradTables } from
+  "./kernels/winograd";

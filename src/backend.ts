@@ -3,6 +3,7 @@ import {backend_util, BackendTimingInfo, buffer, DataStorage, DataType, engine, 
 import {IGEMM_TILES} from './generated/igemm_tiles.js';
 import {elementBytes} from './kernels/dtypes.js';
 import {calibrateTiles, hostTiles, IgemmTileChoice, TileCalibration, tileIndex} from './kernels/igemm.js';
+import type {ConvAlgorithm} from './kernels/winograd.js';
 import {UNARY_FLOAT32_KERNELS} from './kernels/unary_ops.js';
 import {CONTROL_BYTES, detectCores, SpawnWorker, ThreadPool, workerSpawner} from './threads/pool.js';
 import {hasRelaxedSimd, instantiateKernels, KernelExports, KernelVariant, MAX_BLOCK_BYTES} from './wasm_module.js';
@@ -88,7 +89,8 @@ export const PARALLEL_KERNELS = [
   'igemm', 'maxPool', 'avgPool', 'resizeBilinear', 'resizeNearestNeighbor', 'concat', 'fusedBatchNorm', 'relu',
   'reluInt32', 'relu6', 'relu6Int32', 'applyActivation', 'binaryFloat32', 'binaryInt32', 'conv2dBackpropFilter',
   'depthwiseConv2dNative', 'transpose', 'slice4', 'stridedSlice4', 'tile4', 'addN', 'compare', 'select', 'softmax',
-  'mirrorPad4', 'gemv', 'conv2dFewChannels', 'conv2dOneChannel', 'gather', ...UNARY_FLOAT32_KERNELS,
+  'mirrorPad4', 'gemv', 'conv2dFewChannels', 'conv2dOneChannel', 'gather', 'winogradInput',
+  'winogradProducts', 'winogradOutput', ...UNARY_FLOAT32_KERNELS,
 ] as const;
 export type ParallelKernel = typeof PARALLEL_KERNELS[number];
 const PARALLEL_INDEX = new Map<string, number>(PARALLEL_KERNELS.map((name, i) => [name, i]));
@@ -129,6 +131,8 @@ export class AscBackend extends KernelBackend {
   private readonly packedCache = new Map<DataId, PackedWeights>();
   /** Whether a float32 tensor is free of NaN and infinity, per tensor (tensor data never change). */
   private readonly finiteCache = new WeakMap<DataId, boolean>();
+  /** The algorithm each 3x3 filter's convolutions use, chosen at its first use (src/kernels/winograd.ts). */
+  private readonly convAlgorithms = new WeakMap<DataId, ConvAlgorithm>();
   /** A small wasm block for passing shapes and pointer lists to kernels. */
   private readonly argsPtr: number;
   private static readonly ARGS_BYTES = 1024;
@@ -347,6 +351,21 @@ export class AscBackend extends KernelBackend {
     if (packed == null) return;
     this.release(packed.ptr, packed.bytes);
     this.packedCache.delete(dataId);
+  }
+
+  /** The algorithm asc chose for 3x3 stride-1 convolutions with `filter` (undefined before its first one). */
+  convAlgorithmOf(filter: TensorInfo|{dataId: DataId}): ConvAlgorithm|undefined {
+    return this.convAlgorithms.get(filter.dataId);
+  }
+
+  /** The convolution algorithm of `filter`: `choose()`'s answer at its first use, kept for its life. */
+  convAlgorithm(filter: TensorInfo, choose: () => ConvAlgorithm): ConvAlgorithm {
+    let algorithm = this.convAlgorithms.get(filter.dataId);
+    if (algorithm == null) {
+      algorithm = choose();
+      this.convAlgorithms.set(filter.dataId, algorithm);
+    }
+    return algorithm;
   }
 
   /**

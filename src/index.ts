@@ -60,6 +60,20 @@ env().registerFlag('ASC_THREADS', () => Number(processEnv('ASC_THREADS') ?? 0), 
 env().registerFlag('ASC_RELAXED_SIMD', () => !['0', 'false'].includes(processEnv('ASC_RELAXED_SIMD') ?? ''));
 
 /**
+ * Winograd convolution for 3x3 stride-1 convolutions: true (the default) lets the cost model choose
+ * per filter, false always runs the direct GEMM (its exact rounding; the environment variable
+ * ASC_WINOGRAD=0 in Node), 'F(2,3)' or 'F(4,3)' forces that tile where Winograd applies.
+ */
+env().registerFlag('ASC_WINOGRAD', () => {
+  const value = processEnv('ASC_WINOGRAD');
+  return value === 'F(2,3)' || value === 'F(4,3)' ? value : !['0', 'false'].includes(value ?? '');
+}, (value) => {
+  if (![true, false, 'F(2,3)', 'F(4,3)'].includes(value as boolean|string)) {
+    throw new Error(`ASC_WINOGRAD must be true, false, 'F(2,3)' or 'F(4,3)', got ${value}`);
+  }
+});
+
+/**
  * Log (console.warn) the first call of each kernel that runs on tfjs-backend-cpu's JavaScript
  * (default: the environment variable ASC_LOG_FALLBACK=1 in Node).
  */

@@ -32,7 +32,7 @@ export function isVectorActivation(activation: i32): bool {
 /** Every activation on four lanes; sigmoid and elu through simd_math's exp. */
 // @ts-ignore: decorator
 @inline
-function activateAllV(v: v128, activation: i32, alpha: v128): v128 {
+export function activateAllV(v: v128, activation: i32, alpha: v128): v128 {
   if (activation == ACTIVATION_SIGMOID) return sigmoidV(v);
   if (activation == ACTIVATION_ELU) return v128.bitselect(v, expm1V(v), f32x4.ge(v, f32x4.splat(0)));
   return activateV(v, activation, alpha);

@@ -101,6 +101,31 @@ export interface Layer {
   bn?: BatchNorm;
 }
 
+/** Whether asc may run 3x3 convolutions by Winograd (its flag ASC_WINOGRAD; false where asc is not loaded). */
+export function winogradEnabled(): boolean {
+  try {
+    return tf.env().get('ASC_WINOGRAD') !== false;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A 3x3 convolution's outputs are computed in runs that start on multiples of this in its domain
+ * (and end on one, or at the domain's end): with Winograd, 4 (asc's tiles of 2x2 and 4x4 outputs
+ * then cover the same pixels in a band or strip as in the whole image, so tiled inference rounds
+ * alike), else 1.
+ */
+export function conv3Align(): number {
+  return winogradEnabled() ? 4 : 1;
+}
+
+/** `range` widened to start and end on multiples of `align` from `domain`'s start, within `domain`. */
+export function alignRange([lo, hi]: Range, [d0, d1]: Range, align: number): Range {
+  if (hi <= lo) return [lo, hi];
+  return [d0 + Math.floor((lo - d0) / align) * align, Math.min(d1, d0 + Math.ceil((hi - d0) / align) * align)];
+}
+
 /** The first row/column of input `input` that outputs from `lo` on (along `axis`: 0 rows, 1 columns) read. */
 export function needLo(layers: Layer[], layer: Layer, input: number, axis: 0|1, lo: number, domainLo: number): number {
   switch (layer.kind) {

@@ -5,7 +5,7 @@
 // computes the rows and columns its consumers need, with the ops whole-image inference runs
 // (graph.ts), so the result is the whole image's bit for bit.
 import * as tf from '@tensorflow/tfjs-core';
-import {domainOf, Layer, need, needHi, needLo, Range, runLayer} from './graph.js';
+import {alignRange, conv3Align, domainOf, Layer, need, needHi, needLo, Range, runLayer} from './graph.js';
 
 export interface TileOptions {
   /**
@@ -79,12 +79,17 @@ function columnDomains(layers: Layer[], inputCols: Range): Range[] {
   return domains;
 }
 
-/** The columns each layer computes for output columns `outCols`: the hull of what its consumers need. */
-function columnRegions(layers: Layer[], outCols: Range, domains: Range[]): Range[] {
+/**
+ * The columns each layer computes for output columns `outCols`: the hull of what its consumers need,
+ * for a 3x3 conv widened to conv3Align() (`aligned`; without it, the architecture's dependency cone).
+ */
+function columnRegions(layers: Layer[], outCols: Range, domains: Range[], aligned = true): Range[] {
+  const align = aligned ? conv3Align() : 1;
   const regions: Range[] = layers.map(() => [Infinity, -Infinity]);
   regions[layers.length - 1] = outCols;
   for (let i = layers.length - 1; i > 0; i--) {
     if (regions[i][1] <= regions[i][0]) continue;
+    if (layers[i].kind === 'conv3') regions[i] = alignRange(regions[i], domains[i], align);
     layers[i].inputs.forEach((input, k) => {
       const [lo, hi] = need(layers, layers[i], k, 1, regions[i], domains[i]);
       regions[input] = [Math.min(regions[input][0], lo), Math.max(regions[input][1], hi)];
@@ -104,8 +109,10 @@ function stripGeometry(layers: Layer[], cols: Range, halo: number|undefined, ali
   const width = layers[0].size[1];
   let inputCols: Range = [0, width];
   if (halo != null) {
-    // The strip as an image of its own, its origin on the network's total stride so pools stay aligned.
-    inputCols = [Math.max(0, Math.floor((cols[0] - halo) / align) * align), Math.min(width, Math.ceil((cols[1] + halo) / align) * align)];
+    // The strip as an image of its own, its origin on the network's total stride so pools stay
+    // aligned, times conv3Align() so every level's 3x3 convs tile as in the whole image.
+    const origin = align * conv3Align();
+    inputCols = [Math.max(0, Math.floor((cols[0] - halo) / origin) * origin), Math.min(width, Math.ceil((cols[1] + halo) / align) * align)];
   }
   const domains = halo == null ? layers.map((l): Range => [0, l.size[1]]) : columnDomains(layers, inputCols);
   const last = domains[layers.length - 1];
@@ -140,6 +147,8 @@ class RowStream {
   private readonly consumers: number[][];
   private readonly rowBytes: number[];
   private heldBytes = 0;
+  /** Where a 3x3 conv's row runs start and end (graph.ts: conv3Align), read once per strip. */
+  private readonly conv3Align = conv3Align();
   peakBytes = 0;
 
   constructor(private readonly layers: Layer[], private readonly strip: Strip, batch: number,
@@ -173,10 +182,14 @@ class RowStream {
     for (let i = 1; i <= last; i++) {
       const layer = this.layers[i];
       const height = layer.size[0];
-      const cap = this.hi[i] + Math.max(1, Math.ceil(this.bandRows * height / this.layers[0].size[0]));
+      const align = layer.kind === 'conv3' ? this.conv3Align : 1;
+      const step = Math.ceil(Math.max(1, Math.ceil(this.bandRows * height / this.layers[0].size[0])) / align) * align;
+      const cap = this.hi[i] + step;
       let end = this.hi[i];
       while (end < Math.min(height, cap) && layer.inputs.every((input, k) =>
         needHi(this.layers, layer, k, 0, end + 1, height) <= this.hi[input])) end++;
+      // A 3x3 convolution's rows run from and to multiples of conv3Align() (graph.ts), but for the last.
+      if (end < height) end -= (end - this.hi[i]) % align;
       if (end === this.hi[i]) continue;
       progressed = true;
       const rowRange: Range = [this.hi[i], end];
@@ -277,9 +290,13 @@ function stripPeak(layers: Layer[], strip: Strip, batch: number, bandRows: numbe
   return stream.peakBytes;
 }
 
-/** Input columns a strip computes beyond its own on either side, without a halo limit: its receptive field. */
-export function fieldOf(layers: Layer[], cols: Range, align: number): number {
-  const {regions} = stripGeometry(layers, cols, undefined, align);
+/**
+ * Input columns a strip computes beyond its own on either side, without a halo limit (`aligned`
+ * false: the columns its outputs depend on, the receptive field).
+ */
+export function fieldOf(layers: Layer[], cols: Range, aligned = true): number {
+  const domains = layers.map((l): Range => [0, l.size[1]]);
+  const regions = columnRegions(layers, cols, domains, aligned);
   return Math.max(cols[0] - regions[0][0], regions[0][1] - cols[1]);
 }
 
@@ -333,7 +350,7 @@ export function planTiles(layersOf: (height: number) => Layer[], height: number,
   for (const b of bands) {
     const peak = peakOf(w, b);
     if (peak > available) continue;
-    const field = Math.max(...strips.map((cols) => fieldOf(layers, cols, align)));
+    const field = Math.max(...strips.map((cols) => fieldOf(layers, cols)));
     return {strips, bandRows: b, halo: halo ?? field, exact: halo == null || halo >= field, weightBytes,
       peakRowBytes: peak, memoryBytes};
   }

@@ -3,7 +3,7 @@
 // resize (align_corners) when the size differs from the skip's, concat (skip, upsampled), and a
 // final 1x1 conv. Weights are PyTorch's state_dict; inference folds each BatchNorm into its conv.
 import * as tf from '@tensorflow/tfjs-core';
-import {BatchNorm, BN_EPSILON, Conv, Layer, Range, runLayer} from './graph.js';
+import {BatchNorm, BN_EPSILON, Conv, Layer, Range, runLayer, winogradEnabled} from './graph.js';
 import {torchToTfjs} from './layout.js';
 import {mulberry32} from './random.js';
 import {readSafetensors, toFloat32, writeSafetensors} from './safetensors.js';
@@ -354,11 +354,20 @@ export class UNet {
     });
   }
 
-  /** Bytes of the weights a run holds: the filters and, on asc, their packed copies. */
+  /**
+   * Bytes of the weights a run holds: the filters and, on asc, their packed copies (the GEMM's: the
+   * filter's size and a bias block; Winograd F(4,3)'s for a 3x3 conv of 8 channels or more: 36
+   * frequencies for 9 taps).
+   */
   private weightBytes(): number {
-    let values = 0;
-    for (const {data} of this.state.values()) values += data.length;
-    return 4 * values * 2.1;
+    const winograd = winogradEnabled();
+    let bytes = 0;
+    for (const {data, shape} of this.state.values()) {
+      // PyTorch's [out, in, kh, kw].
+      const conv3 = shape.length === 4 && shape[2] === 3 && shape[3] === 3 && Math.min(shape[0], shape[1]) >= 8;
+      bytes += 4 * data.length * (winograd && conv3 ? 1 + 36 / 9 + 0.1 : 2.1);
+    }
+    return bytes;
   }
 
   /**
@@ -372,7 +381,7 @@ export class UNet {
     // of the total stride (the pools' rounding makes the cone depend on it).
     const stride = this.stride, side = stride * 64;
     const layers = this.layers(stride, side, true);
-    return Math.max(...Array.from({length: stride}, (_, p) => fieldOf(layers, [side / 2 + p, side / 2 + p + 1], stride)));
+    return Math.max(...Array.from({length: stride}, (_, p) => fieldOf(layers, [side / 2 + p, side / 2 + p + 1], false)));
   }
 
   /**

@@ -10,6 +10,9 @@
 //           2^-23 * terms * bound, times `scale` (the activation's slope);
 //   ref:    a few correctly rounded operations: 2^-23 * terms * |reference|;
 //   maxabs: interpolation (lerp forms differ): 2^-23 * terms * max |input|.
+// `paths` (convolutions) lists the other algorithms asc may take for the case (its ASC_WINOGRAD
+// setting) with what each adds to the tolerance (`bound`, per output element, scaled like `abs`);
+// the fuzzer runs the default path and each of those.
 // `ulps` adds 2^-23 * ulps * max(|reference|, floor) for exp-based functions: asc's polynomials are
 // within 2 ulps of the correctly rounded value (measured over 2^20 inputs), cpu's Math within 1
 // after its float64 is rounded to float32. The floor is the smallest normal float for the functions
@@ -17,6 +20,7 @@
 // tfjs-backend-cpu itself computes with cancellation near 0 (elu, selu: Math.exp(x) - 1; erf: 1 - ...).
 import * as tf from '@tensorflow/tfjs-core';
 import {axesOf, chance, dim, input, int, permutation, pick, shapeOf} from './draw.mjs';
+import {winogradBound} from './winograd_bound.mjs';
 
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'leakyrelu', 'prelu', 'sigmoid', 'elu'];
 
@@ -54,17 +58,18 @@ function fuseEpilogue(r, {inputs, attrs, tolerance}, channels, biasShapes, speci
 }
 
 /** Geometry of a 2-D convolution (or pool) that tfjs accepts, with its Conv2DInfo. */
-function convGeometry(r, {depthwise = false, nchw = true, dilations = true, pools = false} = {}) {
+function convGeometry(r, {depthwise = false, nchw = true, dilations = true, pools = false, winograd = false} = {}) {
   for (;;) {
     const dataFormat = nchw && chance(r, 0.25) ? 'NCHW' : 'NHWC';
     const batch = dim(r, 3);
-    const inH = dim(r, 12, {zero: false});
-    const inW = dim(r, 12, {zero: false});
-    const inC = pools ? dim(r, 12) : dim(r, 20);
-    const fh = int(r, 1, Math.min(5, inH + 2));
-    const fw = int(r, 1, Math.min(5, inW + 2));
-    const strides = [pick(r, [1, 1, 1, 2, 3]), pick(r, [1, 1, 1, 2, 3])];
-    const dil = dilations && strides[0] === 1 && strides[1] === 1 && chance(r, 0.3) ?
+    const inH = dim(r, winograd ? 14 : 12, {zero: false});
+    const inW = dim(r, winograd ? 14 : 12, {zero: false});
+    // The shapes asc's Winograd path takes (3x3, stride 1, no dilation, 8 channels or more).
+    const inC = winograd ? int(r, 8, 40) : pools ? dim(r, 12) : dim(r, 20);
+    const fh = winograd ? 3 : int(r, 1, Math.min(5, inH + 2));
+    const fw = winograd ? 3 : int(r, 1, Math.min(5, inW + 2));
+    const strides = winograd ? [1, 1] : [pick(r, [1, 1, 1, 2, 3]), pick(r, [1, 1, 1, 2, 3])];
+    const dil = !winograd && dilations && strides[0] === 1 && strides[1] === 1 && chance(r, 0.3) ?
       [pick(r, [1, 2, 3]), pick(r, [1, 2, 3])] : [1, 1];
     let pad = pick(r, ['same', 'valid', 'explicit', 'number']);
     let dimRoundingMode;
@@ -77,7 +82,7 @@ function convGeometry(r, {depthwise = false, nchw = true, dilations = true, pool
       dimRoundingMode = pick(r, ['floor', 'round', 'ceil']);
     }
     const channelMultiplier = depthwise ? pick(r, [1, 1, 2, 3]) : 0;
-    const outC = depthwise ? inC * channelMultiplier : pools ? inC : dim(r, 20);
+    const outC = depthwise ? inC * channelMultiplier : pools ? inC : winograd ? int(r, 8, 40) : dim(r, 20);
     const xShape = dataFormat === 'NHWC' ? [batch, inH, inW, inC] : [batch, inC, inH, inW];
     const filterShape = depthwise ? [fh, fw, inC, channelMultiplier] : [fh, fw, inC, outC];
     let info;
@@ -92,6 +97,39 @@ function convGeometry(r, {depthwise = false, nchw = true, dilations = true, pool
       [batch, outC, info.outHeight, info.outWidth];
     return {dataFormat, xShape, filterShape, outShape, strides, dilations: dil, pad, dimRoundingMode, info};
   }
+}
+
+/** Reads element (b, y, x, c) of a 4-D input in `dataFormat` ('NHWC' or 'NCHW'). */
+function reader({values, shape}, dataFormat) {
+  const [, d1, d2, d3] = shape;
+  return dataFormat === 'NHWC' ? (b, y, x, c) => values[((b * d1 + y) * d2 + x) * d3 + c] :
+    (b, y, x, c) => values[((b * d1 + c) * d2 + y) * d3 + x];
+}
+
+/** The index of output element (b, y, x, c) of shape [batch, h, w, c] (NHWC) or [batch, c, h, w] (NCHW). */
+const indexer = (dataFormat, h, w, c) => (dataFormat === 'NHWC' ? (b, y, x, o) => ((b * h + y) * w + x) * c + o :
+  (b, y, x, o) => ((b * c + o) * h + y) * w + x);
+
+/** The Winograd algorithms a drawn case may take: each path's name and its extra tolerance, or none. */
+function convWinogradPaths(r, g, x, filter, {transposed = false} = {}) {
+  const {info, dataFormat} = g;
+  const [fh, fw, filterIn, filterOut] = filter.shape;
+  const stride1 = info.strideHeight === 1 && info.strideWidth === 1;
+  if (fh !== 3 || fw !== 3 || !stride1 || info.dilationHeight !== 1 || info.dilationWidth !== 1) return [];
+  if (Math.min(filterIn, filterOut) < 8) return [];
+  const algorithm = pick(r, ['F(2,3)', 'F(4,3)']);
+  const f = reader(filter, 'NHWC');
+  // Conv2DBackpropInput is the convolution of dy with the filter flipped, its channels swapped, and
+  // pads 2 - pad (dy read only over the geometry's output size).
+  const shape = transposed ?
+    {batch: info.batchSize, inH: info.outHeight, inW: info.outWidth, inC: filterOut, outH: info.inHeight,
+      outW: info.inWidth, outC: filterIn, padTop: 2 - info.padInfo.top, padLeft: 2 - info.padInfo.left} :
+    {batch: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: filterIn, outH: info.outHeight,
+      outW: info.outWidth, outC: filterOut, padTop: info.padInfo.top, padLeft: info.padInfo.left};
+  const w = transposed ? (kh, kw, a, b) => f(2 - kh, 2 - kw, b, a) : f;
+  const bound = winogradBound(algorithm, shape, reader(x, dataFormat), w,
+      indexer(dataFormat, shape.outH, shape.outW, shape.outC));
+  return [{algorithm, bound}];
 }
 
 /** Geometry of a 2-D pool (NHWC, no dilation). */
@@ -565,7 +603,7 @@ export const KERNELS = [
   ...['Conv2D', 'FusedConv2D'].map((kernel) => ({
     kernel,
     draw(r, {specials}) {
-      const g = convGeometry(r);
+      const g = convGeometry(r, {winograd: chance(r, 0.4)});
       const inputs = [input(r, 'x', g.xShape, 'float32', {specials}), input(r, 'filter', g.filterShape, 'float32', {specials})];
       const attrs = {strides: g.strides, pad: g.pad, dataFormat: g.dataFormat, dilations: g.dilations, dimRoundingMode: g.dimRoundingMode};
       const terms = g.filterShape[0] * g.filterShape[1] * g.filterShape[2];
@@ -574,7 +612,7 @@ export const KERNELS = [
         const outC = g.filterShape[3];
         fuseEpilogue(r, {inputs, attrs, tolerance}, outC, [[outC], [outC], [outC], [1], []], specials);
       }
-      return {inputs, attrs, tolerance};
+      return {inputs, attrs, tolerance, paths: convWinogradPaths(r, g, inputs[0], inputs[1])};
     },
   })),
   ...['DepthwiseConv2dNative', 'FusedDepthwiseConv2D'].map((kernel) => ({
@@ -595,13 +633,15 @@ export const KERNELS = [
   {
     kernel: 'Conv2DBackpropInput',
     draw(r, {specials}) {
-      const g = convGeometry(r, {dilations: false});
+      const g = convGeometry(r, {dilations: false, winograd: chance(r, 0.4)});
       const [fh, fw, , outC] = g.filterShape;
+      const inputs = [input(r, 'dy', g.outShape, 'float32', {specials}), input(r, 'filter', g.filterShape, 'float32', {specials})];
       // Input rows each stride skips get no terms; the others up to fh*fw*outC.
       return {
-        inputs: [input(r, 'dy', g.outShape, 'float32', {specials}), input(r, 'filter', g.filterShape, 'float32', {specials})],
+        inputs,
         attrs: {inputShape: g.xShape, strides: g.strides, pad: g.pad, dataFormat: g.dataFormat, dimRoundingMode: g.dimRoundingMode},
         tolerance: {bound: 'abs', terms: fh * fw * outC},
+        paths: convWinogradPaths(r, g, inputs[0], inputs[1], {transposed: true}),
       };
     },
   },

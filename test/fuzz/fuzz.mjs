@@ -137,14 +137,23 @@ async function runCase(spec, index) {
   if (tf.getBackend() !== variant) await tf.setBackend(variant);
   const runsBefore = tf.backend().parallelRuns;
   let got;
-  try {
-    got = await execute(variant, spec.kernel, drawn.inputs, drawn.attrs, spec.list);
-  } catch (e) {
-    return {...result, mismatch: `asc threw: ${e.message}`};
+  // The direct path, then each other algorithm the case may take (cases.mjs: `paths`).
+  for (const path of [{algorithm: false}, ...(drawn.paths ?? [])]) {
+    tf.env().set('ASC_WINOGRAD', path.algorithm);
+    try {
+      got = await execute(variant, spec.kernel, drawn.inputs, drawn.attrs, spec.list);
+    } catch (e) {
+      return {...result, mismatch: `asc threw: ${e.message}`};
+    } finally {
+      tf.env().set('ASC_WINOGRAD', true);
+    }
+    result.threaded ||= tf.backend().parallelRuns > runsBefore;
+    const scale = drawn.tolerance.scale ?? 1;
+    const pathTol = path.bound == null ? tol : tol.map((t) => t.map((v, i) => v + scale * path.bound[i]));
+    const mismatch = constantDataChange(variant) ?? firstMismatch(reference, got, pathTol);
+    if (mismatch != null) return {...result, mismatch: path.algorithm ? `${path.algorithm}: ${mismatch}` : mismatch};
   }
-  result.threaded = tf.backend().parallelRuns > runsBefore;
-  const mismatch = constantDataChange(variant) ?? firstMismatch(reference, got, tol);
-  return mismatch == null ? result : {...result, mismatch};
+  return result;
 }
 
 // Each backend's bytes in use before any case: they must be the same after all of them.

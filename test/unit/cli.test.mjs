@@ -70,7 +70,7 @@ test('a large PNG segments in strips within --memory, streamed, to the whole ima
     for (let x = 0; x < width; x++) data.set(sample.data.subarray(4 * ((y % 256) * 256 + (x % 256)), 4 * ((y % 256) * 256 + (x % 256)) + 4), 4 * (y * width + x));
   }
   writePng(join(dir, 'large.png'), {width, height, data});
-  const run = cli('segment', 'large.png', '--memory', '56', '--overlay');
+  const run = cli('segment', 'large.png', '--memory', '120', '--overlay');
   assert.is(run.status, 0, run.stderr);
   assert.match(run.stdout, /large\.png: 1024x768, [\d.]+% foreground, \d+ ms, \d+ strips -> large\.mask\.png, large\.overlay\.png/);
   assert.match(run.stderr, /tiles \[#+\] \d+\/\d+/, 'a progress bar counts the tiles');

@@ -1,0 +1,138 @@
+// Host side of the Winograd convolution (assembly/kernels/winograd.ts): which 3x3 convolutions take
+// it and with which tile, the transformed filters (packed once per filter tensor), and the run in
+// blocks of tiles: input transform, the frequencies' GEMMs, output transform, each split across threads.
+import {env, TensorInfo} from '@tensorflow/tfjs-core';
+import type {AscBackend} from '../backend.js';
+import {CALIBRATE_MIN_MACS} from './igemm.js';
+
+/** The convolution algorithms of a 3x3 stride-1 convolution: direct (indirect GEMM), F(2,3), F(4,3). */
+export type ConvAlgorithm = 'direct'|'F(2,3)'|'F(4,3)';
+
+/** A convolution's shape as the Winograd kernels see it (NHWC, 3x3, stride 1, dilation 1). */
+export interface WinogradShape {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  padTop: number;
+  padLeft: number;
+  /** Pixels from one input row to the next, and from one image to the next (a dy larger than used). */
+  rowPixels: number;
+  batchPixels: number;
+}
+
+/** How a 3x3 filter is read: element (kh, kw, i, o) at (kh * 3 + kw) * tapStride + i * inStride + o * outStride, flipped for a transposed conv. */
+export interface FilterLayout {
+  tapStride: number;
+  inStride: number;
+  outStride: number;
+  flip: boolean;
+}
+
+/** Below this many input or output channels the transforms cost more than the multiplies they save. */
+const MIN_CHANNELS = 8;
+/** A block of tiles holds V and M within this many bytes (they stay in the last-level cache). */
+const BLOCK_BYTES = 4 << 20;
+/** One frequency's rows of V (tiles x input channels) within this many bytes stay in L2 across its column blocks. */
+const ROWS_IN_CACHE = 256 << 10;
+
+const tileOf = (algorithm: ConvAlgorithm) => (algorithm === 'F(4,3)' ? 4 : 2);
+
+/**
+ * The algorithm for a 3x3 stride-1 conv with this filter: the flag ASC_WINOGRAD (false: always
+ * direct; 'F(2,3)' or 'F(4,3)': that one), else the cost model's choice at the filter's first use,
+ * kept for the filter's life so every call with it (a band of a tiled U-Net, a batch) rounds alike.
+ */
+export function convAlgorithm(backend: AscBackend, filter: TensorInfo, shape: WinogradShape): ConvAlgorithm {
+  const flag = env().get('ASC_WINOGRAD');
+  if (flag === false || shape.inChannels < MIN_CHANNELS || shape.outChannels < MIN_CHANNELS) return 'direct';
+  if (flag === 'F(2,3)' || flag === 'F(4,3)') return flag;
+  return backend.convAlgorithm(filter, () => cheapest(shape));
+}
+
+/**
+ * The cost model, in units of one GEMM multiply-add: the direct GEMM's 9 per output and channel
+ * pair against Winograd's frequencies per tile (edge tiles included), the transforms' work per
+ * channel (measured: bench/winograd.mjs), and reading the transformed filters once per block.
+ */
+function cheapest(shape: WinogradShape): ConvAlgorithm {
+  const {batch, outHeight, outWidth, inChannels: ci, outChannels: co} = shape;
+  let best: ConvAlgorithm = 'direct';
+  let bestCost = batch * outHeight * outWidth * 9 * ci * co;
+  for (const algorithm of ['F(2,3)', 'F(4,3)'] as const) {
+    const m = tileOf(algorithm), freqs = (m + 2) ** 2;
+    const tiles = batch * Math.ceil(outHeight / m) * Math.ceil(outWidth / m);
+    const blocks = Math.ceil(tiles / blockTiles(m, ci, co, 8));
+    const cost = tiles * freqs * (ci * co + TRANSFORM_COST * (ci + co)) + blocks * freqs * ci * co * FILTER_READ_COST;
+    if (cost < bestCost) {
+      best = algorithm;
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
+/** A transform's cost per frequency and channel, in GEMM multiply-adds (bench/winograd.mjs). */
+const TRANSFORM_COST = 4;
+/** Reading a transformed filter element from memory, in GEMM multiply-adds (bench/winograd.mjs). */
+const FILTER_READ_COST = 2;
+
+/** Tiles per block: V and M within BLOCK_BYTES, one frequency's V rows within ROWS_IN_CACHE, a multiple of mr. */
+function blockTiles(m: number, inChannels: number, outChannels: number, mr: number): number {
+  const freqs = (m + 2) ** 2;
+  const cp = Math.ceil(inChannels / 4) * 4, cm = Math.ceil(outChannels / 4) * 4;
+  const fit = Math.min(BLOCK_BYTES / (freqs * (cp + cm) * 4), ROWS_IN_CACHE / (cp * 4));
+  return Math.max(mr, Math.floor(fit / mr) * mr);
+}
+
+/** The transformed filter's packed block (taking kind into the weight cache's key). */
+export function winogradFilter(backend: AscBackend, filter: TensorInfo, algorithm: ConvAlgorithm, inChannels: number,
+    outChannels: number, layout: FilterLayout): number {
+  const m = tileOf(algorithm);
+  const kind = `winograd ${algorithm} ${inChannels} ${outChannels} ${layout.flip ? 'flipped' : ''}`;
+  return backend.packedWeights(filter, kind, undefined, () => ({
+    bytes: backend.wasm.winogradPackedBytes(m, inChannels, outChannels),
+    pack: (ptr) => backend.withScratch(((m + 2) ** 2 * inChannels * outChannels + 1) * 4, (scratch) =>
+      backend.wasm.winogradPackFilter(backend.ptr(filter), scratch, ptr, m, inChannels, outChannels, layout.tapStride,
+          layout.inStride, layout.outStride, layout.flip)),
+  }));
+}
+
+/**
+ * out = act(conv(x, filter) + bias) by Winograd `algorithm`, with `packed` from winogradFilter;
+ * `x` and `out` are wasm addresses (NHWC), `bias` one (outChannels floats) or 0.
+ */
+export function runWinograd(backend: AscBackend, algorithm: ConvAlgorithm, x: number, packed: number, bias: number,
+    out: number, shape: WinogradShape, activation: number, alpha: number): void {
+  const {batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, padTop, padLeft, rowPixels,
+    batchPixels} = shape;
+  const m = tileOf(algorithm), freqs = (m + 2) ** 2;
+  const tilesH = Math.ceil(outHeight / m), tilesW = Math.ceil(outWidth / m);
+  const tiles = batch * tilesH * tilesW;
+  if (tiles === 0 || outChannels === 0) return;
+  if (tiles * freqs * inChannels * outChannels >= CALIBRATE_MIN_MACS) backend.settleIgemmTile();
+  const mr = backend.igemmRows;
+  const perBlock = Math.min(blockTiles(m, inChannels, outChannels, mr), Math.ceil(tiles / mr) * mr);
+  const cp = Math.ceil(inChannels / 4) * 4, cm = Math.ceil(outChannels / 4) * 4;
+  const vBytes = perBlock * freqs * cp * 4, mBytes = perBlock * freqs * cm * 4, tableBytes = freqs * perBlock * 4;
+  const {wasm} = backend;
+  backend.withScratch(vBytes + mBytes + 2 * tableBytes + cp * 4, (scratch) => {
+    const v = scratch, mBuf = v + vBytes, aTable = mBuf + mBytes, cTable = aTable + tableBytes, zero = cTable + tableBytes;
+    new Float32Array(backend.wasmMemory.buffer, zero, cp).fill(0);
+    // The tables of a full block serve a shorter last one: igemm stores only its rows.
+    wasm.winogradTables(aTable, cTable, v, mBuf, zero, perBlock, perBlock, m, cp, cm);
+    const columnBlocks = Math.ceil(outChannels / 8);
+    for (let first = 0; first < tiles; first += perBlock) {
+      const count = Math.min(perBlock, tiles - first);
+      backend.parallel('winogradInput', [x, zero, v, m, inHeight, inWidth, inChannels, cp, rowPixels, batchPixels,
+        tilesH, tilesW, padTop, padLeft, first], count, freqs * cp * 4);
+      backend.parallel('winogradProducts', [count, perBlock, outChannels, inChannels, m, aTable, cTable, packed,
+        backend.igemmTile], freqs * columnBlocks, count * 8 * inChannels);
+      backend.parallel('winogradOutput', [mBuf, bias, out, m, outHeight, outWidth, outChannels, cm, tilesH, tilesW,
+        activation, alpha, first], count, freqs * cm * 4);
+    }
+  });
+}

@@ -1,0 +1,171 @@
+// Winograd 3x3 convolutions (F(2,3), F(4,3)) on asc against tfjs-backend-cpu within the derived
+// bound of test/fuzz/winograd_bound.mjs; the per-filter choice, the flag, and the fallbacks.
+import {test} from 'uvu';
+import * as assert from 'uvu/assert';
+import {rng, randomTensor, tf} from './helpers.mjs';
+import {registerAscBackend} from '../../dist/index.js';
+import {winogradBound} from '../fuzz/winograd_bound.mjs';
+
+const run = (name, inputs, attrs) => tf.engine().runKernel(name, inputs, attrs);
+registerAscBackend('asc-winograd-2t', {threads: 2, minParallelWork: 1});
+
+/** The reference on cpu and asc's output under ASC_WINOGRAD = `algorithm`, from the same seeded inputs. */
+async function both(compute, seed, algorithm, backend = 'asc') {
+  const out = {};
+  for (const name of ['cpu', backend]) {
+    await tf.setBackend(name);
+    tf.env().set('ASC_WINOGRAD', algorithm);
+    const t = tf.tidy(() => compute(rng(seed)));
+    out[name === 'cpu' ? 'cpu' : 'asc'] = t.dataSync();
+    t.dispose();
+  }
+  tf.env().set('ASC_WINOGRAD', true);
+  await tf.setBackend('asc');
+  return out;
+}
+
+/** NHWC readers of seeded inputs, as `compute` draws them (x first, then the filter). */
+function operands(seed, xShape, filterShape) {
+  const r = rng(seed);
+  const x = tf.tidy(() => randomTensor(r, xShape).dataSync());
+  const w = tf.tidy(() => randomTensor(r, filterShape).dataSync());
+  const [, h, wd, c] = xShape;
+  const [, , ci, co] = filterShape;
+  return {x: (b, y, xx, k) => x[((b * h + y) * wd + xx) * c + k], w: (kh, kw, i, o) => w[((kh * 3 + kw) * ci + i) * co + o]};
+}
+
+function expectWithin(label, got, ref, bound, extra = () => 0) {
+  assert.is(got.length, ref.length, `${label}: size`);
+  for (let i = 0; i < ref.length; i++) {
+    const allowed = bound[i] + extra(ref[i]);
+    if (!(Math.abs(got[i] - ref[i]) <= allowed)) {
+      assert.unreachable(`${label}: [${i}] is ${got[i]} on asc, ${ref[i]} on cpu (allowed ${allowed})`);
+    }
+  }
+}
+
+// [batch, h, w, inC, outC, pad]: odd sizes, channels not multiples of 4 or 8, every padding.
+const CASES = [
+  [1, 8, 8, 8, 8, 'same'], [2, 13, 11, 12, 10, 'same'], [1, 9, 7, 9, 17, 'valid'], [1, 20, 21, 33, 19, 'valid'],
+  [3, 5, 6, 16, 24, [[0, 0], [2, 0], [1, 3], [0, 0]]], [1, 1, 1, 8, 8, 'same'], [1, 2, 3, 64, 40, 'same'],
+  [1, 17, 4, 20, 9, [[0, 0], [0, 2], [2, 2], [0, 0]]],
+];
+
+for (const algorithm of ['F(2,3)', 'F(4,3)']) {
+  test(`${algorithm}: Conv2D and FusedConv2D (bias, every activation) match cpu within the Winograd bound`, async () => {
+    let seed = algorithm === 'F(2,3)' ? 10 : 50;
+    for (const [b, h, w, ci, co, pad] of CASES) {
+      for (const activation of ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu']) {
+        seed++;
+        const compute = (r) => {
+          const x = randomTensor(r, [b, h, w, ci]), filter = randomTensor(r, [3, 3, ci, co]), bias = randomTensor(r, [co]);
+          return tf.fused.conv2d({x, filter, bias, strides: 1, pad, activation, leakyreluAlpha: 0.3});
+        };
+        const {cpu, asc} = await both(compute, seed, algorithm);
+        const info = tf.backend_util.computeConv2DInfo([b, h, w, ci], [3, 3, ci, co], 1, 1, pad);
+        const {x, w: f} = operands(seed, [b, h, w, ci], [3, 3, ci, co]);
+        const shape = {batch: b, inH: h, inW: w, inC: ci, outH: info.outHeight, outW: info.outWidth, outC: co,
+          padTop: info.padInfo.top, padLeft: info.padInfo.left};
+        const bound = winogradBound(algorithm, shape, x, f, (n, y, xx, o) => ((n * info.outHeight + y) * info.outWidth + xx) * co + o);
+        // The bias's rounding, and sigmoid's and elu's polynomials (a few ulps of the result).
+        expectWithin(`${algorithm} ${activation} ${[b, h, w, ci, co]} ${JSON.stringify(pad)}`, asc, cpu, bound,
+            (v) => 2 ** -21 * Math.max(1, Math.abs(v)));
+      }
+    }
+  });
+
+  test(`${algorithm}: NCHW, 2 threads, and Conv2DBackpropInput (the 3x3 stride-1 gradient) match cpu`, async () => {
+    const [b, h, w, ci, co] = [2, 11, 10, 12, 20];
+    const info = tf.backend_util.computeConv2DInfo([b, h, w, ci], [3, 3, ci, co], 1, 1, 'same');
+    const {x, w: f} = operands(7, [b, h, w, ci], [3, 3, ci, co]);
+    const shape = {batch: b, inH: h, inW: w, inC: ci, outH: h, outW: w, outC: co, padTop: 1, padLeft: 1};
+    const nhwc = winogradBound(algorithm, shape, x, f, (n, y, xx, o) => ((n * h + y) * w + xx) * co + o);
+    const nchw = winogradBound(algorithm, shape, x, f, (n, y, xx, o) => ((n * co + o) * h + y) * w + xx);
+    const conv = (format) => (r) => {
+      const xT = randomTensor(r, [b, h, w, ci]), filter = randomTensor(r, [3, 3, ci, co]);
+      const input = format === 'NCHW' ? tf.transpose(xT, [0, 3, 1, 2]) : xT;
+      return run('Conv2D', {x: input, filter}, {strides: 1, pad: 'same', dataFormat: format, dilations: 1});
+    };
+    const one = await both(conv('NHWC'), 7, algorithm);
+    expectWithin(`${algorithm} NHWC`, one.asc, one.cpu, nhwc);
+    const two = await both(conv('NHWC'), 7, algorithm, 'asc-winograd-2t');
+    assert.equal(Array.from(two.asc), Array.from(one.asc), `${algorithm}: 2 threads round as 1`);
+    const planar = await both(conv('NCHW'), 7, algorithm);
+    expectWithin(`${algorithm} NCHW`, planar.asc, planar.cpu, nchw);
+    assert.ok(info.outHeight === h);
+
+    // dx = conv(dy, the filter flipped with its channels swapped), pads 2 - 1.
+    const {x: dyAt, w: g} = operands(8, [b, h, w, co], [3, 3, ci, co]);
+    const flipped = (kh, kw, a, c) => g(2 - kh, 2 - kw, c, a);
+    const dxBound = winogradBound(algorithm, {batch: b, inH: h, inW: w, inC: co, outH: h, outW: w, outC: ci, padTop: 1,
+      padLeft: 1}, dyAt, flipped, (n, y, xx, o) => ((n * h + y) * w + xx) * ci + o);
+    const back = await both((r) => run('Conv2DBackpropInput', {dy: randomTensor(r, [b, h, w, co]),
+      filter: randomTensor(r, [3, 3, ci, co])}, {strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [b, h, w, ci]}), 8, algorithm);
+    expectWithin(`${algorithm} backprop input`, back.asc, back.cpu, dxBound);
+  });
+}
+
+test('the cost model picks F(4,3) at the U-Net\'s shapes, once per filter; 3x3 stride-1 convs of few channels stay direct', async () => {
+  await tf.setBackend('asc');
+  const backend = tf.backend();
+  const x = tf.randomNormal([1, 32, 32, 64], 0, 1, 'float32', 1), filter = tf.randomNormal([3, 3, 64, 64], 0, 1, 'float32', 2);
+  assert.is(backend.convAlgorithmOf(filter), undefined);
+  tf.dispose(tf.conv2d(x, filter, 1, 'same'));
+  assert.is(backend.convAlgorithmOf(filter), 'F(4,3)');
+  // A 1x1 image would take the direct GEMM for a new filter; this one keeps its choice, so a band of a
+  // tiled run rounds as the whole image.
+  tf.dispose(tf.conv2d(tf.slice(x, [0, 0, 0, 0], [1, 1, 1, 64]), filter, 1, 'same'));
+  assert.is(backend.convAlgorithmOf(filter), 'F(4,3)');
+  const few = tf.randomNormal([3, 3, 4, 64], 0, 1, 'float32', 3);
+  tf.dispose(tf.conv2d(tf.randomNormal([1, 32, 32, 4]), few, 1, 'same'));
+  assert.is(backend.convAlgorithmOf(few), undefined, 'four input channels: the direct kernel, no choice made');
+  tf.dispose([x, filter, few]);
+});
+
+test('ASC_WINOGRAD=false runs the direct GEMM (its rounding); an infinite input takes it too', async () => {
+  await tf.setBackend('asc');
+  const r = rng(3);
+  const x = randomTensor(r, [1, 12, 12, 16]), filter = randomTensor(r, [3, 3, 16, 16]);
+  const direct = () => {
+    tf.env().set('ASC_WINOGRAD', false);
+    const y = tf.conv2d(x, filter, 1, 'same');
+    tf.env().set('ASC_WINOGRAD', true);
+    return y;
+  };
+  const d = direct(), wino = tf.conv2d(x, filter, 1, 'same');
+  const dv = d.dataSync(), wv = wino.dataSync();
+  assert.ok(dv.some((v, i) => v !== wv[i]), 'Winograd rounds differently from the direct GEMM');
+  await tf.setBackend('cpu');
+  const ref = tf.conv2d(tf.tensor(x.dataSync(), x.shape), tf.tensor(filter.dataSync(), filter.shape), 1, 'same').dataSync();
+  await tf.setBackend('asc');
+  let scale = 1;
+  for (const v of ref) scale = Math.max(scale, Math.abs(v));
+  for (let i = 0; i < ref.length; i++) assert.ok(Math.abs(dv[i] - ref[i]) <= 2 ** -22 * 145 * scale, `direct [${i}]`);
+  // An infinity in x: Winograd's transforms would spread NaN over its tiles; the direct GEMM is used.
+  const values = x.dataSync().slice();
+  values[5 * 12 * 16 + 7 * 16 + 3] = Infinity;
+  const xInf = tf.tensor(values, x.shape);
+  const yInf = tf.conv2d(xInf, filter, 1, 'same');
+  tf.env().set('ASC_WINOGRAD', false);
+  const yDirect = tf.conv2d(xInf, filter, 1, 'same');
+  tf.env().set('ASC_WINOGRAD', true);
+  assert.equal(Array.from(yInf.dataSync()), Array.from(yDirect.dataSync()));
+  assert.ok(yInf.dataSync().filter(Number.isFinite).length > 0.9 * yInf.size, 'only the infinity\'s neighbours are not finite');
+  tf.dispose([x, filter, d, wino, xInf, yInf, yDirect]);
+});
+
+test('transformed filters are counted and freed with their filter', async () => {
+  await tf.setBackend('asc');
+  const before = tf.backend().memory().numBytesInWasm;
+  const x = tf.randomNormal([1, 16, 16, 32]), filter = tf.randomNormal([3, 3, 32, 48]);
+  tf.env().set('ASC_WINOGRAD', 'F(4,3)');
+  tf.dispose(tf.conv2d(x, filter, 1, 'same'));
+  tf.env().set('ASC_WINOGRAD', true);
+  const held = tf.backend().memory().numBytesInWasm - before - 4 * (x.size + filter.size);
+  // 36 frequencies of 32 x 48 weights, in blocks of 8 columns with a bias row each.
+  assert.is(held, 36 * 6 * (8 + 32 * 8) * 4);
+  tf.dispose([x, filter]);
+  assert.is(tf.backend().memory().numBytesInWasm, before);
+});
+
+test.run();
