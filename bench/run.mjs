@@ -1,7 +1,8 @@
 // The benchmark suite (npm run bench [-- --quick]): the yardsticks (SIMD peak, copy bandwidth),
 // every hot kernel at the U-Net's level shapes and the whole U-Net, on asc (relaxed SIMD, one thread),
 // asc with plain SIMD, asc on two threads, tfjs-backend-wasm (XNNPACK, SIMD, one thread),
-// onnxruntime-web (wasm; the same U-Net and weights as an ONNX graph) and tfjs-backend-cpu: kernels as
+// onnxruntime-web (wasm; the same U-Net and weights as an ONNX graph), LiteRT.js (XNNPACK; the same
+// U-Net as a .tflite, bench/tflite_unet.mjs) and tfjs-backend-cpu: kernels as
 // benny suites, whole models in interleaved rounds; the two-thread U-Net rounds (asc against
 // onnxruntime-web) in a process of their own (bench/threads.mjs). Prints ms, GFLOP/s or GB/s, % of the
 // measured yardstick and ratios; writes bench/results/latest.json (or quick.json) and the chart beside it.
@@ -20,6 +21,7 @@ import os from 'node:os';
 import {kernelCases, trainingCases, unetCases, unetFlops} from './cases.mjs';
 import {renderChart} from './chart.mjs';
 import {measureYardsticks} from './peak.mjs';
+import {loadLiteRtInNode} from './litert.mjs';
 import {median, unetRounds} from './unet_rounds.mjs';
 
 // --models: the real-model suite instead (bench/models.mjs takes the other options); --tiled:
@@ -150,12 +152,15 @@ if (training) {
 }
 
 // ---- the whole U-Net: same weights everywhere, interleaved rounds (bench/unet_rounds.mjs) ----
+// LiteRT.js on one thread: its build without threads (relaxed SIMD where the engine has it).
+if (!training) await loadLiteRtInNode();
 for (const c of training ? [] : unetCases(quick)) {
   const flops = unetFlops(c.features, c.size);
   const withCpu = !quick && (flops <= 5e10 || withSlow);
   console.log(`Running "${c.label}" in rounds...`);
   const times = await unetRounds(c, {
     backends: ['asc', 'asc-plain', 'wasm', ...(withCpu ? ['cpu'] : [])], ortName: 'onnxruntime-web',
+    litert: {name: 'litert', threads: 1},
     rounds: quick ? 3 : flops > 5e10 ? 5 : 7,
     skip: (name, round) => name === 'cpu' && round >= 2, // tens of seconds a run: two are enough
   });
@@ -197,10 +202,10 @@ if (!wasmThreads.started) console.log(`tfjs-backend-wasm with threads did not st
 
 // ---- report ----
 const cases = [...new Set(rows.map((r) => r.case))];
-const backends = ['asc', 'asc-plain', 'asc-2t', 'wasm', 'onnxruntime-web', 'onnxruntime-web-2t', 'cpu'];
+const backends = ['asc', 'asc-plain', 'asc-2t', 'wasm', 'onnxruntime-web', 'onnxruntime-web-2t', 'litert', 'litert-2t', 'cpu'];
 const header = ['case'.padEnd(40), ...backends.map((n) => `${n} ms`.padStart(Math.max(12, n.length + 4))),
   'asc rate'.padStart(16), '% of yardstick'.padStart(15), 'asc/wasm'.padStart(9), 'asc/ort'.padStart(8),
-  'relaxed'.padStart(8), '2t/1t'.padStart(6), '2t/ort-2t'.padStart(10)];
+  'asc/litert'.padStart(11), 'relaxed'.padStart(8), '2t/1t'.padStart(6), '2t/ort-2t'.padStart(10), '2t/litert-2t'.padStart(13)];
 console.log('\n' + header.join(''));
 for (const label of cases) {
   const by = Object.fromEntries(rows.filter((r) => r.case === label).map((r) => [r.backend, r]));
@@ -210,8 +215,9 @@ for (const label of cases) {
   const ratio = (a, b) => (by[a] && by[b] ? (by[a].ms / by[b].ms).toFixed(2) : '-');
   console.log([label.padEnd(40), ...backends.map((n) => (by[n] ? by[n].ms.toFixed(2) : '-').padStart(Math.max(12, n.length + 4))),
     rate.padStart(16), share.padStart(15), ratio('asc', 'wasm').padStart(9), ratio('asc', 'onnxruntime-web').padStart(8),
-    ratio('asc-plain', 'asc').padStart(8), (by['asc-1t'] ? ratio('asc-1t', 'asc-2t') : ratio('asc', 'asc-2t')).padStart(6),
-    ratio('asc-2t', 'onnxruntime-web-2t').padStart(10)].join(''));
+    ratio('asc', 'litert').padStart(11), ratio('asc-plain', 'asc').padStart(8),
+    (by['asc-1t'] ? ratio('asc-1t', 'asc-2t') : ratio('asc', 'asc-2t')).padStart(6),
+    ratio('asc-2t', 'onnxruntime-web-2t').padStart(10), ratio('asc-2t', 'litert-2t').padStart(13)].join(''));
 }
 console.log('asc: relaxed SIMD where the engine has it, one thread; asc-plain: plain SIMD; -2t: two threads. ' +
     'asc/x and 2t/ort-2t: ratio of median times (< 1: asc is faster); relaxed: plain time / relaxed time; ' +
