@@ -5,6 +5,7 @@ import {elementBytes} from './kernels/dtypes.js';
 import {calibrateTiles, hostTiles, IgemmTileChoice, TileCalibration, tileIndex} from './kernels/igemm.js';
 import type {ConvAlgorithm} from './kernels/winograd.js';
 import {UNARY_FLOAT32_KERNELS} from './kernels/unary_ops.js';
+import {nodeProcess} from './node_process.js';
 import {CONTROL_BYTES, detectCores, SpawnWorker, ThreadPool, workerSpawner} from './threads/pool.js';
 import {hasRelaxedSimd, instantiateKernels, KernelExports, KernelVariant, MAX_BLOCK_BYTES} from './wasm_module.js';
 
@@ -100,6 +101,8 @@ const TILE_CALIBRATIONS = new Map<KernelVariant, TileCalibration>();
 
 /** Work (in multiply-adds or bytes moved) below which a kernel runs on the calling thread alone, by default. */
 const MIN_PARALLEL_WORK = 200_000;
+/** How long startThreads waits for the workers. */
+const START_TIMEOUT_MS = 10_000;
 /** Chunks per thread: enough to even out threads that start late or run slower. */
 const CHUNKS_PER_THREAD = 4;
 /** The most threads a backend uses. */
@@ -205,7 +208,12 @@ export class AscBackend extends KernelBackend {
       variant, relaxedSimd, relaxedSimdReason, cores, threadsSupported: spawn != null,
       threadsReason: typeof spawner === 'string' ? spawner : null,
     };
-    return new AscBackend(exports, memory, limitBytes, igemmTile, features, module, spawn, threads, minParallelWork);
+    const backend = new AscBackend(exports, memory, limitBytes, igemmTile, features, module, spawn, threads, minParallelWork);
+    // A browser starts a worker only once the page yields to its event loop, which inferences run back
+    // to back never do: there the workers start before the backend is handed out (Node's start on the
+    // first large kernel without a yield, keeping backend creation cheap for tfjs's op suite).
+    if (spawn != null && nodeProcess() == null) await backend.startThreads();
+    return backend;
   }
 
   // ---- the GEMM tile ----
@@ -246,6 +254,11 @@ export class AscBackend extends KernelBackend {
     return Math.max(1, Math.min(requested, MAX_THREADS));
   }
 
+  /** Threads running now: the calling one and the workers that have started. */
+  get threadsStarted(): number {
+    return 1 + (this.pool?.ready ?? 0);
+  }
+
   /** Why kernels run on one thread, when they must (no shared memory, or a worker failed). */
   get threadsReason(): string|null {
     return this.pool?.failure ?? this.features.threadsReason;
@@ -280,14 +293,20 @@ export class AscBackend extends KernelBackend {
   }
 
   /**
-   * Starts the worker threads now (they otherwise start on the first large kernel) and resolves
-   * once all of them run, or one failed (then `threadsReason` says why and kernels use one thread).
+   * Starts the worker threads now and resolves once all of them run, or one failed (then
+   * `threadsReason` says why and kernels use one thread). A browser's backend has done this when it
+   * is created; in Node threads otherwise start on the first large kernel.
    */
   async startThreads(): Promise<void> {
     const threads = this.threads;
     if (threads <= 1) return;
     const pool = this.startPool(threads - 1);
-    while (pool.ready < pool.size && pool.failure == null) await new Promise((r) => setTimeout(r, 1));
+    // Workers that never start (the page's policy may block them silently) are not waited for past
+    // START_TIMEOUT_MS: kernels then run with those that did.
+    const started = performance.now();
+    while (pool.ready < pool.size && pool.failure == null && performance.now() - started < START_TIMEOUT_MS) {
+      await new Promise((r) => setTimeout(r, 1));
+    }
   }
 
   // ---- wasm memory ----

@@ -6,9 +6,12 @@ import * as assert from 'uvu/assert';
 import {bundlePage, launchChromium, modulePage, pageResult, serve} from './browser.mjs';
 
 const script = await bundlePage(new URL('./threads_page.js', import.meta.url).pathname);
+const loop = await bundlePage(new URL('./loop_page.js', import.meta.url).pathname);
 const {server, base} = await serve({
   '/threads.html': ['text/html', modulePage('threads.js')],
   '/threads.js': ['text/javascript', script],
+  '/loop.html': ['text/html', modulePage('loop.js')],
+  '/loop.js': ['text/javascript', loop],
 });
 const browser = await launchChromium();
 
@@ -29,6 +32,15 @@ test('a cross-origin isolated page runs asc on 2 threads, bit-identical to 1 thr
   assert.ok(result.splitOnTwo > 0, 'the convolution was split across threads');
   assert.ok(result.bitIdentical);
   assertMatchesCpu(result);
+});
+
+test('inferences back to back, never yielding to the event loop, run on every thread from the first', async () => {
+  // Chromium starts a worker only once the page yields: the backend starts its workers as it is created.
+  const result = await pageResult(browser, `${base}/isolated/loop.html`);
+  assert.not.ok(result.error, result.error);
+  assert.ok(result.threads >= 2, `threads ${result.threads}`);
+  assert.is(result.threadsStarted, result.threads, 'every worker runs when setBackend resolves');
+  assert.ok(result.parallelRuns > 0, 'kernels split across threads');
 });
 
 test('a page that is not cross-origin isolated runs asc on one thread and reports why', async () => {
