@@ -9,7 +9,8 @@
 // --training (with --quick: 2 rounds) measures the kernels of a U-Net training step instead, and whole
 // training steps on asc (bench/results/training.json). --unet runs the yardsticks and the whole-U-Net
 // rows only (bench/results/unet-node<major>.json: to compare Node versions on one machine). --models
-// runs the real-model suite (bench/models.mjs), --tiled tiled U-Net inference (bench/tiled.mjs).
+// runs the real-model suite (bench/models.mjs), --tiled tiled U-Net inference (bench/tiled.mjs),
+// --browser the U-Net against LiteRT.js in headless Chromium (bench/browser.mjs).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import {registerAscBackend} from '../dist/index.js';
@@ -25,13 +26,17 @@ import {loadLiteRtInNode} from './litert.mjs';
 import {median, unetRounds} from './unet_rounds.mjs';
 
 // --models: the real-model suite instead (bench/models.mjs takes the other options); --tiled:
-// tiled U-Net inference (bench/tiled.mjs).
+// tiled U-Net inference (bench/tiled.mjs); --browser: Chromium (bench/browser.mjs).
 if (process.argv.includes('--models')) {
   await import('./models.mjs');
   process.exit();
 }
 if (process.argv.includes('--tiled')) {
   await import('./tiled.mjs');
+  process.exit();
+}
+if (process.argv.includes('--browser')) {
+  await import('./browser.mjs');
   process.exit();
 }
 
