@@ -56,7 +56,8 @@ export function convAlgorithm(backend: AscBackend, filter: TensorInfo, shape: Wi
 /**
  * The cost model, in units of one GEMM multiply-add: the direct GEMM's 9 per output and channel
  * pair against Winograd's frequencies per tile (edge tiles included), the transforms' work per
- * channel (measured: bench/winograd.mjs), and reading the transformed filters once per block.
+ * frequency and channel, and reading the transformed filters once per block of tiles (what makes
+ * small maps slow: a 4x4 map of 512 channels reads 36 MB of F(4,3) filters for 16 outputs).
  */
 function cheapest(shape: WinogradShape): ConvAlgorithm {
   const {batch, outHeight, outWidth, inChannels: ci, outChannels: co} = shape;
@@ -75,10 +76,12 @@ function cheapest(shape: WinogradShape): ConvAlgorithm {
   return best;
 }
 
-/** A transform's cost per frequency and channel, in GEMM multiply-adds (bench/winograd.mjs). */
-const TRANSFORM_COST = 4;
-/** Reading a transformed filter element from memory, in GEMM multiply-adds (bench/winograd.mjs). */
-const FILTER_READ_COST = 2;
+// Fitted to bench/winograd.mjs on a Zen 4 under Node 24 (bench/results/winograd-node24.json): with
+// these it picks the fastest algorithm at every shape measured, from 256²×64 to 2²×512.
+/** A transform's cost per frequency and channel, in GEMM multiply-adds (memory-bound: V and M pass through L3). */
+const TRANSFORM_COST = 16;
+/** Reading a transformed filter element once for a block, in GEMM multiply-adds. */
+const FILTER_READ_COST = 8;
 
 /** Tiles per block: V and M within BLOCK_BYTES, one frequency's V rows within ROWS_IN_CACHE, a multiple of mr. */
 function blockTiles(m: number, inChannels: number, outChannels: number, mr: number): number {

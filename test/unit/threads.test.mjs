@@ -133,8 +133,11 @@ const threadedConv = `
   console.log(JSON.stringify({runs: tf.backend().parallelRuns, center: y.dataSync()[(32 * 64 + 32) * 32]}));
 `;
 
+// The direct GEMM (ASC_WINOGRAD=0) sums the ones exactly: 3 * 3 * 32 = 288 at the centre.
+const DIRECT = {env: {ASC_WINOGRAD: '0'}};
+
 test('a process whose backend still has running workers exits on its own', () => {
-  const out = JSON.parse(node(threadedConv));
+  const out = JSON.parse(node(threadedConv, DIRECT));
   assert.ok(out.runs > 0, 'the conv was split');
   assert.is(out.center, 288);
 });
@@ -164,7 +167,7 @@ test('without SharedArrayBuffer the backend runs on one thread, reports why, and
     const y = tf.conv2d(tf.ones([1, 64, 64, 32]), tf.ones([3, 3, 32, 32]), 1, 'same');
     console.log(JSON.stringify({variant: b.features.variant, threads: b.threads, reason: b.threadsReason,
       runs: b.parallelRuns, center: y.dataSync()[(32 * 64 + 32) * 32]}));
-  `));
+  `, DIRECT));
   assert.ok(!out.variant.endsWith('-shared'), out.variant);
   assert.is(out.threads, 1);
   assert.match(out.reason, /SharedArrayBuffer is unavailable/);
