@@ -2,11 +2,12 @@
 // peak, memory-bound cases in GB/s against the copy bandwidth, one bar per backend.
 const COLORS = {
   'asc': '#2b7a4b', 'asc-plain': '#8cc7a1', 'asc-2t': '#14452a', 'wasm': '#4c72b0', 'onnxruntime-web': '#dd8452',
-  'onnxruntime-web-2t': '#9c4a17', 'cpu': '#999999',
+  'onnxruntime-web-2t': '#9c4a17', 'litert': '#8172b3', 'litert-2t': '#4b3d8f', 'cpu': '#999999',
 };
 const NAMES = {
   'asc': 'asc', 'asc-plain': 'asc (plain SIMD)', 'asc-2t': 'asc, 2 threads', 'wasm': 'tfjs-backend-wasm',
-  'onnxruntime-web': 'onnxruntime-web', 'onnxruntime-web-2t': 'onnxruntime-web, 2 threads', 'cpu': 'tfjs-backend-cpu',
+  'onnxruntime-web': 'onnxruntime-web', 'onnxruntime-web-2t': 'onnxruntime-web, 2 threads', 'litert': 'LiteRT.js',
+  'litert-2t': 'LiteRT.js, 2 threads', 'cpu': 'tfjs-backend-cpu',
 };
 
 function panel(title, cases, rows, metric, unit, yardstick, yardstickLabel, top) {

@@ -8,10 +8,11 @@ if (result.geomean != null) {
   process.exit();
 }
 const {date, machine, yardsticks, ascFeatures, wasmThreads, rows} = result;
-const backends = ['asc', 'asc-plain', 'asc-2t', 'wasm', 'onnxruntime-web', 'onnxruntime-web-2t', 'cpu'];
+const backends = ['asc', 'asc-plain', 'asc-2t', 'wasm', 'onnxruntime-web', 'onnxruntime-web-2t', 'litert', 'litert-2t', 'cpu'];
 const names = {
   'asc': 'asc', 'asc-plain': 'asc plain SIMD', 'asc-2t': 'asc 2 threads', 'wasm': 'tfjs-wasm',
-  'onnxruntime-web': 'ORT', 'onnxruntime-web-2t': 'ORT 2 threads', 'cpu': 'tfjs-cpu',
+  'onnxruntime-web': 'ORT', 'onnxruntime-web-2t': 'ORT 2 threads', 'litert': 'LiteRT.js', 'litert-2t': 'LiteRT.js 2 threads',
+  'cpu': 'tfjs-cpu',
 };
 /** Which GEMM tile asc ran, and what its calibration measured. */
 function tileNote(choice) {
@@ -22,7 +23,8 @@ function tileNote(choice) {
 }
 const ms = (r) => (r == null ? '–' : r.ms >= 100 ? r.ms.toFixed(0) : r.ms >= 10 ? r.ms.toFixed(1) : r.ms.toFixed(2));
 // Node 20 and 21 have relaxed SIMD behind a V8 flag (npm run bench sets it: cli/relaxed_simd.mjs).
-const relaxedBy = Number(machine.node.slice(1).split('.')[0]) < 22 ? 'relaxed SIMD by its V8 flag' : 'relaxed SIMD on by default';
+const relaxedBy = !ascFeatures.relaxedSimd ? 'no flags: plain SIMD' :
+  Number(machine.node.slice(1).split('.')[0]) < 22 ? 'relaxed SIMD by its V8 flag' : 'relaxed SIMD on by default';
 console.log(`Measured ${date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node} ` +
     `(${relaxedBy}); asc ran its ${ascFeatures.variant} module${tileNote(ascFeatures.igemmTile)}. ` +
     `Yardsticks (one core): f32x4 mul+add ${yardsticks.simd.toFixed(1)} GFLOP/s` +
@@ -30,8 +32,8 @@ console.log(`Measured ${date.slice(0, 10)} on ${machine.cpu} (${machine.cores} c
     `, copy ${yardsticks.copy.gbps.toFixed(1)} GB/s. ` +
     (wasmThreads.started ? '' : `tfjs-backend-wasm's threaded build does not start in Node (${wasmThreads.error}).`) + '\n');
 console.log(`| case | ${backends.map((b) => `${names[b]} ms`).join(' | ')} | asc rate | % of yardstick | ` +
-    'asc / tfjs-wasm | asc / ORT | relaxed gain | 2-thread scaling | asc 2t / ORT 2t |');
-console.log(`| --- | ${backends.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+    'asc / tfjs-wasm | asc / ORT | asc / LiteRT.js | relaxed gain | 2-thread scaling | asc 2t / ORT 2t | asc 2t / LiteRT.js 2t |');
+console.log(`| --- | ${backends.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
 for (const label of [...new Set(rows.map((r) => r.case))]) {
   const by = Object.fromEntries(rows.filter((r) => r.case === label).map((r) => [r.backend, r]));
   const asc = by.asc ?? by['asc-2t'];
@@ -39,8 +41,9 @@ for (const label of [...new Set(rows.map((r) => r.case))]) {
   const share = asc.ofPeak ?? asc.ofCopy ? `${((asc.ofPeak ?? asc.ofCopy) * 100).toFixed(0)}%` : '–';
   const ratio = (a, b) => (by[a] && by[b] ? (by[a].ms / by[b].ms).toFixed(2) : '–');
   console.log(`| ${label} | ${backends.map((b) => ms(by[b])).join(' | ')} | ${rate} | ${share} | ` +
-      `${ratio('asc', 'wasm')} | ${ratio('asc', 'onnxruntime-web')} | ${ratio('asc-plain', 'asc')} | ` +
-      `${by['asc-1t'] ? ratio('asc-1t', 'asc-2t') : ratio('asc', 'asc-2t')} | ${ratio('asc-2t', 'onnxruntime-web-2t')} |`);
+      `${ratio('asc', 'wasm')} | ${ratio('asc', 'onnxruntime-web')} | ${ratio('asc', 'litert')} | ${ratio('asc-plain', 'asc')} | ` +
+      `${by['asc-1t'] ? ratio('asc-1t', 'asc-2t') : ratio('asc', 'asc-2t')} | ${ratio('asc-2t', 'onnxruntime-web-2t')} | ` +
+      `${ratio('asc-2t', 'litert-2t')} |`);
 }
 
 /** bench/results/models-node*.json (bench/models.mjs): one row per model. */

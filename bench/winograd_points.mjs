@@ -5,6 +5,8 @@
 // transform in float64, rounded once, as assembly/kernels/winograd.ts does), against float64.
 // Prints max |y - exact| / max |exact| and the RMS relative error per point set; asc uses the first.
 // Usage: node bench/winograd_points.mjs [--channels C] [--tiles T]
+import {caseRandom} from '../test/fuzz/draw.mjs';
+
 const arg = (name, fallback) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const CHANNELS = arg('--channels', 256);
 const TILES = arg('--tiles', 400);
@@ -110,16 +112,6 @@ function tileError({at, g, bt, n}, m, random) {
   return {err, max, sq, norm};
 }
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SETS = [
   ['F(4,3)', 4, [0, 1, -1, 2, -2], '0, ±1, ±2, ∞ (asc)'],
   ['F(4,3)', 4, [0, 1, -1, 0.5, -0.5], '0, ±1, ±½, ∞'],
@@ -131,7 +123,7 @@ const SETS = [
 console.log(`${TILES} output tiles of random data in [-1, 1), ${CHANNELS} input channels; float32 against float64`);
 for (const [label, m, points, description] of SETS) {
   const t = transforms(points, m);
-  const random = mulberry32(7);
+  const random = caseRandom('winograd points');
   let err = 0, max = 0, sq = 0, norm = 0;
   for (let k = 0; k < TILES; k++) {
     const r = tileError(t, m, random);

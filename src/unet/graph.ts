@@ -199,8 +199,13 @@ export function runLayer(layers: Layer[], layer: Layer, inputs: tf.Tensor4D[], o
       return tf.maxPool(inputs[0], 2, 2, 'valid');
     case 'up': {
       const [y, x] = origins[0];
-      return tf.tidy(() => tf.slice(upsample(inputs[0], layer.conv), [0, rows[0] - 2 * y, cols[0] - 2 * x, 0],
-          [-1, rows[1] - rows[0], cols[1] - cols[0], -1]));
+      return tf.tidy(() => {
+        const up = upsample(inputs[0], layer.conv);
+        const [top, left, height, width] = [rows[0] - 2 * y, cols[0] - 2 * x, rows[1] - rows[0], cols[1] - cols[0]];
+        // Whole-image inference takes all of it: no copy.
+        if (top === 0 && left === 0 && height === up.shape[1] && width === up.shape[2]) return up;
+        return tf.slice(up, [0, top, left, 0], [-1, height, width, -1]);
+      });
     }
     case 'resize': {
       const input = layers[layer.inputs[0]];
