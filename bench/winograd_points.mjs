@@ -3,7 +3,7 @@
 // from the Lagrange denominators, Bt solved so that At[(G g) . (Bt d)] is the correlation exactly),
 // then 2-D tiles of random data through them with every operation rounded to float32 (the filter
 // transform in float64, rounded once, as assembly/kernels/winograd.ts does), against float64.
-// Prints max |y - exact| / max |exact| and the RMS relative error per point set; asc uses the first.
+// Prints max |y - exact| / max |exact| and the RMS relative error per point set (asc's are marked).
 // Usage: node bench/winograd_points.mjs [--channels C] [--tiles T]
 import {caseRandom} from '../test/fuzz/draw.mjs';
 
@@ -113,10 +113,10 @@ function tileError({at, g, bt, n}, m, random) {
 }
 
 const SETS = [
-  ['F(4,3)', 4, [0, 1, -1, 2, -2], '0, ±1, ±2, ∞ (asc)'],
+  ['F(4,3)', 4, [0, 1, -1, 2, -2], '0, ±1, ±2, ∞ (Lavin)'],
   ['F(4,3)', 4, [0, 1, -1, 0.5, -0.5], '0, ±1, ±½, ∞'],
   ['F(4,3)', 4, [0, 1, -1, 0.5, -2], '0, ±1, ½, -2, ∞'],
-  ['F(4,3)', 4, [0, Math.SQRT2, -Math.SQRT2, Math.SQRT1_2, -Math.SQRT1_2], '0, ±√2, ±√½, ∞'],
+  ['F(4,3)', 4, [0, Math.SQRT2, -Math.SQRT2, Math.SQRT1_2, -Math.SQRT1_2], '0, ±√2, ±√½, ∞ (asc)'],
   ['F(4,3)', 4, [0, 1, -1, 3, -3], '0, ±1, ±3, ∞'],
   ['F(2,3)', 2, [0, 1, -1], '0, ±1, ∞ (asc)'],
 ];
