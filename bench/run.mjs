@@ -132,17 +132,24 @@ if (training) {
   const {createUNet, syntheticTensors, UNetTrainer} = await import('../dist/unet.js');
   const label = 'U-Net [16..128] training step, 8×64²';
   const runners = [];
-  // tfjs-backend-cpu is left out: one of its steps takes minutes.
-  for (const name of ['asc', 'asc-plain', 'asc-2t']) {
-    await tf.setBackend(name);
+  // tfjs-backend-cpu is left out: one of its steps takes minutes. 'asc-direct': asc with Winograd off
+  // (ASC_WINOGRAD=false during its steps), the direct GEMM every convolution took before.
+  for (const [name, backend, winograd] of [['asc', 'asc', true], ['asc-direct', 'asc', false], ['asc-plain', 'asc-plain', true],
+    ['asc-2t', 'asc-2t', true]]) {
+    await tf.setBackend(backend);
     const model = createUNet({features: [16, 32, 64, 128], seed: 1});
     const trainer = new UNetTrainer(model);
     model.dispose();
     const [x, y] = syntheticTensors(1, 0, 8, 64);
-    trainer.trainStep(x, y);
-    runners.push([name, () => {
-      tf.setBackend(name);
+    const step = () => {
+      tf.env().set('ASC_WINOGRAD', winograd);
       trainer.trainStep(x, y);
+      tf.env().set('ASC_WINOGRAD', true);
+    };
+    step();
+    runners.push([name, () => {
+      tf.setBackend(backend);
+      step();
     }]);
   }
   const times = Object.fromEntries(runners.map(([name]) => [name, []]));
@@ -154,6 +161,8 @@ if (training) {
     }
   }
   for (const [name, samples] of Object.entries(times)) rows.push({case: label, backend: name, ms: median(samples), samples: samples.length});
+  console.log(`${label}: asc ${median(times.asc).toFixed(1)} ms, with Winograd off ${median(times['asc-direct']).toFixed(1)} ms ` +
+      `(Winograd / direct ${(median(times.asc) / median(times['asc-direct'])).toFixed(2)})`);
 }
 
 // ---- the whole U-Net: same weights everywhere, interleaved rounds (bench/unet_rounds.mjs) ----

@@ -101,13 +101,18 @@ export interface Layer {
   bn?: BatchNorm;
 }
 
-/** Whether asc may run 3x3 convolutions by Winograd (its flag ASC_WINOGRAD; false where asc is not loaded). */
-export function winogradEnabled(): boolean {
+/** asc's flag ASC_WINOGRAD (true: its cost model's choice; false also where asc is not loaded). */
+export function winogradSetting(): boolean|'F(2,3)'|'F(4,3)' {
   try {
-    return tf.env().get('ASC_WINOGRAD') !== false;
+    return tf.env().get('ASC_WINOGRAD') as boolean|'F(2,3)'|'F(4,3)';
   } catch {
     return false;
   }
+}
+
+/** Whether asc may run 3x3 convolutions by Winograd. */
+export function winogradEnabled(): boolean {
+  return winogradSetting() !== false;
 }
 
 /**

@@ -5,12 +5,12 @@
 // computes the rows and columns its consumers need, with the ops whole-image inference runs
 // (graph.ts), so the result is the whole image's bit for bit.
 import * as tf from '@tensorflow/tfjs-core';
-import {alignRange, conv3Align, domainOf, Layer, need, needHi, needLo, Range, runLayer} from './graph.js';
+import {alignRange, conv3Align, domainOf, Layer, need, needHi, needLo, Range, runLayer, winogradEnabled} from './graph.js';
 
 export interface TileOptions {
   /**
    * Bytes the run may hold in all: the weights (and their packed copies) plus the rows in flight.
-   * Default 512 MiB. The strip width and band height are derived from it.
+   * Default: the weights and 512 MiB more. The strip width and band height are derived from it.
    */
   memoryBytes?: number;
   /** Output columns per strip (default: as wide as the budget allows, the whole width if it fits). */
@@ -46,6 +46,7 @@ export interface TilePlan {
   memoryBytes: number;
 }
 
+/** What a run may hold beyond its weights by default. */
 const DEFAULT_TILE_MEMORY = 512 * 2 ** 20;
 const BAND_CANDIDATES = [128, 64, 32, 16, 8, 4, 2, 1];
 /** Kernel scratch, the allocator's slack and the tensors around the run (input band, output rows). */
@@ -306,7 +307,7 @@ export function fieldOf(layers: Layer[], cols: Range, aligned = true): number {
  * the run's width); `align` its total stride.
  */
 export function planTiles(layersOf: (height: number) => Layer[], height: number, batch: number, weightBytes: number,
-    align: number, {memoryBytes = DEFAULT_TILE_MEMORY, stripWidth, bandRows, halo}: TileOptions = {}): TilePlan {
+    align: number, {memoryBytes = weightBytes + DEFAULT_TILE_MEMORY, stripWidth, bandRows, halo}: TileOptions = {}): TilePlan {
   if (!(Number.isFinite(memoryBytes) && memoryBytes > 0)) {
     throw new Error(`tiled U-Net: memoryBytes must be a positive number of bytes, got ${memoryBytes}`);
   }
@@ -322,8 +323,10 @@ export function planTiles(layersOf: (height: number) => Layer[], height: number,
   const available = memoryBytes * (1 - RESERVE_FRACTION) - RESERVE_BYTES - weightBytes;
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
   if (available <= 0) {
+    // asc's Winograd filters are most of the weights of a deep model: its flag can make them smaller.
+    const smaller = winogradEnabled() ? ` (or make asc's packed weights smaller: ASC_WINOGRAD 'F(2,3)' or false)` : '';
     throw new Error(`tiled U-Net: a budget of ${mib(memoryBytes)} does not hold the model's weights (${mib(weightBytes)}) ` +
-        `and the working reserve (${mib(memoryBytes - available - weightBytes)}); raise memoryBytes`);
+        `and the working reserve (${mib(memoryBytes - available - weightBytes)}); raise memoryBytes${smaller}`);
   }
   const bands = bandRows != null ? [bandRows] : BAND_CANDIDATES.filter((b) => b < height).concat(height <= 128 ? [height] : []);
   bands.sort((a, b) => b - a);

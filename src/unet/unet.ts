@@ -3,7 +3,7 @@
 // resize (align_corners) when the size differs from the skip's, concat (skip, upsampled), and a
 // final 1x1 conv. Weights are PyTorch's state_dict; inference folds each BatchNorm into its conv.
 import * as tf from '@tensorflow/tfjs-core';
-import {BatchNorm, BN_EPSILON, Conv, Layer, Range, runLayer, winogradEnabled} from './graph.js';
+import {BatchNorm, BN_EPSILON, Conv, Layer, Range, runLayer, winogradSetting} from './graph.js';
 import {torchToTfjs} from './layout.js';
 import {mulberry32} from './random.js';
 import {readSafetensors, toFloat32, writeSafetensors} from './safetensors.js';
@@ -356,16 +356,17 @@ export class UNet {
 
   /**
    * Bytes of the weights a run holds: the filters and, on asc, their packed copies (the GEMM's: the
-   * filter's size and a bias block; Winograd F(4,3)'s for a 3x3 conv of 8 channels or more: 36
-   * frequencies for 9 taps).
+   * filter's size and a bias block; Winograd's for a 3x3 conv of 8 channels or more: 36 frequencies
+   * for 9 taps with F(4,3), the cost model's usual choice, 16 with F(2,3)).
    */
   private weightBytes(): number {
-    const winograd = winogradEnabled();
+    const setting = winogradSetting();
+    const conv3Copy = setting === false ? 1.1 : setting === 'F(2,3)' ? 16 / 9 + 0.1 : 36 / 9 + 0.1;
     let bytes = 0;
     for (const {data, shape} of this.state.values()) {
       // PyTorch's [out, in, kh, kw].
       const conv3 = shape.length === 4 && shape[2] === 3 && shape[3] === 3 && Math.min(shape[0], shape[1]) >= 8;
-      bytes += 4 * data.length * (winograd && conv3 ? 1 + 36 / 9 + 0.1 : 2.1);
+      bytes += 4 * data.length * (1 + (conv3 ? conv3Copy : 1.1));
     }
     return bytes;
   }
