@@ -138,18 +138,17 @@ export function winogradPackFilter(filter: usize, scratch: usize, packed: usize,
 }
 
 /**
- * The GEMM row tables of a block of `count` tiles, [freqs][rows] pointers (rows: count rounded up
- * to the tile's mr): for frequency f, row r reads V row (r, f) and writes M row (r, f); the rows
- * past count read the zero block (cp floats) and write nowhere (igemm stores only real rows).
+ * The GEMM row tables of a block of `rows` tiles (a multiple of the tile's mr), [freqs][rows]
+ * pointers: for frequency f, row r reads V row (r, f) and writes M row (r, f). A shorter last block
+ * uses them too: igemm stores only its real rows.
  */
-export function winogradTables(a: usize, c: usize, v: usize, mBuf: usize, zero: usize, count: i32, rows: i32,
-  m: i32, cp: i32, cm: i32): void {
+export function winogradTables(a: usize, c: usize, v: usize, mBuf: usize, rows: i32, m: i32, cp: i32, cm: i32): void {
   const freqs = freqsOf(m);
   for (let f = 0; f < freqs; f++) {
     for (let r = 0; r < rows; r++) {
       const slot = <usize>(f * rows + r) << 2;
-      store<u32>(a + slot, <u32>(r < count ? v + (<usize>(r * freqs + f) * cp << 2) : zero));
-      store<u32>(c + slot, <u32>(mBuf + (<usize>(min(r, count - 1) * freqs + f) * cm << 2)));
+      store<u32>(a + slot, <u32>(v + (<usize>(r * freqs + f) * cp << 2)));
+      store<u32>(c + slot, <u32>(mBuf + (<usize>(r * freqs + f) * cm << 2)));
     }
   }
 }

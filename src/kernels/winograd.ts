@@ -131,8 +131,7 @@ export function runWinograd(backend: AscBackend, algorithm: ConvAlgorithm, x: nu
   backend.withScratch(vBytes + mBytes + 2 * tableBytes + cp * 4, (scratch) => {
     const v = scratch, mBuf = v + vBytes, aTable = mBuf + mBytes, cTable = aTable + tableBytes, zero = cTable + tableBytes;
     new Float32Array(backend.wasmMemory.buffer, zero, cp).fill(0);
-    // The tables of a full block serve a shorter last one: igemm stores only its rows.
-    wasm.winogradTables(aTable, cTable, v, mBuf, zero, perBlock, perBlock, m, cp, cm);
+    wasm.winogradTables(aTable, cTable, v, mBuf, perBlock, m, cp, cm);
     const columnBlocks = Math.ceil(outChannels / 8);
     for (let first = 0; first < tiles; first += perBlock) {
       const count = Math.min(perBlock, tiles - first);
