@@ -67,6 +67,16 @@ function storePart(p: usize, v: v128, valid: i32): void {
   if (valid > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
+/** F(2,3)'s Bt applied to four values, stored `step` bytes apart from `o`. */
+// @ts-ignore: decorator
+@inline
+function bt2(o: usize, step: usize, d0: v128, d1: v128, d2: v128, d3: v128): void {
+  v128.store(o, f32x4.sub(d0, d2));
+  v128.store(o + step, f32x4.add(d1, d2));
+  v128.store(o + 2 * step, f32x4.sub(d2, d1));
+  v128.store(o + 3 * step, f32x4.sub(d1, d3));
+}
+
 /** F(4,3)'s Bt applied to six values (a column or a row of a tile), stored `step` bytes apart from `o`. */
 // @ts-ignore: decorator
 @inline
@@ -187,6 +197,7 @@ export function winogradInput(x: usize, zero: usize, v: usize, m: i32, inH: i32,
   const kr2 = v128.load32_splat(K_ADDR, 12), krh = v128.load32_splat(K_ADDR, 16);
   const kmr2 = v128.load32_splat(K_ADDR, 20), kmrh = v128.load32_splat(K_ADDR, 24);
   const rowBytes = <usize>cp << 2;
+  const rowStep = <usize>rowPixels * inC << 2;
   for (let u = begin; u < end; u++) {
     const t = first + u;
     const b = t / (tilesH * tilesW), ty = t / tilesW % tilesH, tx = t % tilesW;
@@ -201,26 +212,19 @@ export function winogradInput(x: usize, zero: usize, v: usize, m: i32, inH: i32,
         const xj = x0 + j;
         const colOk = <u32>xj < <u32>inW;
         const col = base + (<usize>(xj * inC + c) << 2);
-        const rowStep = <usize>rowPixels * inC << 2;
-        const y = y0;
-        const p0 = colOk && <u32>y < <u32>inH ? col + <usize>y * rowStep : zc;
-        const p1 = colOk && <u32>(y + 1) < <u32>inH ? col + <usize>(y + 1) * rowStep : zc;
-        const p2 = colOk && <u32>(y + 2) < <u32>inH ? col + <usize>(y + 2) * rowStep : zc;
-        const p3 = colOk && <u32>(y + 3) < <u32>inH ? col + <usize>(y + 3) * rowStep : zc;
+        const p0 = colOk && <u32>y0 < <u32>inH ? col + <usize>y0 * rowStep : zc;
+        const p1 = colOk && <u32>(y0 + 1) < <u32>inH ? col + <usize>(y0 + 1) * rowStep : zc;
+        const p2 = colOk && <u32>(y0 + 2) < <u32>inH ? col + <usize>(y0 + 2) * rowStep : zc;
+        const p3 = colOk && <u32>(y0 + 3) < <u32>inH ? col + <usize>(y0 + 3) * rowStep : zc;
         const d0 = loadPart(p0, valid), d1 = loadPart(p1, valid), d2 = loadPart(p2, valid), d3 = loadPart(p3, valid);
         const o = out + (<usize>(c << 2)) + <usize>j * rowBytes;
         if (m == 4) {
-          const p4 = colOk && <u32>(y + 4) < <u32>inH ? col + <usize>(y + 4) * rowStep : zc;
-          const p5 = colOk && <u32>(y + 5) < <u32>inH ? col + <usize>(y + 5) * rowStep : zc;
+          const p4 = colOk && <u32>(y0 + 4) < <u32>inH ? col + <usize>(y0 + 4) * rowStep : zc;
+          const p5 = colOk && <u32>(y0 + 5) < <u32>inH ? col + <usize>(y0 + 5) * rowStep : zc;
           const d4 = loadPart(p4, valid), d5 = loadPart(p5, valid);
-          const s = rowBytes * 6;
-          bt4(o, s, d0, d1, d2, d3, d4, d5, km5h, kmh, km2, kr2, krh, kmr2, kmrh);
+          bt4(o, rowBytes * 6, d0, d1, d2, d3, d4, d5, km5h, kmh, km2, kr2, krh, kmr2, kmrh);
         } else {
-          const s = rowBytes * 4;
-          v128.store(o, f32x4.sub(d0, d2));
-          v128.store(o + s, f32x4.add(d1, d2));
-          v128.store(o + 2 * s, f32x4.sub(d2, d1));
-          v128.store(o + 3 * s, f32x4.sub(d1, d3));
+          bt2(o, rowBytes * 4, d0, d1, d2, d3);
         }
       }
       // Rows: (Bt d) B, each row of alpha values in place.
@@ -232,10 +236,7 @@ export function winogradInput(x: usize, zero: usize, v: usize, m: i32, inH: i32,
           const d4 = v128.load(o + 4 * rowBytes), d5 = v128.load(o + 5 * rowBytes);
           bt4(o, rowBytes, d0, d1, d2, d3, d4, d5, km5h, kmh, km2, kr2, krh, kmr2, kmrh);
         } else {
-          v128.store(o, f32x4.sub(d0, d2));
-          v128.store(o + rowBytes, f32x4.add(d1, d2));
-          v128.store(o + 2 * rowBytes, f32x4.sub(d2, d1));
-          v128.store(o + 3 * rowBytes, f32x4.sub(d1, d3));
+          bt2(o, rowBytes, d0, d1, d2, d3);
         }
       }
     }

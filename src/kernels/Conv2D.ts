@@ -4,7 +4,7 @@ import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 import {assertShape} from './validate.js';
 import {packJob, runGemv, runIgemm} from './igemm.js';
 import {runInNHWC} from './layout.js';
-import {convAlgorithm, runWinograd, winogradFilter, WinogradShape} from './winograd.js';
+import {runWinograd, WinogradShape} from './winograd.js';
 
 export interface ConvEpilogue {
   /** Per-output-channel bias (shape [outChannels]) or none. */
@@ -48,15 +48,8 @@ export function conv2dImpl(
         convInfo.dilationHeight === 1 && convInfo.dilationWidth === 1) {
       const shape: WinogradShape = {batch: batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels,
         padTop: convInfo.padInfo.top, padLeft: convInfo.padInfo.left, rowPixels: inWidth, batchPixels: inHeight * inWidth};
-      const algorithm = convAlgorithm(backend, filter, shape);
-      // Winograd's transforms mix a tile's pixels: an infinity would turn the whole tile NaN.
-      if (algorithm !== 'direct' && backend.allFinite(xNHWC)) {
-        const packed = winogradFilter(backend, filter, algorithm, inChannels, outChannels,
-            {tapStride: inChannels * outChannels, inStride: outChannels, outStride: 1, flip: false});
-        runWinograd(backend, algorithm, backend.ptr(xNHWC), packed, epilogue.bias ? backend.ptr(epilogue.bias) : 0,
-            backend.ptr(out), shape, epilogue.activation, epilogue.alpha);
-        return out;
-      }
+      const layout = {tapStride: inChannels * outChannels, inStride: outChannels, outStride: 1, flip: false};
+      if (runWinograd(backend, xNHWC, filter, layout, shape, out, epilogue)) return out;
     }
     // B[tap, ci, co] = filter[kh, kw, ci, co]: the HWIO filter is already tap-major.
     const packed = backend.packedWeights(filter, 'conv2d', epilogue.bias, () => packJob(backend, filter, epilogue.bias,

@@ -3,7 +3,7 @@ import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 import {packedBytes, packInto, PackLayout, runIgemm} from './igemm.js';
 import {runInNHWC} from './layout.js';
 import {assertShape, assertShapeAtLeast} from './validate.js';
-import {convAlgorithm, runWinograd, winogradFilter, WinogradShape} from './winograd.js';
+import {runWinograd, WinogradShape} from './winograd.js';
 
 /** A stride phase: the dx pixels (ih, iw) with ih % strideH == y and iw % strideW == x, and the taps reaching them. */
 interface Phase {
@@ -67,14 +67,9 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
       const shape: WinogradShape = {batch: batchSize, inHeight: outHeight, inWidth: outWidth, inChannels: outChannels,
         outHeight: inHeight, outWidth: inWidth, outChannels: inChannels, padTop: 2 - top, padLeft: 2 - left,
         rowPixels: dyNHWC.shape[2], batchPixels: dyNHWC.shape[1] * dyNHWC.shape[2]};
-      const algorithm = convAlgorithm(backend, filter, shape);
-      if (algorithm !== 'direct' && backend.allFinite(dyNHWC)) {
-        const packed = winogradFilter(backend, filter, algorithm, outChannels, inChannels,
-            {tapStride: inChannels * outChannels, inStride: 1, outStride: outChannels, flip: true});
-        runWinograd(backend, algorithm, backend.ptr(dyNHWC), packed, 0, backend.ptr(dx), shape,
-            backend.wasm.ACTIVATION_LINEAR.value, 0);
-        return dx;
-      }
+      const layout = {tapStride: inChannels * outChannels, inStride: 1, outStride: outChannels, flip: true};
+      const linear = {activation: backend.wasm.ACTIVATION_LINEAR.value, alpha: 0};
+      if (runWinograd(backend, dyNHWC, filter, layout, shape, dx, linear)) return dx;
     }
     const packed = backend.packedWeights(filter, kind, undefined, () => ({
       bytes: offset,

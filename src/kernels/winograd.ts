@@ -51,7 +51,7 @@ const tileOf = (algorithm: ConvAlgorithm) => (algorithm === 'F(4,3)' ? 4 : 2);
  * direct; 'F(2,3)' or 'F(4,3)': that one), else the cost model's choice at the filter's first use,
  * kept for the filter's life so every call with it (a band of a tiled U-Net, a batch) rounds alike.
  */
-export function convAlgorithm(backend: AscBackend, filter: TensorInfo, shape: WinogradShape): ConvAlgorithm {
+function convAlgorithm(backend: AscBackend, filter: TensorInfo, shape: WinogradShape): ConvAlgorithm {
   const flag = env().get('ASC_WINOGRAD');
   if (flag === false || shape.inChannels < MIN_CHANNELS || shape.outChannels < MIN_CHANNELS) return 'direct';
   if (flag === 'F(2,3)' || flag === 'F(4,3)') return flag;
@@ -98,7 +98,7 @@ function blockTiles(m: number, inChannels: number, outChannels: number, mr: numb
 }
 
 /** The transformed filter's packed block (taking kind into the weight cache's key). */
-export function winogradFilter(backend: AscBackend, filter: TensorInfo, algorithm: ConvAlgorithm, inChannels: number,
+function winogradFilter(backend: AscBackend, filter: TensorInfo, algorithm: ConvAlgorithm, inChannels: number,
     outChannels: number, layout: FilterLayout): number {
   const m = tileOf(algorithm);
   const kind = `winograd ${algorithm} ${inChannels} ${outChannels} ${layout.flip ? 'flipped' : ''}`;
@@ -111,10 +111,22 @@ export function winogradFilter(backend: AscBackend, filter: TensorInfo, algorith
 }
 
 /**
- * out = act(conv(x, filter) + bias) by Winograd `algorithm`, with `packed` from winogradFilter;
- * `x` and `out` are wasm addresses (NHWC), `bias` one (outChannels floats) or 0.
+ * out = act(conv(x, filter) + bias) by Winograd when the filter's algorithm is one of its tiles and
+ * `x` is finite (a tile's transforms would spread an infinity over the whole tile as NaN); false,
+ * computing nothing, otherwise. `x` and `out` are NHWC, the filter read as `layout` says.
  */
-export function runWinograd(backend: AscBackend, algorithm: ConvAlgorithm, x: number, packed: number, bias: number,
+export function runWinograd(backend: AscBackend, x: TensorInfo, filter: TensorInfo, layout: FilterLayout,
+    shape: WinogradShape, out: TensorInfo, {bias, activation, alpha}: {bias?: TensorInfo, activation: number, alpha: number}):
+    boolean {
+  const algorithm = convAlgorithm(backend, filter, shape);
+  if (algorithm === 'direct' || !backend.allFinite(x)) return false;
+  const packed = winogradFilter(backend, filter, algorithm, shape.inChannels, shape.outChannels, layout);
+  runTiles(backend, algorithm, backend.ptr(x), packed, bias ? backend.ptr(bias) : 0, backend.ptr(out), shape, activation, alpha);
+  return true;
+}
+
+/** The run in blocks of tiles: input transform, the frequencies' GEMMs, output transform (addresses in wasm memory). */
+function runTiles(backend: AscBackend, algorithm: ConvAlgorithm, x: number, packed: number, bias: number,
     out: number, shape: WinogradShape, activation: number, alpha: number): void {
   const {batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, padTop, padLeft, rowPixels,
     batchPixels} = shape;
