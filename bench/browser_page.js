@@ -3,7 +3,7 @@
 // checked against each other, then interleaved rounds. The medians go to window.result.
 import * as tf from '@tensorflow/tfjs-core';
 import {loadAndCompile, loadLiteRt, Tensor} from '@litertjs/core';
-import '../dist/index.js';
+import {igemmTileChoice} from '../dist/index.js';
 import {createUNet} from '../dist/unet.js';
 import {buildTfliteUNet} from './tflite_unet.mjs';
 
@@ -58,7 +58,7 @@ async function main() {
     x.dispose();
   }
   window.result = {threads, threadsStarted: backend.threadsStarted, features: backend.features,
-    igemmTile: backend.igemmTileChoice, userAgent: navigator.userAgent, results};
+    igemmTile: igemmTileChoice(), userAgent: navigator.userAgent, results};
 }
 
 main().catch((e) => {

@@ -9,7 +9,7 @@
 // magnitude; and the share of asc's kernel time (tf.profile) that ran in JavaScript, with the kernels.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import {fallbackReport, registerAscBackend, resetFallbackReport} from '../dist/index.js';
+import {igemmTileChoice, jsFallbackReport, registerAscBackend, resetJsFallbackReport} from '../dist/index.js';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import {parseArgs} from 'node:util';
@@ -92,11 +92,11 @@ async function measure(spec) {
   }
   // asc's kernels by tf.profile, and what of them ran in JavaScript.
   tf.setBackend('asc-1t');
-  resetFallbackReport('asc-1t');
+  resetJsFallbackReport('asc-1t');
   const profile = await tf.profile(() => loaded['asc-1t'].model.predict(loaded['asc-1t'].x));
   tf.dispose(profile.result);
   const kernelMs = profile.kernels.filter((k) => !k.name.endsWith('__op')).reduce((s, k) => s + k.kernelTimeMs, 0);
-  const inJs = fallbackReport('asc-1t');
+  const inJs = jsFallbackReport('asc-1t');
   const jsMs = inJs.reduce((s, k) => s + k.ms, 0);
   const ascOut = await outputs(loaded['asc-1t'].model, loaded['asc-1t'].x);
   const ascOut2t = (tf.setBackend('asc-2t'), await outputs(loaded['asc-2t'].model, loaded['asc-2t'].x));
@@ -174,7 +174,7 @@ console.log(`geomean asc/tfjs-wasm (one thread): ${geomean.toFixed(2)} over ${ro
     `${Math.max(...ratios).toFixed(2)}`);
 
 const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}`,
-  igemmTile: tf.findBackend('asc-1t').igemmTileChoice};
+  igemmTile: igemmTileChoice('asc-1t')};
 const result = {date: new Date().toISOString(), machine, quick: Boolean(args.quick), rounds: ROUNDS, geomean, rows, perCall: tiny};
 const file = args.json ?? new URL(`./results/models-node${process.versions.node.split('.')[0]}.json`, import.meta.url).pathname;
 mkdirSync(new URL('./results/', import.meta.url), {recursive: true});

@@ -13,7 +13,7 @@
 // --browser the U-Net against LiteRT.js in headless Chromium (bench/browser.mjs).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import {registerAscBackend} from '../dist/index.js';
+import {igemmTileChoice, registerAscBackend} from '../dist/index.js';
 import b from 'benny';
 import {execFileSync, spawnSync} from 'node:child_process';
 import * as ort from 'onnxruntime-web';
@@ -240,7 +240,7 @@ console.log('asc: relaxed SIMD where the engine has it, one thread; asc-plain: p
 
 const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   node: process.version, platform: `${os.platform()} ${os.arch()}`};
-const ascFeatures = {...tf.findBackend('asc').features, igemmTile: tf.findBackend('asc').igemmTileChoice};
+const ascFeatures = {...tf.findBackend('asc').features, igemmTile: igemmTileChoice('asc')};
 const result = {date: new Date().toISOString(), machine, quick, yardsticks, ascFeatures, wasmThreads, rows};
 mkdirSync(new URL('./results/', import.meta.url), {recursive: true});
 const name = training ? 'training' : unetOnly ? `unet-node${process.versions.node.split('.')[0]}` : quick ? 'quick' : 'latest';

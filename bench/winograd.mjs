@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
-import {registerAscBackend} from '../dist/index.js';
+import {convAlgorithmOf, igemmTileChoice, registerAscBackend} from '../dist/index.js';
 import {measureYardsticks} from './peak.mjs';
 
 const threads = process.argv.includes('--threads') ? Number(process.argv[process.argv.indexOf('--threads') + 1]) : 1;
@@ -81,7 +81,7 @@ for (const [s, ci, co] of SHAPES) {
   tf.env().set('ASC_WINOGRAD', true);
   const auto = tf.randomUniform([3, 3, ci, co], -1, 1, 'float32', 3);
   tf.conv2d(x, auto, 1, 'same').dispose();
-  const pick = backend.convAlgorithmOf(auto) ?? 'direct';
+  const pick = convAlgorithmOf(auto) ?? 'direct';
   const fastest = name(ALGORITHMS[medians.indexOf(Math.min(...medians))]);
   const flops = 2 * s * s * 9 * ci * co;
   const row = {shape: `${s}²×${ci}→${co}`, pick, fastest, ms: {}, gflops: {}, ofPeak: {}, maxRelError: {}};
@@ -98,7 +98,7 @@ for (const [s, ci, co] of SHAPES) {
   tf.dispose([x, auto, ...filters]);
 }
 const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, threads,
-  igemmTile: backend.igemmTileChoice, relaxedSimd: backend.features.relaxedSimd};
+  igemmTile: igemmTileChoice(), relaxedSimd: backend.features.relaxedSimd};
 mkdirSync(new URL('./results/', import.meta.url), {recursive: true});
 const file = `winograd-node${process.versions.node.split('.')[0]}${threads > 1 ? `-${threads}t` : ''}.json`;
 writeFileSync(new URL(`./results/${file}`, import.meta.url),

@@ -1,41 +1,58 @@
 // Generates assembly/kernels/igemm_tile.ts: the igemm microkernels, and src/generated/igemm_tiles.ts:
-// their names for the host. Each keeps an MR x 8 tile of C in 2 * MR f32x4 registers, with the k
+// their names for the host. A tile keeps an MR x 8 block of C in 2 * MR f32x4 registers, with the k
 // loop unrolled UNROLL times so every A and B load uses a static offset. LOAD is how a row's A value
 // is broadcast: 'loadsplat' (v128.load32_splat per value) or 'splat' (one v128.load per 4 values,
-// then a lane shuffle per value).
-// Every tile is compiled into the module, in the form of its build (plain SIMD, or relaxed SIMD's
-// f32x4.relaxed_madd); the host picks among its flavor's tiles at run time (src/kernels/igemm.ts:
-// x86 or ARM by XNNPACK's rule, x86's default NaN being negative and ARM's positive; then the
-// faster on a short calibration, as which is faster depends on the engine: measured with
-// bench/tiles.mjs on one Zen 4, V8 11 (Node 20) runs 8 4 splat fastest with relaxed SIMD (41.9
-// against 28.7 GFLOP/s for 8 4 loadsplat on a 3x3 conv) and V8 13 (Node 24) 8 4 loadsplat (47.4
-// against 39.8). Plain SIMD has no fused multiply-add, so a product needs a temporary and 8
-// accumulators (4 rows) is the most x86's 16 registers hold without spilling. ARM: 6 4 loadsplat
-// (32 NEON registers hold 12 accumulators; a load-and-duplicate is one instruction).
-// Usage: node scripts/gen-igemm.mjs [NAME plain|relaxed MR UNROLL LOAD]...  (bench/tiles.mjs overrides tiles)
+// then a lane shuffle per value). A tile is named by what it is, XNNPACK's way: `4x8-splat`.
+// Each build of the module holds its own tiles (plain SIMD, or relaxed SIMD's f32x4.relaxed_madd);
+// the host picks among those of its flavor at run time (src/conv/gemm_tiles.ts: x86 or ARM by
+// XNNPACK's rule, x86's default NaN being negative and ARM's positive; then the faster on a short
+// calibration, as which is faster depends on the engine: measured with bench/tiles.mjs on one Zen 4,
+// V8 11 (Node 20) runs 8x8-splat fastest with relaxed SIMD (41.9 against 28.7 GFLOP/s for
+// 8x8-loadsplat on a 3x3 conv) and V8 13 (Node 24) 8x8-loadsplat (47.4 against 39.8). Plain SIMD has
+// no fused multiply-add, so a product needs a temporary and 8 accumulators (4 rows) is the most
+// x86's 16 registers hold without spilling. ARM: 6x8-loadsplat (32 NEON registers hold 12
+// accumulators; a load-and-duplicate is one instruction).
+// Usage: node scripts/gen-igemm.mjs [simd|relaxed MR UNROLL LOAD]...  (bench/tiles.mjs: that build's
+// x86 tiles become just the one given)
 import {mkdirSync, writeFileSync} from 'node:fs';
 
-/** The tiles, in the order of their index: per host, the first is the default before calibration. */
-const TILES = [
-  {name: 'x86-splat', host: 'x86', plain: ['4', '4', 'splat'], relaxed: ['8', '4', 'splat']},
-  {name: 'x86-loadsplat', host: 'x86', plain: ['6', '4', 'loadsplat'], relaxed: ['8', '4', 'loadsplat']},
-  {name: 'arm', host: 'arm', plain: ['6', '4', 'loadsplat'], relaxed: ['6', '4', 'loadsplat']},
-];
+/** The tiles of each build, in the order of their index: per host, the first is the default before calibration. */
+const TILES = {
+  simd: [
+    {mr: 4, unroll: 4, load: 'splat', hosts: ['x86']},
+    {mr: 6, unroll: 4, load: 'loadsplat', hosts: ['x86', 'arm']},
+  ],
+  relaxed: [
+    {mr: 8, unroll: 4, load: 'splat', hosts: ['x86']},
+    {mr: 8, unroll: 4, load: 'loadsplat', hosts: ['x86']},
+    {mr: 6, unroll: 4, load: 'loadsplat', hosts: ['arm']},
+  ],
+};
+/** igemm (assembly/kernels/igemm.ts) dispatches at most this many tiles per build. */
+const MAX_TILES = 3;
 const args = process.argv.slice(2);
-for (let i = 0; i < args.length; i += 5) {
-  const tile = TILES.find((t) => t.name === args[i]);
-  if (tile == null || !['plain', 'relaxed'].includes(args[i + 1])) {
-    throw new Error(`usage: gen-igemm.mjs [${TILES.map((t) => t.name).join('|')} plain|relaxed MR UNROLL LOAD]..., got ${args.slice(i, i + 2)}`);
+for (let i = 0; i < args.length; i += 4) {
+  const [build, mr, unroll, load] = args.slice(i, i + 4);
+  if (!(build in TILES) || !(Number(mr) > 0) || !(Number(unroll) > 0) || !['splat', 'loadsplat'].includes(load)) {
+    throw new Error(`usage: gen-igemm.mjs [simd|relaxed MR UNROLL LOAD]..., got ${args.slice(i, i + 4).join(' ')}`);
   }
-  tile[args[i + 1]] = args.slice(i + 2, i + 5);
+  TILES[build] = [{mr: Number(mr), unroll: Number(unroll), load, hosts: ['x86']},
+    ...TILES[build].filter((t) => !t.hosts.includes('x86')).map((t) => ({...t, hosts: ['arm']}))];
+}
+const nameOf = (t) => `${t.mr}x8-${t.load}`;
+/** The AssemblyScript function of a tile: igemm4x8SplatSimd. */
+const functionOf = (t, build) => `igemm${t.mr}x8${t.load[0].toUpperCase()}${t.load.slice(1)}${build[0].toUpperCase()}${build.slice(1)}`;
+for (const [build, tiles] of Object.entries(TILES)) {
+  if (tiles.length > MAX_TILES) throw new Error(`the ${build} build has ${tiles.length} tiles; igemm dispatches at most ${MAX_TILES}`);
+  const names = tiles.map(nameOf);
+  if (new Set(names).size !== names.length) throw new Error(`the ${build} build names a tile twice: ${names.join(', ')}`);
 }
 
 const lines = [];
 const emit = (s = '') => lines.push(s);
 
-function tile(flavor, name, [mrText, unrollText, load]) {
-  const MR = Number(mrText);
-  const UNROLL = Number(unrollText);
+function tile(build, t) {
+  const {mr: MR, unroll: UNROLL, load} = t;
   if (load === 'splat' && UNROLL % 4 !== 0) throw new Error('the splat variant needs UNROLL a multiple of 4');
   const rows = [...Array(MR).keys()];
   const step = (u, indent, how = load) => {
@@ -52,10 +69,10 @@ function tile(flavor, name, [mrText, unrollText, load]) {
       emit(`${pad}c${r}0 = madd(va, w0, c${r}0); c${r}1 = madd(va, w1, c${r}1);`);
     }
   };
-  emit(`/** Tile ${flavor}: ${MR}x8, k unrolled ${UNROLL}x, A by ${load}. */`);
+  emit(`/** Tile ${nameOf(t)} of the ${build} build: ${MR}x8, k unrolled ${UNROLL}x, A by ${load}. */`);
   emit('// @ts-ignore: decorator');
   emit('@inline');
-  emit(`export function igemmTile${name}(a: usize, taps: i32, kc: i32, w: usize, c: usize, column: usize, rows: i32,`);
+  emit(`export function ${functionOf(t, build)}(a: usize, taps: i32, kc: i32, w: usize, c: usize, column: usize, rows: i32,`);
   emit('  valid: i32, activation: i32, alphaV: v128): void {');
   emit('  const b0 = v128.load(w), b1 = v128.load(w, 16);');
   emit(`  let ${rows.map((r) => `c${r}0 = b0, c${r}1 = b1`).join(', ')};`);
@@ -84,25 +101,27 @@ function tile(flavor, name, [mrText, unrollText, load]) {
   emit();
 }
 
-const describe = (t) => `${t.name} ${t.plain.join(' ')} (plain), ${t.relaxed.join(' ')} (relaxed)`;
-const summary = TILES.map(describe).join('; ');
+const summary = Object.entries(TILES).map(([build, tiles]) =>
+  `${build}: ${tiles.map((t) => `${nameOf(t)} (k x${t.unroll}, ${t.hosts.join('/')})`).join(', ')}`).join('; ');
 emit('// Generated by scripts/gen-igemm.mjs: do not edit.');
-emit(`// The igemm microkernels (MR, k unrolling, A broadcast): ${summary}.`);
+emit(`// The igemm microkernels of each build: ${summary}.`);
 emit('// `a` holds taps x MR row pointers, `w` one packed block (8 bias values, then taps x kc rows of 8');
 emit('// weights), `c` the row pointers of C; `rows` and `valid` say how much of the tile is real.');
 emit('import { storeRow } from "./igemm_store";');
 emit('import { madd } from "./madd";');
 emit();
-TILES.forEach((t, i) => {
-  tile(`${i} (${t.name}), plain SIMD`, `${i}Plain`, t.plain);
-  tile(`${i} (${t.name}), relaxed SIMD`, `${i}Relaxed`, t.relaxed);
-});
-emit('/** How many tiles the module holds. */');
-emit(`export const IGEMM_TILE_COUNT: i32 = ${TILES.length};`);
+for (const [build, tiles] of Object.entries(TILES)) for (const t of tiles) tile(build, t);
+const count = (build) => TILES[build].length;
+emit('/** How many tiles this build holds. */');
+emit(`export const IGEMM_TILE_COUNT: i32 = ASC_FEATURE_RELAXED_SIMD ? ${count('relaxed')} : ${count('simd')};`);
 emit();
 emit('/** Rows of C per tile in this build. */');
 emit('export function igemmTileRows(tile: i32): i32 {');
-TILES.forEach((t, i) => emit(`  if (tile == ${i}) return ASC_FEATURE_RELAXED_SIMD ? ${t.relaxed[0]} : ${t.plain[0]};`));
+for (const build of ['relaxed', 'simd']) {
+  emit(`  ${build === 'relaxed' ? 'if (ASC_FEATURE_RELAXED_SIMD)' : 'else'} {`);
+  TILES[build].forEach((t, i) => emit(`    if (tile == ${i}) return ${t.mr};`));
+  emit('  }');
+}
 emit('  return 0;');
 emit('}');
 emit();
@@ -111,19 +130,20 @@ emit('// @ts-ignore: decorator');
 emit('@inline');
 emit('export function igemmTile(tile: i32, a: usize, taps: i32, kc: i32, w: usize, c: usize, column: usize, rows: i32,');
 emit('  valid: i32, activation: i32, alphaV: v128): void {');
-TILES.forEach((t, i) => {
-  emit(`  ${i ? 'else ' : ''}if (tile == ${i}) {`);
-  emit(`    if (ASC_FEATURE_RELAXED_SIMD) igemmTile${i}Relaxed(a, taps, kc, w, c, column, rows, valid, activation, alphaV);`);
-  emit(`    else igemmTile${i}Plain(a, taps, kc, w, c, column, rows, valid, activation, alphaV);`);
+for (const build of ['relaxed', 'simd']) {
+  emit(`  ${build === 'relaxed' ? 'if (ASC_FEATURE_RELAXED_SIMD)' : 'else'} {`);
+  TILES[build].forEach((t, i) => emit(`    ${i ? 'else ' : ''}if (tile == ${i}) ${functionOf(t, build)}(a, taps, kc, w, c, column, rows, valid, activation, alphaV);`));
   emit('  }');
-});
+}
 emit('}');
 emit();
 writeFileSync('assembly/kernels/igemm_tile.ts', lines.join('\n'));
 mkdirSync('src/generated', {recursive: true});
+const hostTable = (tiles) => tiles.map((t) => ({name: nameOf(t), rows: t.mr, hosts: t.hosts}));
 writeFileSync('src/generated/igemm_tiles.ts', [
   '// Generated by scripts/gen-igemm.mjs: do not edit.',
-  '/** The igemm tiles of the module, by index: a name and the host flavor each is for. */',
-  `export const IGEMM_TILES: ReadonlyArray<{name: string, host: 'x86'|'arm'}> = ${JSON.stringify(TILES.map(({name, host}) => ({name, host})))};`,
+  '/** The igemm tiles of each build of the module, by index: a name, its rows of C and the host flavors it is for. */',
+  "export const IGEMM_TILES: Readonly<Record<'simd'|'relaxed', ReadonlyArray<{name: string, rows: number, hosts: ReadonlyArray<'x86'|'arm'>}>>> =",
+  `  ${JSON.stringify({simd: hostTable(TILES.simd), relaxed: hostTable(TILES.relaxed)})};`,
   ''].join('\n'));
 console.log(`assembly/kernels/igemm_tile.ts: ${summary}`);

@@ -3,22 +3,30 @@
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import './register_all_kernels.js';
 import {engine, env, findBackend, getKernelsForBackend, registerBackend, registerKernel} from '@tensorflow/tfjs-core';
-import {AscBackend, AscBackendOptions, MAX_THREADS} from './backend.js';
+import {AscBackend, AscBackendOptions} from './backend.js';
+import {IGEMM_TILE_NAMES, igemmTileChoice as tileChoice, IgemmTileChoice} from './conv/gemm_tiles.js';
+import type {JsFallbackEntry} from './js_fallback.js';
 import {nodeProcess} from './node_process.js';
+import {MAX_THREADS} from './threads/dispatch.js';
 import {MAX_MEMORY_BYTES} from './wasm_module.js';
-import {IGEMM_TILES} from './generated/igemm_tiles.js';
 
 export {AscBackend} from './backend.js';
-export type {AscBackendOptions, AscFeatures, AscMemoryInfo, IgemmTileName, ParallelKernel, TensorData} from './backend.js';
-export type {IgemmTileChoice} from './kernels/igemm.js';
-export {IGEMM_TILES};
+export type {AscBackendOptions, AscMemoryInfo, IgemmTileName} from './backend.js';
+export type {AscFeatures} from './features.js';
+export type {TensorData} from './tensor_data.js';
+export type {ParallelKernel} from './threads/parallel_kernels.js';
+export type {IgemmTileChoice} from './conv/gemm_tiles.js';
+export type {ConvAlgorithm} from './conv/geometry.js';
+export {convAlgorithmOf} from './conv/winograd.js';
+export type {JsFallbackEntry} from './js_fallback.js';
+export {IGEMM_TILES} from './generated/igemm_tiles.js';
 export {hasRelaxedSimd} from './wasm_module.js';
 export type {KernelVariant} from './wasm_module.js';
 export {wasmKernelConfigs} from './register_all_kernels.js';
 export {initBackend} from './gpu/init_backend.js';
 export type {BackendReport, InitBackendOptions} from './gpu/init_backend.js';
-export {installKernelFallback, kernelFallbackReport, resetKernelFallbackStats} from './gpu/kernel_fallback.js';
-export type {KernelFallbackReport, KernelFallbackStats} from './gpu/kernel_fallback.js';
+export {installKernelHandoff, kernelHandoffReport, resetKernelHandoffReport} from './gpu/kernel_handoff.js';
+export type {KernelHandoffReport, KernelHandoffStats} from './gpu/kernel_handoff.js';
 export type {WebGpuInfo, WebGpuOptions} from './gpu/webgpu_device.js';
 export {warmup} from './warmup.js';
 export type {Predictor, WarmupReport} from './warmup.js';
@@ -32,13 +40,16 @@ env().registerFlag('ASC_MAX_MEMORY_BYTES', () => MAX_MEMORY_BYTES, (bytes) => {
 
 /**
  * Which GEMM microkernel tile runs: 'auto' (the host's tiles, calibrated once per process on the
- * first large GEMM), or a name of IGEMM_TILES to force one (tests, benchmarks).
+ * first large GEMM), or a tile's name (IGEMM_TILES of the build that runs) to force one (tests,
+ * benchmarks).
  */
-env().registerFlag('ASC_IGEMM_TILE', () => 'auto', (tile) => {
-  if (tile !== 'auto' && !IGEMM_TILES.some((t) => t.name === tile)) {
-    throw new Error(`ASC_IGEMM_TILE must be 'auto' or one of ${IGEMM_TILES.map((t) => t.name).join(', ')}, got ${tile}`);
+env().registerFlag('ASC_IGEMM_TILE', () => 'auto', (tile) => checkTileName('ASC_IGEMM_TILE', tile));
+
+function checkTileName(what: string, tile: unknown): void {
+  if (tile !== 'auto' && !IGEMM_TILE_NAMES.includes(tile as string)) {
+    throw new Error(`${what} must be 'auto' or one of ${IGEMM_TILE_NAMES.join(', ')}, got ${tile}`);
   }
-});
+}
 
 /** An environment variable of the Node process, if any (the flags' defaults for command lines). */
 const processEnv = (name: string): string|undefined => nodeProcess()?.env[name];
@@ -75,9 +86,9 @@ env().registerFlag('ASC_WINOGRAD', () => {
 
 /**
  * Log (console.warn) the first call of each kernel that runs on tfjs-backend-cpu's JavaScript
- * (default: the environment variable ASC_LOG_FALLBACK=1 in Node).
+ * (default: the environment variable ASC_LOG_JS_FALLBACK=1 in Node).
  */
-env().registerFlag('ASC_LOG_FALLBACK', () => ['1', 'true'].includes(processEnv('ASC_LOG_FALLBACK') ?? ''));
+env().registerFlag('ASC_LOG_JS_FALLBACK', () => ['1', 'true'].includes(processEnv('ASC_LOG_JS_FALLBACK') ?? ''));
 
 /**
  * Sets how many threads `asc` kernels use (the calling thread included; 0: one per core). Takes
@@ -90,22 +101,27 @@ export function setThreadsCount(threads: number): void {
 registerBackend('asc', () => AscBackend.create(), 2);
 
 /**
- * What an `asc` backend (default: the active one) ran in JavaScript, per kernel: calls and
- * milliseconds, slowest first.
+ * What an `asc` backend (default: the active one) ran on tfjs-backend-cpu's JavaScript, per kernel:
+ * calls and milliseconds, slowest first.
  */
-export function fallbackReport(backendName?: string): {kernel: string, calls: number, ms: number}[] {
-  return ascBackend(backendName).fallbackReport();
+export function jsFallbackReport(backendName?: string): JsFallbackEntry[] {
+  return ascBackend('jsFallbackReport', backendName).jsFallbackReport();
 }
 
-/** Clears fallbackReport's counts (e.g. after a warm-up). */
-export function resetFallbackReport(backendName?: string): void {
-  ascBackend(backendName).resetFallbackReport();
+/** Clears jsFallbackReport's counts (e.g. after a warm-up). */
+export function resetJsFallbackReport(backendName?: string): void {
+  ascBackend('resetJsFallbackReport', backendName).resetJsFallbackReport();
 }
 
-function ascBackend(name?: string): AscBackend {
+/** Which GEMM microkernel tile an `asc` backend (default: the active one) runs, and how it was chosen. */
+export function igemmTileChoice(backendName?: string): IgemmTileChoice {
+  return tileChoice(ascBackend('igemmTileChoice', backendName));
+}
+
+function ascBackend(caller: string, name?: string): AscBackend {
   const backend = name == null ? engine().backend : findBackend(name);
   if (!(backend instanceof AscBackend)) {
-    throw new Error(`fallbackReport: ${name == null ? 'the active backend' : `backend '${name}'`} is not an asc backend`);
+    throw new Error(`${caller}: ${name == null ? 'the active backend' : `backend '${name}'`} is not an asc backend`);
   }
   return backend;
 }
@@ -115,6 +131,7 @@ function ascBackend(name?: string): AscBackend {
  * and all of asc's kernels, beside the default `asc`.
  */
 export function registerAscBackend(name: string, options: AscBackendOptions = {}, priority = 0): void {
+  if (options.igemmTile != null) checkTileName('registerAscBackend: option igemmTile', options.igemmTile);
   registerBackend(name, () => AscBackend.create(options), priority);
   for (const config of getKernelsForBackend('asc')) registerKernel({...config, backendName: name});
 }

@@ -3,14 +3,14 @@ import {backend, findBackendFactory, KernelBackend, registerBackend, removeBacke
 import type {WebGPUBackend} from '@tensorflow/tfjs-backend-webgpu';
 import {AscBackend} from '../backend.js';
 import {hasWasmSimd} from '../wasm_module.js';
-import {fallbackAscBackend, installKernelFallback, kernelFallbackReport} from './kernel_fallback.js';
+import {handoffAscBackend, installKernelHandoff, kernelHandoffReport} from './kernel_handoff.js';
 import {refuseSoftware, requestWebGpuDevice, SoftwareAdapterError, WebGpuInfo, WebGpuOptions} from './webgpu_device.js';
 
 export interface InitBackendOptions extends WebGpuOptions {
   /** Backends to try, in order (default ['webgpu', 'asc', 'cpu']). */
   prefer?: string[];
-  /** Route kernels that webgpu lacks to asc (default true). */
-  kernelFallback?: boolean;
+  /** Hand the kernels that webgpu lacks to asc (default true). */
+  kernelHandoff?: boolean;
 }
 
 export interface BackendReport {
@@ -31,8 +31,8 @@ export interface BackendReport {
     /** Why there is no WebGPU, when it was looked for and not found. */
     webgpuReason: string|null;
   };
-  /** Kernels that run on asc because webgpu lacks them (empty unless webgpu is chosen). */
-  kernelFallback: string[];
+  /** Kernels handed to asc because webgpu lacks them (empty unless webgpu is chosen). */
+  kernelHandoff: string[];
   /** Time initBackend took. */
   ms: number;
 }
@@ -52,19 +52,19 @@ let webGpuSetup: {info: WebGpuInfo, factory: () => KernelBackend, lost: boolean}
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
   const started = performance.now();
-  const {prefer = ['webgpu', 'asc', 'cpu'], kernelFallback = true} = options;
+  const {prefer = ['webgpu', 'asc', 'cpu'], kernelHandoff = true} = options;
   const skipped: BackendReport['skipped'] = [];
   let webgpu: WebGpuInfo|null = null;
   let webgpuReason: string|null = null;
-  let fallback: string[] = [];
+  let handedOff: string[] = [];
   let chosen: string|null = null;
   for (const name of prefer) {
     let reason: string|null;
     if (name === 'webgpu') {
       try {
         webgpu = await startWebGpu(options);
-        if (kernelFallback) await installKernelFallback();
-        fallback = kernelFallbackReport().kernels;
+        if (kernelHandoff) await installKernelHandoff();
+        handedOff = kernelHandoffReport().kernels;
         reason = await setBackend('webgpu') ? null : 'tfjs-backend-webgpu failed to initialize';
       } catch (e) {
         reason = webgpuReason = (e as Error).message;
@@ -87,15 +87,15 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   if (chosen == null) {
     throw new Error(`initBackend: no backend works: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
   }
-  if (chosen !== 'webgpu') fallback = [];
-  const asc = chosen === 'asc' ? backend() as AscBackend : fallbackAscBackend() ?? await AscBackend.create();
+  if (chosen !== 'webgpu') handedOff = [];
+  const asc = chosen === 'asc' ? backend() as AscBackend : handoffAscBackend() ?? await AscBackend.create();
   const features = {
     wasmSimd: hasWasmSimd(), relaxedSimd: asc.features.relaxedSimd,
     relaxedSimdReason: asc.features.relaxedSimdReason, threads: asc.threads, threadsReason: asc.threadsReason,
     cores: asc.features.cores, webgpu, webgpuReason,
   };
-  if (asc !== backend() && asc !== fallbackAscBackend()) asc.dispose();
-  return {chosen, skipped, features, kernelFallback: fallback, ms: performance.now() - started};
+  if (asc !== backend() && asc !== handoffAscBackend()) asc.dispose();
+  return {chosen, skipped, features, kernelHandoff: handedOff, ms: performance.now() - started};
 }
 
 /**

@@ -1,7 +1,8 @@
 import {BatchMatMul, BatchMatMulAttrs, BatchMatMulInputs, broadcast_util, KernelConfig, TensorInfo, util} from '@tensorflow/tfjs-core';
 import type {AscBackend} from '../backend.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
-import {packedBytes, packInto, runGemv, runIgemm} from './igemm.js';
+import {runGemv, runIgemm} from '../conv/igemm.js';
+import {packedBytes, packInto} from '../conv/igemm_pack.js';
 import {transposeImpl} from './Transpose.js';
 
 export interface MatMulEpilogue {
@@ -39,9 +40,9 @@ export function batchMatMulImpl(
   // B[k, n] of batch i at i * depth * cols + (transposeB ? n * depth + k : k * cols + n).
   const layout = {n: cols, taps: 1, kc: depth, tapOffsets: [0], kStride: transposeB ? 1 : cols, nStride: transposeB ? depth : 1};
   const perBatch = packedBytes(backend, layout);
-  const packed = backend.packedWeights(b, `matmul ${transposeB} ${depth} ${cols}`, epilogue.bias, () => ({
+  const packed = backend.cachedWeights(b, `matmul ${transposeB} ${depth} ${cols}`, epilogue.bias, () => ({
     bytes: perBatch * batchB,
-    pack: (ptr) => {
+    fill: (ptr) => {
       for (let i = 0; i < batchB; i++) packInto(backend, ptr + i * perBatch, b, epilogue.bias, layout, i * depth * cols);
     },
   }));
@@ -56,8 +57,8 @@ export function batchMatMulImpl(
         continue;
       }
       runIgemm(backend, rows, cols, 1, depth, bPacked, epilogue.activation, epilogue.alpha,
-          (aTable, cTable, zero) => backend.wasm.matrixIndirection(aBase, depth * 4, cBase, cols * 4, rows, zero, aTable, cTable,
-              backend.igemmRows));
+          (aTable, cTable, zero, mr) => backend.wasm.matrixIndirection(aBase, depth * 4, cBase, cols * 4, rows, zero, aTable,
+              cTable, mr));
     }
   } finally {
     if (aRows !== a) backend.disposeIntermediateTensorInfo(aRows);

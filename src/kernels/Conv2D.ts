@@ -2,9 +2,11 @@ import {backend_util, Conv2D, Conv2DAttrs, Conv2DInputs, KernelConfig, TensorInf
 import type {AscBackend} from '../backend.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 import {assertShape} from './validate.js';
-import {packJob, runGemv, runIgemm} from './igemm.js';
+import {runGemv, runIgemm} from '../conv/igemm.js';
+import {packedWeights} from '../conv/igemm_pack.js';
+import {winogradApplies} from '../conv/geometry.js';
+import {runWinograd, WinogradShape} from '../conv/winograd.js';
 import {runInNHWC} from './layout.js';
-import {runWinograd, WinogradShape} from './winograd.js';
 
 export interface ConvEpilogue {
   /** Per-output-channel bias (shape [outChannels]) or none. */
@@ -44,29 +46,26 @@ export function conv2dImpl(
       conv2dFewChannels(backend, xNHWC, filter, out, convInfo, epilogue);
       return out;
     }
-    if (filterHeight === 3 && filterWidth === 3 && convInfo.strideHeight === 1 && convInfo.strideWidth === 1 &&
-        convInfo.dilationHeight === 1 && convInfo.dilationWidth === 1) {
+    if (winogradApplies(convInfo)) {
       const shape: WinogradShape = {batch: batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels,
         padTop: convInfo.padInfo.top, padLeft: convInfo.padInfo.left, rowPixels: inWidth, batchPixels: inHeight * inWidth};
       const layout = {tapStride: inChannels * outChannels, inStride: outChannels, outStride: 1, flip: false};
       if (runWinograd(backend, xNHWC, filter, layout, shape, out, epilogue)) return out;
     }
     // B[tap, ci, co] = filter[kh, kw, ci, co]: the HWIO filter is already tap-major.
-    const packed = backend.packedWeights(filter, 'conv2d', epilogue.bias, () => packJob(backend, filter, epilogue.bias,
-        {n: outChannels, taps, kc: inChannels, tapOffsets: Array.from({length: taps}, (_, t) => t * inChannels * outChannels),
-          kStride: outChannels, nStride: 1}));
+    const packed = packedWeights(backend, filter, 'conv2d', epilogue.bias, {n: outChannels, taps, kc: inChannels,
+      tapOffsets: Array.from({length: taps}, (_, t) => t * inChannels * outChannels), kStride: outChannels, nStride: 1});
     if (rows === 1 && taps === 1 && convInfo.padInfo.top === 0 && convInfo.padInfo.left === 0) {
       // One output pixel of a 1x1 filter (a squeeze-excite block): its input pixel times the filter.
       runGemv(backend, backend.ptr(xNHWC), packed, backend.ptr(out), outChannels, inChannels, epilogue.activation,
           epilogue.alpha);
       return out;
     }
-    runIgemm(backend, rows, outChannels, taps, inChannels, packed, epilogue.activation, epilogue.alpha, (a, c, zero) =>
+    runIgemm(backend, rows, outChannels, taps, inChannels, packed, epilogue.activation, epilogue.alpha, (a, c, zero, mr) =>
       backend.wasm.convIndirection(
           backend.ptr(xNHWC), zero, a, c, backend.ptr(out), batchSize, inHeight, inWidth, inChannels, outHeight,
           outWidth, outChannels, filterHeight, filterWidth, convInfo.strideHeight, convInfo.strideWidth,
-          convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left,
-          backend.igemmRows));
+          convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left, mr));
     return out;
   });
 }
@@ -84,8 +83,8 @@ function conv2dFewChannels(backend: AscBackend, x: TensorInfo, filter: TensorInf
     convInfo: backend_util.Conv2DInfo, {bias, activation, alpha}: ConvEpilogue): void {
   const {batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth} = convInfo;
   const depth = filterHeight * filterWidth * inChannels;
-  const packed = backend.packedWeights(filter, 'conv2d-matrix', bias, () => packJob(backend, filter, bias,
-      {n: outChannels, taps: 1, kc: depth, tapOffsets: [0], kStride: outChannels, nStride: 1}));
+  const packed = packedWeights(backend, filter, 'conv2d-matrix', bias,
+      {n: outChannels, taps: 1, kc: depth, tapOffsets: [0], kStride: outChannels, nStride: 1});
   // Threads share output rows.
   backend.parallel('conv2dFewChannels', [backend.ptr(x), packed, backend.ptr(out), inHeight, inWidth, inChannels, outHeight,
     outWidth, outChannels, filterHeight, filterWidth, convInfo.strideHeight, convInfo.strideWidth, convInfo.dilationHeight,

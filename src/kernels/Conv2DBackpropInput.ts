@@ -1,9 +1,11 @@
 import {backend_util, Conv2DBackpropInput, Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
-import {packedBytes, packInto, PackLayout, runIgemm} from './igemm.js';
+import {winogradApplies} from '../conv/geometry.js';
+import {runIgemm} from '../conv/igemm.js';
+import {packedBytes, packInto, PackLayout} from '../conv/igemm_pack.js';
+import {runWinograd, WinogradShape} from '../conv/winograd.js';
 import {runInNHWC} from './layout.js';
 import {assertShape, assertShapeAtLeast} from './validate.js';
-import {runWinograd, WinogradShape} from './winograd.js';
 
 /** A stride phase: the dx pixels (ih, iw) with ih % strideH == y and iw % strideW == x, and the taps reaching them. */
 interface Phase {
@@ -62,8 +64,9 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   return runInNHWC(backend, channelsLast, [dy], ([dyNHWC]) => {
     const dx = backend.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
     if (batchSize * inHeight * inWidth * inChannels === 0) return dx;
-    if (filterHeight === 3 && filterWidth === 3 && strideHeight === 1 && strideWidth === 1) {
-      // Stride 1: the convolution of dy with the filter flipped and its channels swapped, pads 2 - pad.
+    // Stride 1: the convolution of dy with the filter flipped and its channels swapped, pads 2 - pad.
+    if (winogradApplies({filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight: 1, dilationWidth: 1,
+      inChannels: outChannels, outChannels: inChannels})) {
       const shape: WinogradShape = {batch: batchSize, inHeight: outHeight, inWidth: outWidth, inChannels: outChannels,
         outHeight: inHeight, outWidth: inWidth, outChannels: inChannels, padTop: 2 - top, padLeft: 2 - left,
         rowPixels: dyNHWC.shape[2], batchPixels: dyNHWC.shape[1] * dyNHWC.shape[2]};
@@ -71,9 +74,9 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
       const linear = {activation: backend.wasm.ACTIVATION_LINEAR.value, alpha: 0};
       if (runWinograd(backend, dyNHWC, filter, layout, shape, dx, linear)) return dx;
     }
-    const packed = backend.packedWeights(filter, kind, undefined, () => ({
+    const packed = backend.cachedWeights(filter, kind, undefined, () => ({
       bytes: offset,
-      pack: (ptr) => {
+      fill: (ptr) => {
         for (const p of phases) packInto(backend, ptr + p.offset, filter, undefined, p.layout);
       },
     }));
@@ -81,13 +84,13 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
     for (const p of phases) {
       const rows = batchSize * Math.ceil(Math.max(0, inHeight - p.y) / strideHeight) *
           Math.ceil(Math.max(0, inWidth - p.x) / strideWidth);
-      runIgemm(backend, rows, inChannels, p.taps.length, outChannels, packed + p.offset, linear, 0, (a, c, zero) =>
+      runIgemm(backend, rows, inChannels, p.taps.length, outChannels, packed + p.offset, linear, 0, (a, c, zero, mr) =>
         backend.withScratch(Math.max(1, p.taps.length) * 8, (tapList) => {
           new Int32Array(backend.wasmMemory.buffer, tapList, p.taps.length * 2).set(p.taps.flat());
           backend.wasm.deconvIndirection(
               backend.ptr(dyNHWC), zero, a, c, backend.ptr(dx), batchSize, inHeight, inWidth, inChannels, outHeight,
               outWidth, outChannels, dyNHWC.shape[1], dyNHWC.shape[2], strideHeight, strideWidth, top, left, p.y, p.x,
-              tapList, p.taps.length, backend.igemmRows);
+              tapList, p.taps.length, mr);
         }));
     }
     return dx;

@@ -1,7 +1,7 @@
 // Shared paths of the element-wise unary kernels: a float32 and an int32 wasm function each, or one
 // op of unaryFloat32.
 import {KernelConfig, NamedAttrMap, UnaryInputs, util} from '@tensorflow/tfjs-core';
-import type {ParallelKernel} from '../backend.js';
+import type {ParallelKernel} from '../threads/parallel_kernels.js';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
 import type {UnaryFloat32Kernel} from './unary_ops.js';
 

@@ -5,6 +5,7 @@
 // the align-corners resize of odd sizes takes its source rows and weights from the whole image's
 // sizes, whatever part of it is computed.
 import * as tf from '@tensorflow/tfjs-core';
+import {WINOGRAD_ALIGN, WinogradSetting} from '../conv/geometry.js';
 
 /** A half-open range [lo, hi) of rows or columns. */
 export type Range = [number, number];
@@ -102,27 +103,22 @@ export interface Layer {
 }
 
 /** asc's flag ASC_WINOGRAD (true: its cost model's choice; false also where asc is not loaded). */
-export function winogradSetting(): boolean|'F(2,3)'|'F(4,3)' {
+export function winogradSetting(): WinogradSetting {
   try {
-    return tf.env().get('ASC_WINOGRAD') as boolean|'F(2,3)'|'F(4,3)';
+    return tf.env().get('ASC_WINOGRAD') as WinogradSetting;
   } catch {
     return false;
   }
 }
 
-/** Whether asc may run 3x3 convolutions by Winograd. */
-export function winogradEnabled(): boolean {
-  return winogradSetting() !== false;
-}
-
 /**
  * A 3x3 convolution's outputs are computed in runs that start on multiples of this in its domain
- * (and end on one, or at the domain's end): with Winograd, 4 (asc's tiles of 2x2 and 4x4 outputs
- * then cover the same pixels in a band or strip as in the whole image, so tiled inference rounds
- * alike), else 1.
+ * (and end on one, or at the domain's end): with Winograd, asc's tile alignment (its tiles then
+ * cover the same pixels in a band or strip as in the whole image, so tiled inference rounds alike),
+ * else 1.
  */
 export function conv3Align(): number {
-  return winogradEnabled() ? 4 : 1;
+  return winogradSetting() !== false ? WINOGRAD_ALIGN : 1;
 }
 
 /** `range` widened to start and end on multiples of `align` from `domain`'s start, within `domain`. */

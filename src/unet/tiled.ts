@@ -5,7 +5,7 @@
 // computes the rows and columns its consumers need, with the ops whole-image inference runs
 // (graph.ts), so the result is the whole image's bit for bit.
 import * as tf from '@tensorflow/tfjs-core';
-import {alignRange, conv3Align, domainOf, Layer, need, needHi, needLo, Range, runLayer, winogradEnabled} from './graph.js';
+import {alignRange, conv3Align, domainOf, Layer, need, needHi, needLo, Range, runLayer, winogradSetting} from './graph.js';
 
 export interface TileOptions {
   /**
@@ -324,7 +324,7 @@ export function planTiles(layersOf: (height: number) => Layer[], height: number,
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
   if (available <= 0) {
     // asc's Winograd filters are most of the weights of a deep model: its flag can make them smaller.
-    const smaller = winogradEnabled() ? ` (or make asc's packed weights smaller: ASC_WINOGRAD 'F(2,3)' or false)` : '';
+    const smaller = winogradSetting() !== false ? ` (or make asc's packed weights smaller: ASC_WINOGRAD 'F(2,3)' or false)` : '';
     throw new Error(`tiled U-Net: a budget of ${mib(memoryBytes)} does not hold the model's weights (${mib(weightBytes)}) ` +
         `and the working reserve (${mib(memoryBytes - available - weightBytes)}); raise memoryBytes${smaller}`);
   }

@@ -47,7 +47,7 @@ test('(a) with WebGPU and softwareWebGpu, initBackend picks webgpu and the U-Net
   assert.is(result.report.features.webgpu.software, true);
   // SwiftShader reads GPU data back as zeros through tfjs's canvas path: reported, and refused.
   assert.is(result.report.features.webgpu.syncReads, false);
-  assert.ok(result.report.kernelFallback.includes('Unique'));
+  assert.ok(result.report.kernelHandoff.includes('Unique'));
   assertFixtures(result.fixtures.webgpu, 1e-4, 'webgpu');
 });
 

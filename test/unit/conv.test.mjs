@@ -2,7 +2,7 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {expectSameOnBoth, randomTensor, tf} from './helpers.mjs';
-import {IGEMM_TILES} from '../../dist/index.js';
+import {IGEMM_TILES, igemmTileChoice} from '../../dist/index.js';
 
 const run = (name, inputs, attrs) => tf.engine().runKernel(name, inputs, attrs);
 const CHANNELS = [1, 3, 5, 7, 9];
@@ -118,39 +118,59 @@ test('gradients of conv2d flow through the wasm kernels', async () => {
   }, {terms: 300, label: 'conv grads'});
 });
 
-test('every GEMM microkernel tile (x86- and ARM-tuned) matches cpu, whichever this host runs', async () => {
-  assert.ok(IGEMM_TILES.length >= 3);
-  for (const {name: flavor} of IGEMM_TILES) {
+/** The tiles of the module build the active asc backend runs (IGEMM_TILES has one table per build). */
+const buildTiles = () => IGEMM_TILES[tf.backend().features.relaxedSimd ? 'relaxed' : 'simd'];
+
+test('every GEMM microkernel tile of this build (x86- and ARM-tuned) matches cpu, whichever this host runs', async () => {
+  await tf.setBackend('asc');
+  const tiles = buildTiles();
+  assert.ok(tiles.length >= 2);
+  for (const {name, rows} of tiles) {
+    assert.match(name, /^\d+x8-(splat|loadsplat)$/, 'a tile is named by its size and how A is broadcast');
     tf.engine().reset(); // also resets the flags: set the tile after it
-    tf.env().set('ASC_IGEMM_TILE', flavor);
+    tf.env().set('ASC_IGEMM_TILE', name);
     await tf.setBackend('asc');
-    assert.equal(tf.backend().igemmTileChoice, {tile: flavor, rows: tf.backend().igemmRows, how: 'forced'});
+    assert.equal(igemmTileChoice(), {tile: name, rows, how: 'forced'});
     let seed = 900;
     for (const [b, h, w, ci, co, f, s, d, pad] of CONV_CASES) {
       await expectSameOnBoth((r) => run('FusedConv2D', {x: randomTensor(r, [b, h, w, ci]), filter: randomTensor(r, [f, f, ci, co]),
         bias: randomTensor(r, [co])}, {strides: s, pad, dataFormat: 'NHWC', dilations: d, activation: 'relu'}),
-      {terms: f * f * ci, label: `${flavor} conv ${[b, h, w, ci, co, f, s, d]}`, seed: seed++});
+      {terms: f * f * ci, label: `${name} conv ${[b, h, w, ci, co, f, s, d]}`, seed: seed++});
     }
     await expectSameOnBoth((r) => run('Conv2DBackpropInput', {dy: randomTensor(r, [2, 5, 7, 9]), filter: randomTensor(r, [2, 2, 6, 9])},
-        {strides: 2, pad: 'valid', dataFormat: 'NHWC', inputShape: [2, 10, 14, 6]}), {terms: 36, label: `${flavor} deconv`});
+        {strides: 2, pad: 'valid', dataFormat: 'NHWC', inputShape: [2, 10, 14, 6]}), {terms: 36, label: `${name} deconv`});
     await expectSameOnBoth((r) => run('BatchMatMul', {a: randomTensor(r, [3, 7, 13]), b: randomTensor(r, [13, 11])},
-        {transposeA: false, transposeB: false}), {terms: 13, label: `${flavor} matmul`});
+        {transposeA: false, transposeB: false}), {terms: 13, label: `${name} matmul`});
   }
+  tf.engine().reset();
+});
+
+test('forcing a tile the running build lacks names the build and its tiles', async () => {
+  await tf.setBackend('asc');
+  const other = IGEMM_TILES[tf.backend().features.relaxedSimd ? 'simd' : 'relaxed'];
+  const missing = other.find((t) => !buildTiles().some((u) => u.name === t.name)).name;
+  tf.engine().reset();
+  tf.env().set('ASC_IGEMM_TILE', missing);
+  await tf.setBackend('asc');
+  assert.throws(() => tf.tidy(() => tf.conv2d(tf.ones([1, 4, 4, 8]), tf.ones([1, 1, 8, 8]), 1, 'same')),
+      new RegExp(`no igemm tile '${missing}' in the (simd|relaxed) build \\(its tiles: ${buildTiles().map((t) => t.name).join(', ')}\\)`));
+  assert.throws(() => tf.env().set('ASC_IGEMM_TILE', 'x86-splat'), /ASC_IGEMM_TILE must be 'auto' or one of/);
   tf.engine().reset();
 });
 
 test('the GEMM tile is calibrated once per process on the first large GEMM, among the host flavor\'s tiles', async () => {
   tf.engine().reset();
   await tf.setBackend('asc');
-  const before = tf.backend().igemmTileChoice;
-  const host = IGEMM_TILES[IGEMM_TILES.findIndex((t) => t.name === before.tile)].host;
-  const candidates = IGEMM_TILES.filter((t) => t.host === host).map((t) => t.name);
+  const before = igemmTileChoice();
+  const tiles = buildTiles();
+  const host = tf.backend().wasm.defaultNaNIsPositive(0) ? 'arm' : 'x86';
+  const candidates = tiles.filter((t) => t.hosts.includes(host)).map((t) => t.name);
   if (before.how !== 'calibrated') {
     assert.is(before.how, candidates.length > 1 ? 'default until the first large GEMM' : 'the only one for this host');
   }
   // 64x64 pixels x 64 -> 64 channels x 9 taps: 15 M multiply-adds.
   tf.tidy(() => tf.conv2d(tf.ones([1, 64, 64, 64]), tf.ones([3, 3, 64, 64]), 1, 'same').dataSync());
-  const after = tf.backend().igemmTileChoice;
+  const after = igemmTileChoice();
   assert.ok(candidates.includes(after.tile), after.tile);
   if (candidates.length > 1) {
     assert.is(after.how, 'calibrated');
@@ -159,7 +179,7 @@ test('the GEMM tile is calibrated once per process on the first large GEMM, amon
     // A new backend of the same module starts with the result.
     tf.engine().reset();
     await tf.setBackend('asc');
-    assert.equal(tf.backend().igemmTileChoice, after);
+    assert.equal(igemmTileChoice(), after);
   }
   tf.engine().reset();
 });

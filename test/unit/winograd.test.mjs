@@ -3,7 +3,7 @@
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {rng, randomTensor, tf} from './helpers.mjs';
-import {registerAscBackend} from '../../dist/index.js';
+import {convAlgorithmOf, registerAscBackend} from '../../dist/index.js';
 import {winogradBound} from '../fuzz/winograd_bound.mjs';
 
 const run = (name, inputs, attrs) => tf.engine().runKernel(name, inputs, attrs);
@@ -107,18 +107,17 @@ for (const algorithm of ['F(2,3)', 'F(4,3)']) {
 
 test('the cost model picks F(4,3) at the U-Net\'s shapes, once per filter; 3x3 stride-1 convs of few channels stay direct', async () => {
   await tf.setBackend('asc');
-  const backend = tf.backend();
   const x = tf.randomNormal([1, 32, 32, 64], 0, 1, 'float32', 1), filter = tf.randomNormal([3, 3, 64, 64], 0, 1, 'float32', 2);
-  assert.is(backend.convAlgorithmOf(filter), undefined);
+  assert.is(convAlgorithmOf(filter), undefined);
   tf.dispose(tf.conv2d(x, filter, 1, 'same'));
-  assert.is(backend.convAlgorithmOf(filter), 'F(4,3)');
+  assert.is(convAlgorithmOf(filter), 'F(4,3)');
   // A 1x1 image would take the direct GEMM for a new filter; this one keeps its choice, so a band of a
   // tiled run rounds as the whole image.
   tf.dispose(tf.conv2d(tf.slice(x, [0, 0, 0, 0], [1, 1, 1, 64]), filter, 1, 'same'));
-  assert.is(backend.convAlgorithmOf(filter), 'F(4,3)');
+  assert.is(convAlgorithmOf(filter), 'F(4,3)');
   const few = tf.randomNormal([3, 3, 4, 64], 0, 1, 'float32', 3);
   tf.dispose(tf.conv2d(tf.randomNormal([1, 32, 32, 4]), few, 1, 'same'));
-  assert.is(backend.convAlgorithmOf(few), undefined, 'four input channels: the direct kernel, no choice made');
+  assert.is(convAlgorithmOf(few), undefined, 'four input channels: the direct kernel, no choice made');
   tf.dispose([x, filter, few]);
 });
 

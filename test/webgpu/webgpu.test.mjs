@@ -7,7 +7,7 @@ import {execFileSync, spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import {getKernel, registerKernel, unregisterKernel} from '@tensorflow/tfjs-core';
-import {initBackend, installKernelFallback, kernelFallbackReport, resetKernelFallbackStats, warmup} from '../../dist/index.js';
+import {initBackend, installKernelHandoff, kernelHandoffReport, resetKernelHandoffReport, warmup} from '../../dist/index.js';
 import {readSafetensors, toFloat32, UNet} from '../../dist/unet.js';
 import {randomValues, rng} from '../unit/helpers.mjs';
 
@@ -33,7 +33,7 @@ test('initBackend passes over the software adapter (llvmpipe) for asc by default
   assert.is(report.features.webgpuReason, report.skipped[0].reason);
   assert.is(report.features.webgpu.software, true, 'the adapter passed over is described');
   assert.equal(report.features.webgpu.dawnFlags, ['backend=opengles']);
-  assert.equal(report.kernelFallback, []);
+  assert.equal(report.kernelHandoff, []);
 });
 
 test('in a fresh process, initBackend prints nothing from Dawn: its warnings land in the reasons', () => {
@@ -66,19 +66,19 @@ test('with softwareWebGpu, initBackend picks webgpu (Dawn) and reports the adapt
   assert.ok(report.features.threads >= 1 && report.features.cores >= 1);
   // Kernels tfjs-backend-webgpu 4.22 does not have; each must now run on asc.
   for (const kernel of ['Unique', 'SparseReshape', 'StringSplit', 'RaggedRange']) {
-    assert.ok(report.kernelFallback.includes(kernel), `${kernel} falls back`);
+    assert.ok(report.kernelHandoff.includes(kernel), `${kernel} is handed to asc`);
   }
   const active = tf.backend();
   const again = await initBackend({softwareWebGpu: true});
   assert.is(again.chosen, 'webgpu');
   assert.is(tf.backend(), active, 'a second call reuses the device and the backend');
-  assert.equal(again.kernelFallback, report.kernelFallback);
+  assert.equal(again.kernelHandoff, report.kernelHandoff);
 });
 
 test('prefer orders the candidates; one that fails is skipped with its reason; none working throws', async () => {
   let report = await initBackend({prefer: ['asc', 'webgpu']});
   assert.is(report.chosen, 'asc');
-  assert.equal(report.kernelFallback, []);
+  assert.equal(report.kernelHandoff, []);
   report = await initBackend({prefer: ['webgpu', 'nope', 'asc'], gpu: null});
   assert.is(report.chosen, 'asc');
   assert.equal(report.skipped.map((s) => s.backend), ['webgpu', 'nope']);
@@ -194,9 +194,9 @@ test('a kernel unregistered on webgpu runs on asc through the fallback, its move
   const original = getKernel('Relu6', 'webgpu');
   unregisterKernel('Relu6', 'webgpu');
   try {
-    assert.equal(await installKernelFallback(), ['Relu6']);
-    assert.equal(await installKernelFallback(), [], 'installing again adds nothing');
-    resetKernelFallbackStats();
+    assert.equal(await installKernelHandoff(), ['Relu6']);
+    assert.equal(await installKernelHandoff(), [], 'installing again adds nothing');
+    resetKernelHandoffReport();
     const before = tf.memory().numTensors;
     const x = tf.tensor2d([[-1, 3, 7, 0.5]]);
     const y = tf.relu6(x);
@@ -204,7 +204,7 @@ test('a kernel unregistered on webgpu runs on asc through the fallback, its move
     // The output is a webgpu tensor: webgpu kernels take it as it is.
     const z = tf.add(y, 1);
     assert.equal(Array.from(await z.data()), [1, 4, 7, 1.5]);
-    const report = kernelFallbackReport();
+    const report = kernelHandoffReport();
     assert.ok(report.kernels.includes('Relu6') && report.kernels.includes('Unique'));
     assert.equal(report.used, [{kernel: 'Relu6', calls: 1, bytesToAsc: 16, bytesFromAsc: 16}]);
     assert.is(report.bytesMoved, 32);
@@ -218,7 +218,7 @@ test('a kernel unregistered on webgpu runs on asc through the fallback, its move
     unregisterKernel('Relu6', 'webgpu');
     registerKernel(original);
   }
-  assert.not.ok(kernelFallbackReport().kernels.includes('Relu6'), 'restored: Relu6 is webgpu\'s again');
+  assert.not.ok(kernelHandoffReport().kernels.includes('Relu6'), 'restored: Relu6 is webgpu\'s again');
 });
 
 test('in Node, a fallback kernel on a GPU-resident input says to read it first; after a read it runs', async () => {

@@ -1,11 +1,12 @@
-// Per-kernel fallback: a kernel that `webgpu` does not have runs on asc instead of throwing
-// "Kernel 'X' not registered for backend 'webgpu'". The data moves are explicit: inputs are read
-// from the webgpu backend, written into a private asc backend, the asc kernel runs, and its
-// outputs are written back to webgpu; every call and byte is counted.
+// Kernel handoff: a kernel that `webgpu` does not have is handed to asc instead of throwing
+// "Kernel 'X' not registered for backend 'webgpu'" (the other direction from asc's JavaScript
+// fallback, src/js_fallback.ts). The data moves are explicit: inputs are read from the webgpu
+// backend, written into a private asc backend, the asc kernel runs, and its outputs are written
+// back to webgpu; every call and byte is counted.
 import {backend_util, DataType, getKernel, getKernelsForBackend, KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, registerKernel, TensorInfo, TypedArray} from '@tensorflow/tfjs-core';
 import {AscBackend} from '../backend.js';
 
-export interface KernelFallbackStats {
+export interface KernelHandoffStats {
   kernel: string;
   calls: number;
   /** Bytes read from the webgpu backend into asc (inputs). */
@@ -14,28 +15,28 @@ export interface KernelFallbackStats {
   bytesFromAsc: number;
 }
 
-export interface KernelFallbackReport {
+export interface KernelHandoffReport {
   from: string;
   to: 'asc';
   /** Every kernel routed to asc, used or not. */
   kernels: string[];
-  /** The kernels that ran through the fallback, with their counts. */
-  used: KernelFallbackStats[];
+  /** The kernels that were handed off, with their counts. */
+  used: KernelHandoffStats[];
   bytesMoved: number;
-  /** Tensors held in the fallback's asc memory: 0 between kernels (anything else is a leak). */
+  /** Tensors held in the handoff's asc memory: 0 between kernels (anything else is a leak). */
   ascTensors: number;
 }
 
 const FROM = 'webgpu';
-const stats = new Map<string, KernelFallbackStats>();
+const stats = new Map<string, KernelHandoffStats>();
 /**
- * The asc backend fallback kernels run on: private, so it outlives engine resets and never becomes
+ * The asc backend handed-off kernels run on: private, so it outlives engine resets and never becomes
  * the active backend by accident.
  */
 let ascBackend: AscBackend|null = null;
 
-/** The private asc backend fallback kernels run on, once installKernelFallback made it. */
-export function fallbackAscBackend(): AscBackend|null {
+/** The private asc backend handed-off kernels run on, once installKernelHandoff made it. */
+export function handoffAscBackend(): AscBackend|null {
   return ascBackend;
 }
 
@@ -43,36 +44,36 @@ export function fallbackAscBackend(): AscBackend|null {
  * Registers, for `webgpu`, an asc-backed kernel for every asc kernel webgpu lacks (call again after
  * more kernels are registered or unregistered). Resolves to the kernels newly routed.
  */
-export async function installKernelFallback(): Promise<string[]> {
+export async function installKernelHandoff(): Promise<string[]> {
   ascBackend ??= await AscBackend.create();
   const own = new Set(getKernelsForBackend(FROM).map((c) => c.kernelName));
   const added: string[] = [];
   for (const config of getKernelsForBackend('asc')) {
     if (own.has(config.kernelName)) continue;
-    registerKernel({kernelName: config.kernelName, backendName: FROM, kernelFunc: fallbackKernel(config)});
+    registerKernel({kernelName: config.kernelName, backendName: FROM, kernelFunc: handoffKernel(config)});
     stats.set(config.kernelName, stats.get(config.kernelName) ?? {kernel: config.kernelName, calls: 0, bytesToAsc: 0, bytesFromAsc: 0});
     added.push(config.kernelName);
   }
   return added;
 }
 
-/** Which kernels fall back, how often they ran and the bytes they moved. */
-export function kernelFallbackReport(): KernelFallbackReport {
-  const kernels = [...stats.keys()].filter((name) => getKernel(name, FROM) != null && isFallback(name)).sort();
+/** Which kernels are handed to asc, how often they ran and the bytes they moved. */
+export function kernelHandoffReport(): KernelHandoffReport {
+  const kernels = [...stats.keys()].filter((name) => getKernel(name, FROM) != null && isHandoff(name)).sort();
   const used = kernels.map((name) => ({...stats.get(name)!})).filter((s) => s.calls > 0);
   const bytesMoved = used.reduce((sum, s) => sum + s.bytesToAsc + s.bytesFromAsc, 0);
   return {from: FROM, to: 'asc', kernels, used, bytesMoved, ascTensors: ascBackend?.numDataIds() ?? 0};
 }
 
 /** Zeroes the counts (the kernels stay routed). */
-export function resetKernelFallbackStats(): void {
+export function resetKernelHandoffReport(): void {
   for (const s of stats.values()) Object.assign(s, {calls: 0, bytesToAsc: 0, bytesFromAsc: 0});
 }
 
-const fallbackFuncs = new WeakSet<KernelFunc>();
-const isFallback = (name: string) => fallbackFuncs.has(getKernel(name, FROM)!.kernelFunc);
+const handoffFuncs = new WeakSet<KernelFunc>();
+const isHandoff = (name: string) => handoffFuncs.has(getKernel(name, FROM)!.kernelFunc);
 
-function fallbackKernel(config: KernelConfig): KernelFunc {
+function handoffKernel(config: KernelConfig): KernelFunc {
   const name = config.kernelName;
   const kernelFunc: KernelFunc = ({inputs, attrs, backend: from}) => {
     const backend = from as KernelBackend;
@@ -107,13 +108,13 @@ function fallbackKernel(config: KernelConfig): KernelFunc {
       for (const info of moved) asc.disposeData(info.dataId, true);
     }
   };
-  fallbackFuncs.add(kernelFunc);
+  handoffFuncs.add(kernelFunc);
   return kernelFunc;
 }
 
 function readInput(backend: KernelBackend, input: TensorInfo, kernel: string, name: string): backend_util.BackendValues {
   if (input.dtype === 'complex64') {
-    throw new Error(`Kernel '${kernel}' is not on ${FROM} and its fallback to asc does not move complex64 input '${name}'`);
+    throw new Error(`Kernel '${kernel}' is not on ${FROM} and its handoff to asc does not move complex64 input '${name}'`);
   }
   try {
     return backend.readSync(input.dataId);

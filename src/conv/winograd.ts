@@ -1,12 +1,11 @@
 // Host side of the Winograd convolution (assembly/kernels/winograd.ts): which 3x3 convolutions take
-// it and with which tile, the transformed filters (packed once per filter tensor), and the run in
-// blocks of tiles: input transform, the frequencies' GEMMs, output transform, each split across threads.
+// it and with which tile (a cost model's choice, kept per filter), the transformed filters (packed
+// once per filter tensor), and the run in blocks of tiles: input transform, the frequencies' GEMMs,
+// output transform, each split across threads.
 import {env, TensorInfo} from '@tensorflow/tfjs-core';
 import type {AscBackend} from '../backend.js';
-import {CALIBRATE_MIN_MACS} from './igemm.js';
-
-/** The convolution algorithms of a 3x3 stride-1 convolution: direct (indirect GEMM), F(2,3), F(4,3). */
-export type ConvAlgorithm = 'direct'|'F(2,3)'|'F(4,3)';
+import {igemmRows, igemmTile, settleIgemmTile} from './gemm_tiles.js';
+import {ConvAlgorithm, WINOGRAD_OUTPUTS, WinogradAlgorithm, winogradFrequencies, WinogradSetting} from './geometry.js';
 
 /** A convolution's shape as the Winograd kernels see it (NHWC, 3x3, stride 1, dilation 1). */
 export interface WinogradShape {
@@ -32,8 +31,6 @@ export interface FilterLayout {
   flip: boolean;
 }
 
-/** Below this many input or output channels the transforms cost more than the multiplies they save. */
-const MIN_CHANNELS = 8;
 /**
  * A block of tiles holds V and M within this many bytes (they stay in the last-level cache), or
  * within the transformed filters' size up to MAX_BLOCK_BYTES: every block reads all of them, so
@@ -44,18 +41,30 @@ const MAX_BLOCK_BYTES = 16 << 20;
 /** One frequency's rows of V (tiles x input channels) within this many bytes stay in L2 across its column blocks. */
 const ROWS_IN_CACHE = 256 << 10;
 
-const tileOf = (algorithm: ConvAlgorithm) => (algorithm === 'F(4,3)' ? 4 : 2);
+/** The algorithm each 3x3 filter's convolutions use, chosen at its first use (per tensor data: they never change). */
+const ALGORITHMS = new WeakMap<object, ConvAlgorithm>();
+
+/** The algorithm asc chose for 3x3 stride-1 convolutions with `filter` (undefined before its first one). */
+export function convAlgorithmOf(filter: {dataId: object}): ConvAlgorithm|undefined {
+  return ALGORITHMS.get(filter.dataId);
+}
 
 /**
- * The algorithm for a 3x3 stride-1 conv with this filter: the flag ASC_WINOGRAD (false: always
- * direct; 'F(2,3)' or 'F(4,3)': that one), else the cost model's choice at the filter's first use,
- * kept for the filter's life so every call with it (a band of a tiled U-Net, a batch) rounds alike.
+ * The algorithm for a conv with this filter that Winograd applies to (geometry.ts): the flag
+ * ASC_WINOGRAD (false: always direct; 'F(2,3)' or 'F(4,3)': that one), else the cost model's choice
+ * at the filter's first use, kept for the filter's life so every call with it (a band of a tiled
+ * U-Net, a batch) rounds alike.
  */
-function convAlgorithm(backend: AscBackend, filter: TensorInfo, shape: WinogradShape): ConvAlgorithm {
-  const flag = env().get('ASC_WINOGRAD');
-  if (flag === false || shape.inChannels < MIN_CHANNELS || shape.outChannels < MIN_CHANNELS) return 'direct';
-  if (flag === 'F(2,3)' || flag === 'F(4,3)') return flag;
-  return backend.convAlgorithm(filter, () => cheapest(shape));
+function convAlgorithm(filter: TensorInfo, shape: WinogradShape): ConvAlgorithm {
+  const flag = env().get('ASC_WINOGRAD') as WinogradSetting;
+  if (flag === false) return 'direct';
+  if (flag !== true) return flag;
+  let algorithm = ALGORITHMS.get(filter.dataId);
+  if (algorithm == null) {
+    algorithm = cheapest(shape);
+    ALGORITHMS.set(filter.dataId, algorithm);
+  }
+  return algorithm;
 }
 
 /**
@@ -69,7 +78,7 @@ function cheapest(shape: WinogradShape): ConvAlgorithm {
   let best: ConvAlgorithm = 'direct';
   let bestCost = batch * outHeight * outWidth * 9 * ci * co;
   for (const algorithm of ['F(2,3)', 'F(4,3)'] as const) {
-    const m = tileOf(algorithm), freqs = (m + 2) ** 2;
+    const m = WINOGRAD_OUTPUTS[algorithm], freqs = winogradFrequencies(algorithm);
     const tiles = batch * Math.ceil(outHeight / m) * Math.ceil(outWidth / m);
     const blocks = Math.ceil(tiles / blockTiles(m, ci, co, 8));
     const cost = tiles * freqs * (ci * co + TRANSFORM_COST * (ci + co)) + blocks * freqs * ci * co * FILTER_READ_COST;
@@ -98,27 +107,27 @@ function blockTiles(m: number, inChannels: number, outChannels: number, mr: numb
 }
 
 /** The transformed filter's packed block (taking kind into the weight cache's key). */
-function winogradFilter(backend: AscBackend, filter: TensorInfo, algorithm: ConvAlgorithm, inChannels: number,
+function winogradFilter(backend: AscBackend, filter: TensorInfo, algorithm: WinogradAlgorithm, inChannels: number,
     outChannels: number, layout: FilterLayout): number {
-  const m = tileOf(algorithm);
+  const m = WINOGRAD_OUTPUTS[algorithm];
   const kind = `winograd ${algorithm} ${inChannels} ${outChannels} ${layout.flip ? 'flipped' : ''}`;
-  return backend.packedWeights(filter, kind, undefined, () => ({
+  return backend.cachedWeights(filter, kind, undefined, () => ({
     bytes: backend.wasm.winogradPackedBytes(m, inChannels, outChannels),
-    pack: (ptr) => backend.withScratch(((m + 2) ** 2 * inChannels * outChannels + 1) * 4, (scratch) =>
+    fill: (ptr) => backend.withScratch(((m + 2) ** 2 * inChannels * outChannels + 1) * 4, (scratch) =>
       backend.wasm.winogradPackFilter(backend.ptr(filter), scratch, ptr, m, inChannels, outChannels, layout.tapStride,
           layout.inStride, layout.outStride, layout.flip)),
   }));
 }
 
 /**
- * out = act(conv(x, filter) + bias) by Winograd when the filter's algorithm is one of its tiles and
- * `x` is finite (a tile's transforms would spread an infinity over the whole tile as NaN); false,
+ * out = act(conv(x, filter) + bias) by Winograd, for a convolution winogradApplies to (the caller
+ * checks), when the filter's algorithm is one of its tiles and `x` is finite (a tile's transforms would spread an infinity over the whole tile as NaN); false,
  * computing nothing, otherwise. `x` and `out` are NHWC, the filter read as `layout` says.
  */
 export function runWinograd(backend: AscBackend, x: TensorInfo, filter: TensorInfo, layout: FilterLayout,
     shape: WinogradShape, out: TensorInfo, {bias, activation, alpha}: {bias?: TensorInfo, activation: number, alpha: number}):
     boolean {
-  const algorithm = convAlgorithm(backend, filter, shape);
+  const algorithm = convAlgorithm(filter, shape);
   if (algorithm === 'direct' || !backend.allFinite(x)) return false;
   const packed = winogradFilter(backend, filter, algorithm, shape.inChannels, shape.outChannels, layout);
   runTiles(backend, algorithm, backend.ptr(x), packed, bias ? backend.ptr(bias) : 0, backend.ptr(out), shape, activation, alpha);
@@ -126,16 +135,16 @@ export function runWinograd(backend: AscBackend, x: TensorInfo, filter: TensorIn
 }
 
 /** The run in blocks of tiles: input transform, the frequencies' GEMMs, output transform (addresses in wasm memory). */
-function runTiles(backend: AscBackend, algorithm: ConvAlgorithm, x: number, packed: number, bias: number,
+function runTiles(backend: AscBackend, algorithm: WinogradAlgorithm, x: number, packed: number, bias: number,
     out: number, shape: WinogradShape, activation: number, alpha: number): void {
   const {batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, padTop, padLeft, rowPixels,
     batchPixels} = shape;
-  const m = tileOf(algorithm), freqs = (m + 2) ** 2;
+  const m = WINOGRAD_OUTPUTS[algorithm], freqs = winogradFrequencies(algorithm);
   const tilesH = Math.ceil(outHeight / m), tilesW = Math.ceil(outWidth / m);
   const tiles = batch * tilesH * tilesW;
   if (tiles === 0 || outChannels === 0) return;
-  if (tiles * freqs * inChannels * outChannels >= CALIBRATE_MIN_MACS) backend.settleIgemmTile();
-  const mr = backend.igemmRows;
+  settleIgemmTile(backend, tiles * freqs * inChannels * outChannels);
+  const mr = igemmRows(backend);
   const perBlock = Math.min(blockTiles(m, inChannels, outChannels, mr), Math.ceil(tiles / mr) * mr);
   const cp = Math.ceil(inChannels / 4) * 4, cm = Math.ceil(outChannels / 4) * 4;
   const vBytes = perBlock * freqs * cp * 4, mBytes = perBlock * freqs * cm * 4, tableBytes = freqs * perBlock * 4;
@@ -150,7 +159,7 @@ function runTiles(backend: AscBackend, algorithm: ConvAlgorithm, x: number, pack
       backend.parallel('winogradInput', [x, zero, v, m, inHeight, inWidth, inChannels, cp, rowPixels, batchPixels,
         tilesH, tilesW, padTop, padLeft, first], count, freqs * cp * 4);
       backend.parallel('winogradProducts', [count, perBlock, outChannels, inChannels, m, aTable, cTable, packed,
-        backend.igemmTile], freqs * columnBlocks, count * 8 * inChannels);
+        igemmTile(backend)], freqs * columnBlocks, count * 8 * inChannels);
       backend.parallel('winogradOutput', [mBuf, bias, out, m, outHeight, outWidth, outChannels, cm, tilesH, tilesW,
         activation, alpha, first], count, freqs * cm * 4);
     }

@@ -1,0 +1,114 @@
+// Splitting a kernel's work across threads: how many threads run (the option, the flag ASC_THREADS,
+// the cores), whether a job is worth splitting, into how many chunks, and the worker pool that
+// runs them beside the calling thread.
+import {env} from '@tensorflow/tfjs-core';
+import type {KernelExports} from '../wasm_module.js';
+import {PARALLEL_KERNELS, ParallelKernel} from './parallel_kernels.js';
+import {SpawnWorker, ThreadPool} from './pool.js';
+
+/** Work (in multiply-adds or bytes moved) below which a kernel runs on the calling thread alone, by default. */
+export const MIN_PARALLEL_WORK = 200_000;
+/** How long startThreads waits for the workers. */
+const START_TIMEOUT_MS = 10_000;
+/** Chunks per thread: enough to even out threads that start late or run slower. */
+const CHUNKS_PER_THREAD = 4;
+/** The most threads a backend uses. */
+export const MAX_THREADS = 16;
+
+const PARALLEL_INDEX = new Map<string, number>(PARALLEL_KERNELS.map((name, i) => [name, i]));
+
+export interface DispatchSetup {
+  wasm: KernelExports;
+  memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+  /** How to start a worker, or null where threads cannot run. */
+  spawn: SpawnWorker|null;
+  /** The pool's control block (CONTROL_BYTES of pool.ts) in `memory`, when `spawn` is given. */
+  control: number;
+  /** Logical cores, and why threads cannot run (when they cannot). */
+  cores: number;
+  threadsReason: string|null;
+  /** A fixed thread count (0: one per core), or null to read the flag ASC_THREADS per kernel. */
+  fixedThreads: number|null;
+  minParallelWork: number;
+}
+
+export class ThreadDispatch {
+  /** Kernel runs split across threads so far. */
+  parallelRuns = 0;
+  /** Worker threads (started on the first job that is worth splitting), or null on one thread. */
+  private pool: ThreadPool|null = null;
+  private readonly fns: ((...args: number[]) => void)[];
+
+  constructor(private readonly setup: DispatchSetup) {
+    this.fns = PARALLEL_KERNELS.map((name) => setup.wasm[name] as unknown as (...args: number[]) => void);
+  }
+
+  /** Threads kernels run on: the fixed count, else the flag ASC_THREADS (0: one per core); 1 where threads cannot run. */
+  get threads(): number {
+    if (this.setup.spawn == null || this.pool?.failure != null) return 1;
+    const requested = (this.setup.fixedThreads ?? env().getNumber('ASC_THREADS')) || this.setup.cores;
+    return Math.max(1, Math.min(requested, MAX_THREADS));
+  }
+
+  /** Threads running now: the calling one and the workers that have started. */
+  get threadsStarted(): number {
+    return 1 + (this.pool?.ready ?? 0);
+  }
+
+  /** Why kernels run on one thread, when they must (no shared memory, or a worker failed). */
+  get threadsReason(): string|null {
+    return this.pool?.failure ?? this.setup.threadsReason;
+  }
+
+  /**
+   * Runs `kernel` over `units` work units of about `unitWork` multiply-adds (or bytes) each, split
+   * across the threads when the work is large enough; chunk boundaries are multiples of `align`.
+   */
+  parallel(kernel: ParallelKernel, args: number[], units: number, unitWork: number, align = 1): void {
+    if (units <= 0) return;
+    const {minParallelWork} = this.setup;
+    const work = units * unitWork;
+    const threads = work >= minParallelWork && units > align ? this.threads : 1;
+    if (threads > 1) {
+      const pool = this.startPool(threads - 1);
+      if (pool.ready > 0) {
+        const chunks = Math.min(threads * CHUNKS_PER_THREAD, Math.floor(work / (minParallelWork / 4)));
+        const chunkUnits = Math.ceil(Math.ceil(units / chunks) / align) * align;
+        pool.run(PARALLEL_INDEX.get(kernel)!, args, units, chunkUnits);
+        this.parallelRuns++;
+        return;
+      }
+    }
+    this.fns[PARALLEL_INDEX.get(kernel)!](...args, 0, units);
+  }
+
+  private startPool(workers: number): ThreadPool {
+    const {module, memory, control, spawn} = this.setup;
+    this.pool ??= new ThreadPool(module, memory, control, PARALLEL_KERNELS, this.fns, spawn!);
+    this.pool.resize(workers);
+    return this.pool;
+  }
+
+  /**
+   * Starts the worker threads now and resolves once all of them run, or one failed (then
+   * `threadsReason` says why and kernels use one thread).
+   */
+  async startThreads(): Promise<void> {
+    const threads = this.threads;
+    if (threads <= 1) return;
+    const pool = this.startPool(threads - 1);
+    // Workers that never start (the page's policy may block them silently) are not waited for past
+    // START_TIMEOUT_MS: kernels then run with those that did.
+    const started = performance.now();
+    while (pool.ready < pool.size && pool.failure == null && performance.now() - started < START_TIMEOUT_MS) {
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  /** Ends the worker threads. */
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
+  }
+}
