@@ -1,8 +1,9 @@
 // tfjs-backend-asc/unet: the seed's U-Net on tfjs, with PyTorch weights.
-import {UNet} from './unet.js';
+import {UNet} from './model.js';
 
-export {createUNet, UNet} from './unet.js';
-export type {ImagePixels, PixelRows, PredictOptions, SegmentOptions} from './unet.js';
+export {createUNet, UNet} from './model.js';
+export type {PredictOptions} from './model.js';
+export type {ImagePixels, PixelRows, SegmentOptions} from './segment.js';
 export type {TileOptions, TilePlan} from './tiled.js';
 export {readSafetensors, toFloat32, writeSafetensors} from './safetensors.js';
 export type {Safetensors, SafetensorsDtype, SafetensorsEntry} from './safetensors.js';

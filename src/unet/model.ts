@@ -2,135 +2,19 @@
 // 2x2 max-pool between levels, a bottleneck, ConvTranspose 2x2 stride 2 per level up, bilinear
 // resize (align_corners) when the size differs from the skip's, concat (skip, upsampled), and a
 // final 1x1 conv. Weights are PyTorch's state_dict; inference folds each BatchNorm into its conv.
+// The model holds the weights, builds the network as layers and runs them, whole or tiled; its
+// files (formats.ts) and image segmentation (segment.ts) live apart.
 import * as tf from '@tensorflow/tfjs-core';
-import {BatchNorm, BN_EPSILON, Conv, Layer, Range, runLayer, winogradSetting} from './graph.js';
-import {torchToTfjs} from './layout.js';
-import {mulberry32} from './random.js';
-import {readSafetensors, toFloat32, writeSafetensors} from './safetensors.js';
-import {checkStateShapes, IGNORED_SUFFIX, inferConfig, StateDict, stateShapes, UNetConfig, validateConfig} from './state_dict.js';
+import {loadState, saveState, stateFromSafetensors, stateToSafetensors} from './formats.js';
+import {Layer, Range, runLayer} from './graph.js';
+import {ImagePixels, PixelRows, Segmentable, segmentBands, SegmentOptions, segmentWhole} from './segment.js';
+import {checkStateShapes, IGNORED_SUFFIX, initialState, StateDict, UNetConfig, validateConfig} from './state_dict.js';
 import {fieldOf, planTiles, runTiles, TileOptions, TilePlan} from './tiled.js';
-
-const FORMAT = 'tfjs-backend-asc/unet';
-
-/** A DoubleConv as PyTorch has it, or with each BatchNorm folded into its conv (`bn` absent). */
-interface DoubleConv {
-  convs: [Conv, Conv];
-  bns?: [BatchNorm, BatchNorm];
-}
-
-interface Weights {
-  downs: DoubleConv[];
-  bottleneck: DoubleConv;
-  ups: Array<{transpose: Conv, block: DoubleConv}>;
-  final: Conv;
-}
+import {buildWeights, disposeWeights, DoubleConv, Weights, weightBytes} from './weights.js';
 
 export interface PredictOptions {
   /** false runs conv, BatchNorm and ReLU as separate ops, exactly as PyTorch does (for checking). */
   fused?: boolean;
-}
-
-export interface SegmentOptions {
-  /** Probability above which a pixel is foreground (one output channel). Default 0.5. */
-  threshold?: number;
-  /** Per-channel mean and standard deviation applied after scaling to [0, 1]. Default 0 and 1. */
-  mean?: number[];
-  std?: number[];
-}
-
-/** An image given as pixels: RGB(A) or gray, 8-bit or float, row-major. */
-export interface ImagePixels {
-  data: Uint8Array|Uint8ClampedArray|Float32Array;
-  width: number;
-  height: number;
-  /** Values per pixel in `data` (4 for ImageData's RGBA). Default: data.length / (width * height). */
-  channels?: number;
-}
-
-type PixelValues = Uint8Array|Uint8ClampedArray|Float32Array;
-
-/**
- * An image read from the top in bands of rows (e.g. while a PNG decodes): `rows()` yields the
- * values of whole rows, row-major, in pieces of any length, and starts again from the top at each
- * call (every strip of a tiled run reads the image once).
- */
-export interface PixelRows {
-  width: number;
-  height: number;
-  /** Values per pixel (4 for RGBA, the default; 3 RGB; 1 gray). */
-  channels?: number;
-  rows(): AsyncIterable<PixelValues>|Iterable<PixelValues>;
-}
-
-function pixelRows(image: ImagePixels): PixelRows {
-  const {data, width, height} = image;
-  return {width, height, channels: image.channels ?? data.length / (width * height), rows: () => [data]};
-}
-
-/** Reads bands of rows, in order, from a PixelRows pass. */
-class RowReader {
-  private readonly pieces: Iterator<PixelValues>|AsyncIterator<PixelValues>;
-  private held: PixelValues|null = null;
-  /** The first row `held` starts at. */
-  top = 0;
-
-  constructor(rows: AsyncIterable<PixelValues>|Iterable<PixelValues>, private readonly rowValues: number, private readonly height: number) {
-    this.pieces = Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : rows[Symbol.iterator]();
-  }
-
-  /** Rows [y0, y1) (y0 at or past the rows taken before), as one array. */
-  async take(y0: number, y1: number): Promise<PixelValues> {
-    const end = y1 * this.rowValues;
-    while (this.top * this.rowValues + (this.held?.length ?? 0) < end) {
-      const {value, done} = await this.pieces.next();
-      if (done) {
-        const rows = Math.floor((this.top * this.rowValues + (this.held?.length ?? 0)) / this.rowValues);
-        throw new Error(`UNet.segmentTiled: the image source ended after ${rows} of its ${this.height} rows`);
-      }
-      if (this.held == null || this.held.length === 0) {
-        this.held = value;
-      } else {
-        const joined = value instanceof Float32Array ? new Float32Array(this.held.length + value.length) : new Uint8Array(this.held.length + value.length);
-        joined.set(this.held);
-        joined.set(value, this.held.length);
-        this.held = joined;
-      }
-    }
-    const from = (y0 - this.top) * this.rowValues;
-    const band = this.held.subarray(from, from + (y1 - y0) * this.rowValues);
-    this.held = this.held.subarray(from + band.length);
-    this.top = y1;
-    return band;
-  }
-}
-
-/**
- * Throws unless the weights manifest is float32 tensors with valid shapes and distinct names, and
- * the weight data hold exactly the bytes it lists (a missing or short weights file would otherwise
- * decode as garbage or a RangeError).
- */
-function checkWeights(specs: tf.io.WeightsManifestEntry[], data: tf.io.WeightData): void {
-  if (!Array.isArray(specs)) throw new Error('UNet.load: the weights manifest is not a list');
-  let needed = 0;
-  const names = new Set<string>();
-  for (const spec of specs) {
-    const {name, shape, dtype} = spec ?? {} as tf.io.WeightsManifestEntry;
-    if (typeof name !== 'string' || names.has(name)) throw new Error(`UNet.load: weight name ${JSON.stringify(name)} is missing or repeated`);
-    names.add(name);
-    if (dtype !== 'float32' || spec.quantization != null) {
-      throw new Error(`UNet.load: weight '${name}' is ${spec.quantization ? 'quantized ' : ''}${dtype}, expected float32`);
-    }
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw new Error(`UNet.load: weight '${name}' has an invalid shape ${JSON.stringify(shape)}`);
-    }
-    needed += 4 * shape.reduce((a, b) => a * b, 1);
-  }
-  const buffers = Array.isArray(data) ? data : [data];
-  const held = buffers.reduce((sum, b) => sum + (b?.byteLength ?? 0), 0);
-  if (held !== needed) {
-    throw new Error(`UNet.load: the weights hold ${held} bytes, the manifest lists ${needed} ` +
-        `(a weights file is missing, short or from another model)`);
-  }
 }
 
 export class UNet {
@@ -148,7 +32,7 @@ export class UNet {
     this.config = {inChannels: config.inChannels, outChannels: config.outChannels, features: [...config.features]};
     this.levels = config.features.length;
     this.state = new Map([...state].filter(([k]) => !k.endsWith(IGNORED_SUFFIX)));
-    this.fusedWeights = this.buildWeights(true);
+    this.fusedWeights = buildWeights(this.state, this.config, true);
   }
 
   /**
@@ -156,54 +40,19 @@ export class UNet {
    * `safetensors.torch.save_file(model.state_dict(), path)`); the architecture comes from its shapes.
    */
   static fromSafetensors(bytes: Uint8Array|ArrayBuffer): UNet {
-    const {tensors} = readSafetensors(bytes);
-    const config = inferConfig(new Map([...tensors].map(([k, v]) => [k, v.shape])));
-    const state: StateDict = new Map();
-    for (const [key, entry] of tensors) {
-      if (key.endsWith(IGNORED_SUFFIX)) continue;
-      state.set(key, {shape: entry.shape, data: toFloat32(key, entry)});
-    }
+    const {config, state} = stateFromSafetensors(bytes);
     return new UNet(config, state);
   }
 
   /** Loads a model saved by `save` through tf.io (a URL such as file://, http(s)://, indexeddb://, or a handler). */
   static async load(pathOrHandler: string|tf.io.IOHandler): Promise<UNet> {
-    const handler = typeof pathOrHandler === 'string' ? tf.io.getLoadHandlers(pathOrHandler)[0] : pathOrHandler;
-    if (handler?.load == null) throw new Error(`UNet.load: no tf.io load handler for ${String(pathOrHandler)}`);
-    const artifacts = await handler.load();
-    const topology = artifacts.modelTopology as {format?: string, config?: UNetConfig};
-    if (topology?.format !== FORMAT || topology.config == null || typeof topology.config !== 'object' ||
-        artifacts.weightSpecs == null || artifacts.weightData == null) {
-      throw new Error(`UNet.load: not a U-Net saved by tfjs-backend-asc (modelTopology.format is ` +
-          `${JSON.stringify(topology?.format)})`);
-    }
-    checkWeights(artifacts.weightSpecs, artifacts.weightData);
-    const named = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
-    const state: StateDict = new Map();
-    for (const [key, t] of Object.entries(named)) {
-      state.set(key, {shape: t.shape, data: t.dataSync() as Float32Array});
-      t.dispose();
-    }
-    return new UNet(topology.config, state);
+    const {config, state} = await loadState(pathOrHandler);
+    return new UNet(config, state);
   }
 
   /** Saves the state_dict and architecture in tfjs's weights format (model.json + weights .bin). */
-  async save(pathOrHandler: string|tf.io.IOHandler): Promise<tf.io.SaveResult> {
-    const handler = typeof pathOrHandler === 'string' ? tf.io.getSaveHandlers(pathOrHandler)[0] : pathOrHandler;
-    if (handler?.save == null) throw new Error(`UNet.save: no tf.io save handler for ${String(pathOrHandler)}`);
-    const named = [...this.state].map(([name, {shape, data}]) => ({name, tensor: tf.tensor(data, shape, 'float32')}));
-    try {
-      const {data, specs} = await tf.io.encodeWeights(named);
-      return await handler.save({
-        modelTopology: {format: FORMAT, config: this.config},
-        weightSpecs: specs,
-        weightData: data,
-        format: FORMAT,
-        generatedBy: 'tfjs-backend-asc',
-      });
-    } finally {
-      for (const {tensor} of named) tensor.dispose();
-    }
+  save(pathOrHandler: string|tf.io.IOHandler): Promise<tf.io.SaveResult> {
+    return saveState(pathOrHandler, this.config, this.state);
   }
 
   /**
@@ -211,7 +60,7 @@ export class UNet {
    * size, float16.
    */
   toSafetensors(dtype: 'F32'|'F16' = 'F32', metadata?: Record<string, string>): Uint8Array {
-    return writeSafetensors(Object.fromEntries(this.state), metadata, dtype);
+    return stateToSafetensors(this.state, dtype, metadata);
   }
 
   /** The state_dict (PyTorch layouts), copied. */
@@ -219,61 +68,12 @@ export class UNet {
     return new Map([...this.state].map(([k, v]) => [k, {shape: [...v.shape], data: v.data.slice()}]));
   }
 
-  private conv(prefix: string, bnPrefix?: string): Conv {
-    const w = this.state.get(`${prefix}.weight`);
-    const b = this.state.get(`${prefix}.bias`).data;
-    const o = w.shape[0];
-    const filter = (scale?: Float64Array) => {
-      const {shape, data} = torchToTfjs(w, scale);
-      return tf.tensor4d(data, shape as [number, number, number, number]);
-    };
-    if (bnPrefix == null) return {filter: filter(), bias: tf.tensor1d(b)};
-    // BatchNorm folded: w' = w * gamma / sqrt(var + eps), b' = (b - mean) * gamma / sqrt(var + eps) + beta.
-    const gamma = this.state.get(`${bnPrefix}.weight`).data;
-    const beta = this.state.get(`${bnPrefix}.bias`).data;
-    const mean = this.state.get(`${bnPrefix}.running_mean`).data;
-    const variance = this.state.get(`${bnPrefix}.running_var`).data;
-    const scale = new Float64Array(o);
-    const bias = new Float32Array(o);
-    for (let c = 0; c < o; c++) {
-      scale[c] = gamma[c] / Math.sqrt(variance[c] + BN_EPSILON);
-      bias[c] = (b[c] - mean[c]) * scale[c] + beta[c];
-    }
-    return {filter: filter(scale), bias: tf.tensor1d(bias)};
-  }
-
-  private batchNorm(prefix: string): BatchNorm {
-    const get = (p: string) => tf.tensor1d(this.state.get(`${prefix}.${p}`).data);
-    return {scale: get('weight'), offset: get('bias'), mean: get('running_mean'), variance: get('running_var')};
-  }
-
-  private doubleConv(prefix: string, fused: boolean): DoubleConv {
-    if (fused) return {convs: [this.conv(`${prefix}.conv.0`, `${prefix}.conv.1`), this.conv(`${prefix}.conv.3`, `${prefix}.conv.4`)]};
-    return {
-      convs: [this.conv(`${prefix}.conv.0`), this.conv(`${prefix}.conv.3`)],
-      bns: [this.batchNorm(`${prefix}.conv.1`), this.batchNorm(`${prefix}.conv.4`)],
-    };
-  }
-
-  private buildWeights(fused: boolean): Weights {
-    const transpose = (key: string): Conv => {
-      const {shape, data} = torchToTfjs(this.state.get(`${key}.weight`));
-      return {filter: tf.tensor4d(data, shape as [number, number, number, number]), bias: tf.tensor1d(this.state.get(`${key}.bias`).data)};
-    };
-    return {
-      downs: this.config.features.map((_, i) => this.doubleConv(`downs.${i}`, fused)),
-      bottleneck: this.doubleConv('bottleneck', fused),
-      ups: this.config.features.map((_, i) => ({transpose: transpose(`ups.${2 * i}`), block: this.doubleConv(`ups.${2 * i + 1}`, fused)})),
-      final: this.conv('final_conv'),
-    };
-  }
-
   /**
    * The network for [height, width] inputs as a list of layers (each after its inputs), every one of
    * which can compute any rectangle of its output: whole-image and tiled inference both run it.
    */
   private layers(height: number, width: number, fused: boolean): Layer[] {
-    if (!fused) this.unfusedWeights ??= this.buildWeights(false);
+    if (!fused) this.unfusedWeights ??= buildWeights(this.state, this.config, false);
     const weights = fused ? this.fusedWeights : this.unfusedWeights;
     const layers: Layer[] = [];
     const add = (layer: Layer) => layers.push(layer) - 1;
@@ -355,23 +155,6 @@ export class UNet {
   }
 
   /**
-   * Bytes of the weights a run holds: the filters and, on asc, their packed copies (the GEMM's: the
-   * filter's size and a bias block; Winograd's for a 3x3 conv of 8 channels or more: 36 frequencies
-   * for 9 taps with F(4,3), the cost model's usual choice, 16 with F(2,3)).
-   */
-  private weightBytes(): number {
-    const setting = winogradSetting();
-    const conv3Copy = setting === false ? 1.1 : setting === 'F(2,3)' ? 16 / 9 + 0.1 : 36 / 9 + 0.1;
-    let bytes = 0;
-    for (const {data, shape} of this.state.values()) {
-      // PyTorch's [out, in, kh, kw].
-      const conv3 = shape.length === 4 && shape[2] === 3 && shape[3] === 3 && Math.min(shape[0], shape[1]) >= 8;
-      bytes += 4 * data.length * (1 + (conv3 ? conv3Copy : 1.1));
-    }
-    return bytes;
-  }
-
-  /**
    * Input pixels on each side that an output pixel depends on (from the architecture: two 3x3 convs
    * per level, the pools and upsamplings between): the halo that makes tiled inference exact, for
    * sizes that are multiples of 2^levels (an odd size's align-corners resizes widen it by less than
@@ -401,7 +184,7 @@ export class UNet {
   private tilePlan(batch: number, height: number, width: number, options: TileOptions&PredictOptions): {layers: Layer[], plan: TilePlan} {
     const fused = options.fused ?? true;
     const layers = this.layers(height, width, fused);
-    const plan = planTiles((h) => h === height ? layers : this.layers(h, width, fused), height, batch, this.weightBytes(),
+    const plan = planTiles((h) => h === height ? layers : this.layers(h, width, fused), height, batch, weightBytes(this.state),
         this.stride, options);
     return {layers, plan};
   }
@@ -459,36 +242,7 @@ export class UNet {
   segment(image: ImagePixels, options?: SegmentOptions): {width: number, height: number, mask: Uint8Array};
   segment(image: tf.Tensor3D|tf.Tensor4D|ImagePixels, options: SegmentOptions = {}):
       tf.Tensor|{width: number, height: number, mask: Uint8Array} {
-    const fromPixels = !(image instanceof tf.Tensor);
-    const mask = tf.tidy(() => {
-      let x = fromPixels ? this.pixelsToTensor(image as ImagePixels) : image as tf.Tensor;
-      if (x.rank === 3) x = tf.expandDims(x, 0);
-      if (x.rank !== 4) throw new Error(`UNet.segment: image must be rank 3 or 4, got rank ${x.rank}`);
-      const classes = this.classify(this.predict(this.normalize(x as tf.Tensor4D, options)), options);
-      return fromPixels || (image as tf.Tensor).rank === 4 ? classes : tf.squeeze(classes, [0]);
-    });
-    if (!fromPixels) return mask;
-    const {width, height} = image as ImagePixels;
-    const values = Uint8Array.from(mask.dataSync());
-    mask.dispose();
-    return {width, height, mask: values};
-  }
-
-  /** 8-bit (or int32) values to [0, 1], then `mean`/`std`: segment's input. */
-  private normalize(x: tf.Tensor4D, {mean, std}: SegmentOptions): tf.Tensor4D {
-    return tf.tidy(() => {
-      let input = x.dtype === 'float32' ? x : tf.div(tf.cast(x, 'float32'), 255);
-      if (mean != null) input = tf.sub(input, tf.tensor1d(mean));
-      if (std != null) input = tf.div(input, tf.tensor1d(std));
-      return input as tf.Tensor4D;
-    });
-  }
-
-  /** Logits to class ids: the thresholded sigmoid (one output channel) or the argmax. */
-  private classify(logits: tf.Tensor4D, {threshold = 0.5}: SegmentOptions): tf.Tensor3D {
-    return tf.tidy(() => this.config.outChannels === 1 ?
-        tf.cast(tf.greater(tf.sigmoid(tf.squeeze(logits, [3])), threshold), 'int32') as tf.Tensor3D :
-        tf.argMax(logits, 3) as tf.Tensor3D);
+    return segmentWhole(this.segmentable({}), image, options);
   }
 
   /**
@@ -497,67 +251,27 @@ export class UNet {
    * (to `onMask`, or gathered into the returned mask when `onMask` is absent). The mask equals
    * segment's bit for bit with the default halo.
    */
-  async segmentTiled(image: ImagePixels|PixelRows, options: SegmentOptions&TileOptions&{
+  segmentTiled(image: ImagePixels|PixelRows, options: SegmentOptions&TileOptions&{
     onMask?: (mask: Uint8Array, rows: Range, cols: Range) => void|Promise<void>,
   } = {}): Promise<{width: number, height: number, mask?: Uint8Array, plan: TilePlan}> {
-    const source = 'rows' in image ? image : pixelRows(image);
-    const {width, height} = source;
-    const channels = source.channels ?? 4;
-    if (!(Number.isSafeInteger(width) && width > 0 && Number.isSafeInteger(height) && height > 0 && channels > 0)) {
-      throw new Error(`UNet.segmentTiled: the image must have a positive integer width and height, got ${width}x${height}`);
-    }
-    this.checkSize('UNet.segmentTiled: image', height, width, `${width}x${height}`);
-    const mask = options.onMask == null ? new Uint8Array(width * height) : null;
-    const rowBytes = width * channels;
-    let reader: RowReader|null = null;
-    const plan = await this.runTiled(1, height, width, options, async ([y0, y1], [x0, x1]) => {
-      if (reader == null || y0 < reader.top) reader = new RowReader(source.rows(), rowBytes, height);
-      const rows = await reader.take(y0, y1);
-      const size = (y1 - y0) * (x1 - x0) * channels;
-      const band = rows instanceof Float32Array ? new Float32Array(size) : new Uint8Array(size);
-      for (let y = 0; y < y1 - y0; y++) band.set(rows.subarray(y * rowBytes + x0 * channels, y * rowBytes + x1 * channels), y * (x1 - x0) * channels);
-      return tf.tidy(() => this.normalize(this.pixelsToTensor({data: band, width: x1 - x0, height: y1 - y0, channels}) as tf.Tensor4D, options));
-    }, async (logits, rows, cols) => {
-      const classes = this.classify(logits, options);
-      const values = Uint8Array.from(classes.dataSync());
-      classes.dispose();
-      if (options.onMask != null) return options.onMask(values, rows, cols);
-      const w = cols[1] - cols[0];
-      for (let y = rows[0]; y < rows[1]; y++) mask.set(values.subarray((y - rows[0]) * w, (y - rows[0] + 1) * w), y * width + cols[0]);
-    });
-    return {width, height, ...(mask != null ? {mask} : {}), plan};
+    return segmentBands(this.segmentable(options), image, options);
   }
 
-  private pixelsToTensor({data, width, height, channels}: ImagePixels): tf.Tensor {
-    const perPixel = channels ?? data.length / (width * height);
-    if (!Number.isInteger(perPixel) || data.length !== width * height * perPixel) {
-      throw new Error(`UNet.segment: ${data.length} values do not make a ${width}x${height} image`);
-    }
-    const values = data instanceof Float32Array ? data : Int32Array.from(data);
-    let x: tf.Tensor = tf.tensor4d(values, [1, height, width, perPixel], data instanceof Float32Array ? 'float32' : 'int32');
-    const cin = this.config.inChannels;
-    if (perPixel === 4 && cin === 3) x = tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, 3]); // drop alpha
-    else if (perPixel >= 3 && cin === 1) {
-      // Gray: the mean of R, G and B, rounded back to 8 bits when the pixels are (segment then scales it).
-      const gray = tf.mean(tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, 3]), 3, true);
-      x = x.dtype === 'int32' ? tf.cast(tf.round(gray), 'int32') : gray;
-    }
-    return x;
+  /** What segment.ts runs: whole predictions, and tiled runs of one image under `options`. */
+  private segmentable(options: TileOptions): Segmentable {
+    return {
+      config: this.config,
+      predict: (x) => this.predict(x),
+      runTiled: (height, width, read, write) => {
+        this.checkSize('UNet.segmentTiled: image', height, width, `${width}x${height}`);
+        return this.runTiled(1, height, width, options, read, write);
+      },
+    };
   }
 
   /** Frees the model's tensors. */
   dispose(): void {
-    for (const weights of [this.fusedWeights, this.unfusedWeights]) {
-      if (weights == null) continue;
-      const blocks = [...weights.downs, weights.bottleneck, ...weights.ups.map((u) => u.block)];
-      const tensors: tf.Tensor[] = [weights.final.filter, weights.final.bias];
-      for (const u of weights.ups) tensors.push(u.transpose.filter, u.transpose.bias);
-      for (const b of blocks) {
-        for (const c of b.convs) tensors.push(c.filter, c.bias);
-        for (const n of b.bns ?? []) tensors.push(n.scale, n.offset, n.mean, n.variance);
-      }
-      tf.dispose(tensors);
-    }
+    for (const weights of [this.fusedWeights, this.unfusedWeights]) if (weights != null) disposeWeights(weights);
   }
 }
 
@@ -566,23 +280,5 @@ export function createUNet({inChannels = 3, outChannels = 1, features = [64, 128
     Partial<UNetConfig>&{seed?: number} = {}): UNet {
   const config = {inChannels, outChannels, features};
   validateConfig(config);
-  const random = mulberry32(seed);
-  const shapes = stateShapes(config);
-  const state: StateDict = new Map();
-  for (const [key, shape] of shapes) {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(size);
-    const bnParam = /\.conv\.[14]\.(weight|bias|running_mean|running_var)$/.exec(key)?.[1];
-    if (bnParam != null) {
-      data.fill(bnParam === 'weight' || bnParam === 'running_var' ? 1 : 0);
-    } else {
-      // Conv2d and ConvTranspose2d: kaiming_uniform(a=sqrt(5)) weights and their bias share the
-      // bound 1/sqrt(fan_in); fan_in is dim 1 of the weight times the kernel area.
-      const weightShape = key.endsWith('.bias') ? shapes.get(key.replace(/bias$/, 'weight')) : shape;
-      const bound = 1 / Math.sqrt(weightShape[1] * weightShape[2] * weightShape[3]);
-      for (let i = 0; i < size; i++) data[i] = (random() * 2 - 1) * bound;
-    }
-    state.set(key, {shape, data});
-  }
-  return new UNet(config, state);
+  return new UNet(config, initialState(config, seed));
 }

@@ -1,5 +1,6 @@
-// The seed's PyTorch U-Net as a state_dict: key names, shapes (PyTorch layouts), validation, and
-// the architecture read back from the shapes.
+// The seed's PyTorch U-Net as a state_dict: key names, shapes (PyTorch layouts), validation, the
+// architecture read back from the shapes, and PyTorch's initial values.
+import {mulberry32} from './random.js';
 
 export interface UNetConfig {
   inChannels: number;
@@ -97,4 +98,29 @@ export function checkStateShapes(config: UNetConfig, shapes: Map<string, number[
       throw new Error(`UNet state_dict: '${key}' has shape [${got.join(', ')}], expected [${shape.join(', ')}]`);
     }
   }
+}
+
+/**
+ * The state_dict PyTorch's default initialization gives these layers, from a seeded generator:
+ * BatchNorm at identity; Conv2d and ConvTranspose2d weights kaiming_uniform(a=sqrt(5)) and their
+ * bias sharing the bound 1/sqrt(fan_in), fan_in being dim 1 of the weight times the kernel area.
+ */
+export function initialState(config: UNetConfig, seed: number): StateDict {
+  const random = mulberry32(seed);
+  const shapes = stateShapes(config);
+  const state: StateDict = new Map();
+  for (const [key, shape] of shapes) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(size);
+    const bnParam = /\.conv\.[14]\.(weight|bias|running_mean|running_var)$/.exec(key)?.[1];
+    if (bnParam != null) {
+      data.fill(bnParam === 'weight' || bnParam === 'running_var' ? 1 : 0);
+    } else {
+      const weightShape = key.endsWith('.bias') ? shapes.get(key.replace(/bias$/, 'weight'))! : shape;
+      const bound = 1 / Math.sqrt(weightShape[1] * weightShape[2] * weightShape[3]);
+      for (let i = 0; i < size; i++) data[i] = (random() * 2 - 1) * bound;
+    }
+    state.set(key, {shape, data});
+  }
+  return state;
 }

@@ -7,7 +7,7 @@ import {BN_EPSILON} from './graph.js';
 import {Shaped, tfjsToTorch, torchToTfjs} from './layout.js';
 import {readSafetensors, toFloat32, writeSafetensors} from './safetensors.js';
 import {StateDict, stateShapes} from './state_dict.js';
-import {UNet} from './unet.js';
+import {UNet} from './model.js';
 
 /** nn.BatchNorm2d's default momentum. */
 const BN_MOMENTUM = 0.1;
