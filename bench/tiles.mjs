@@ -1,6 +1,6 @@
 // Sweeps igemm microkernel variants for this host's flavor (x86 here; scripts/gen-igemm.mjs: tile rows
-// MR, k unrolling, how A is broadcast). Each variant is built into build/tiles/ (in place of the
-// tile x86-splat, which the timing forces), then timed on Conv2D at two U-Net 3x3 shapes and two
+// MR, k unrolling, how A is broadcast). Each variant is built into build/tiles/ (as each build's only
+// x86 tile, named MRx8-LOAD, which the timing forces), then timed on Conv2D at two U-Net 3x3 shapes and two
 // mobile-net 1x1 shapes in interleaved rounds (one process per variant per round, so the machine's drift hits all alike),
 // on one thread, with plain SIMD and with relaxed SIMD (fused multiply-add: no temporary register, so
 // larger tiles fit); a variant's figure is the median over rounds. The default build is restored at the end.
@@ -15,10 +15,10 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 // [size, in channels, out channels, filter size]: the U-Net's 3x3 convolutions and a mobile net's 1x1 ones
 // (few input channels at a large map; many at a small one).
 const SHAPES = [[128, 128, 128, 3], [64, 256, 256, 3], [112, 16, 96, 1], [14, 96, 576, 1]];
-const timing = (bundle) => `
+const timing = (bundle, tileName) => `
 import * as tf from '@tensorflow/tfjs-core';
 import '${bundle}';
-tf.env().set('ASC_IGEMM_TILE', '${SWEPT_TILE}');
+tf.env().set('ASC_IGEMM_TILE', '${tileName}');
 const SHAPES = ${JSON.stringify(SHAPES)};
 await tf.setBackend('asc');
 const out = [];
@@ -37,17 +37,15 @@ for (const [s, ci, co, k] of SHAPES) {
 }
 console.log(JSON.stringify(out));
 `;
-// The variant replaces this tile of the generator's table, and the timing runs force it.
-const SWEPT_TILE = 'x86-splat';
 const run = (args, env = {}) => execFileSync(process.execPath, args,
     {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: {...process.env, ASC_THREADS: '1', ...env}});
-const SIMD = {plain: {ASC_RELAXED_SIMD: '0'}, relaxed: {ASC_RELAXED_SIMD: '1'}};
+const SIMD = {simd: {ASC_RELAXED_SIMD: '0'}, relaxed: {ASC_RELAXED_SIMD: '1'}};
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const bundles = [];
 try {
   for (const variant of variants) {
-    run(['scripts/gen-igemm.mjs', ...['plain', 'relaxed'].flatMap((simd) => [SWEPT_TILE, simd, ...variant])]);
+    run(['scripts/gen-igemm.mjs', ...['simd', 'relaxed'].flatMap((build) => [build, ...variant])]);
     run(['scripts/build-wasm.mjs', '--keep-tile']);
     run(['scripts/build-js.mjs']);
     const dir = `build/tiles/${variant.join('-')}`;
@@ -64,7 +62,7 @@ const results = new Map(bundles.flatMap(([variant]) => Object.keys(SIMD).map((si
 for (let round = 0; round < ROUNDS; round++) {
   for (const [variant, bundle] of bundles) {
     for (const [simd, env] of Object.entries(SIMD)) {
-      const line = run(['--import', './cli/relaxed_simd.mjs', '--input-type=module', '-e', timing(bundle)], env);
+      const line = run(['--import', './cli/relaxed_simd.mjs', '--input-type=module', '-e', timing(bundle, `${variant[0]}x8-${variant[2]}`)], env);
       results.get(`${variant.join(' ')} ${simd}`).push(JSON.parse(line.trim().split('\n').pop()));
     }
   }

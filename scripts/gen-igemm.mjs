@@ -30,16 +30,19 @@ const TILES = {
 };
 /** igemm (assembly/kernels/igemm.ts) dispatches at most this many tiles per build. */
 const MAX_TILES = 3;
+const nameOf = (t) => `${t.mr}x8-${t.load}`;
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i += 4) {
   const [build, mr, unroll, load] = args.slice(i, i + 4);
   if (!(build in TILES) || !(Number(mr) > 0) || !(Number(unroll) > 0) || !['splat', 'loadsplat'].includes(load)) {
     throw new Error(`usage: gen-igemm.mjs [simd|relaxed MR UNROLL LOAD]..., got ${args.slice(i, i + 4).join(' ')}`);
   }
-  TILES[build] = [{mr: Number(mr), unroll: Number(unroll), load, hosts: ['x86']},
-    ...TILES[build].filter((t) => !t.hosts.includes('x86')).map((t) => ({...t, hosts: ['arm']}))];
+  const swept = {mr: Number(mr), unroll: Number(unroll), load, hosts: ['x86']};
+  const arm = TILES[build].filter((t) => t.hosts.includes('arm')).map((t) => ({...t, hosts: ['arm']}));
+  // An ARM tile of the swept tile's name is replaced by it too (a build names a tile once).
+  if (arm.some((t) => nameOf(t) === nameOf(swept))) swept.hosts.push('arm');
+  TILES[build] = [swept, ...arm.filter((t) => nameOf(t) !== nameOf(swept))];
 }
-const nameOf = (t) => `${t.mr}x8-${t.load}`;
 /** The AssemblyScript function of a tile: igemm4x8SplatSimd. */
 const functionOf = (t, build) => `igemm${t.mr}x8${t.load[0].toUpperCase()}${t.load.slice(1)}${build[0].toUpperCase()}${build.slice(1)}`;
 for (const [build, tiles] of Object.entries(TILES)) {
