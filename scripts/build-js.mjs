@@ -1,13 +1,19 @@
-// Bundles src/index.ts (the backend) and src/unet/index.ts (the U-Net) into dist/, as ESM (.js)
-// and CJS (.cjs), unminified (a stack trace reads as the source does), without source maps.
+// Builds dist/ afresh (a file left by an older build would ship in the package): the type
+// declarations (tsc, which also type-checks src/), then src/index.ts (the backend) and
+// src/unet/index.ts (the U-Net) bundled as ESM (.js) and CJS (.cjs), unminified (a stack trace reads
+// as the source does), without source maps.
 // tfjs-core, tfjs-backend-cpu and tfjs-backend-webgpu stay external, except tfjs-core's gradient
 // registrations: its ESM-only dist/ files cannot be imported by Node, so they are bundled, as
 // @tensorflow/tfjs does (the copies register into tfjs-core's global registry and run on its
 // global engine).
 import {build} from 'esbuild';
-import {copyFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {copyFileSync, rmSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {cjsImportMetaUrl} from './cjs-import-meta.mjs';
+
+rmSync('dist', {recursive: true, force: true});
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], {stdio: 'inherit'});
 
 const require = createRequire(import.meta.url);
 const bundleTfjsCoreFiles = {

@@ -1,14 +1,13 @@
 import {KernelConfig, ResizeBilinear, ResizeBilinearAttrs, ResizeBilinearInputs, TensorInfo, util} from '@tensorflow/tfjs-core';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
+import {assertResizeModes} from './validate.js';
 
 function resizeBilinear(args: KernelArgs): TensorInfo|TensorInfo[] {
   const {inputs, backend, attrs} = args;
   const {images} = inputs as ResizeBilinearInputs;
   if (images.dtype !== 'float32') return runOnCpu(ResizeBilinear, args);
   const {alignCorners, halfPixelCenters, size} = attrs as unknown as ResizeBilinearAttrs;
-  if (alignCorners && halfPixelCenters) {
-    throw new Error('ResizeBilinear: if alignCorners is true, halfPixelCenters must be false');
-  }
+  assertResizeModes(ResizeBilinear, alignCorners, halfPixelCenters);
   const [batch, inH, inW, channels] = images.shape;
   const [outH, outW] = size;
   const out = backend.makeOutput([batch, outH, outW, channels], 'float32');

@@ -1,15 +1,13 @@
 import {KernelConfig, ResizeBilinearGrad, ResizeBilinearGradAttrs, ResizeBilinearGradInputs, TensorInfo, util} from '@tensorflow/tfjs-core';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
-import {assertShape} from './validate.js';
+import {assertResizeModes, assertShape} from './validate.js';
 
 function resizeBilinearGrad(args: KernelArgs): TensorInfo|TensorInfo[] {
   const {inputs, backend, attrs} = args;
   const {images, dy} = inputs as ResizeBilinearGradInputs;
   if (dy.dtype !== 'float32') return runOnCpu(ResizeBilinearGrad, args);
   const {alignCorners, halfPixelCenters} = attrs as unknown as ResizeBilinearGradAttrs;
-  if (alignCorners && halfPixelCenters) {
-    throw new Error('ResizeBilinearGrad: if alignCorners is true, halfPixelCenters must be false');
-  }
+  assertResizeModes(ResizeBilinearGrad, alignCorners, halfPixelCenters);
   const [batch, inH, inW, channels] = images.shape;
   assertShape(ResizeBilinearGrad, 'dy', dy.shape, [batch, null, null, channels]);
   const [, outH, outW] = dy.shape;

@@ -1,14 +1,13 @@
 import {KernelConfig, ResizeNearestNeighbor, ResizeNearestNeighborAttrs, ResizeNearestNeighborInputs, TensorInfo, util} from '@tensorflow/tfjs-core';
 import {KernelArgs, runOnCpu} from './cpu_fallback.js';
+import {assertResizeModes} from './validate.js';
 
 function resizeNearestNeighbor(args: KernelArgs): TensorInfo|TensorInfo[] {
   const {inputs, backend, attrs} = args;
   const {images} = inputs as ResizeNearestNeighborInputs;
   if (images.dtype !== 'float32' && images.dtype !== 'int32') return runOnCpu(ResizeNearestNeighbor, args);
   const {alignCorners, halfPixelCenters, size} = attrs as unknown as ResizeNearestNeighborAttrs;
-  if (alignCorners && halfPixelCenters) {
-    throw new Error('ResizeNearestNeighbor: if alignCorners is true, halfPixelCenters must be false');
-  }
+  assertResizeModes(ResizeNearestNeighbor, alignCorners, halfPixelCenters);
   const [batch, inH, inW, channels] = images.shape;
   const [outH, outW] = size;
   const out = backend.makeOutput([batch, outH, outW, channels], images.dtype);

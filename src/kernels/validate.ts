@@ -16,3 +16,10 @@ export function assertShapeAtLeast(kernelName: string, input: string, actual: nu
     throw new Error(`${kernelName}: ${input} has shape [${actual.join(', ')}], expected at least [${minimum.join(', ')}]`);
   }
 }
+
+/** Throws as tfjs-backend-cpu does for a resize asked for both corner modes. */
+export function assertResizeModes(kernelName: string, alignCorners: boolean, halfPixelCenters: boolean): void {
+  if (alignCorners && halfPixelCenters) {
+    throw new Error(`${kernelName}: if alignCorners is true, halfPixelCenters must be false`);
+  }
+}
