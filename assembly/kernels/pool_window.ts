@@ -86,6 +86,56 @@ export function reduceWindow(x: usize, out: usize, rowBytes: usize, pixelBytes: 
   }
 }
 
+/**
+ * The gradient pass of AvgPoolGrad and MaxPoolGrad: each input pixel gathers the dy of every window
+ * covering it (firstCovering to lastCovering), four channels at a time, so every store is a full
+ * channel vector and no scatter is needed. MaxPoolGrad (`isMax`) counts a window's dy only where
+ * `argmax` (per output element, the flat input pixel index of its maximum) names this pixel;
+ * AvgPoolGrad multiplies the sum by `scale`.
+ */
+// @ts-ignore: decorator
+@inline
+export function gatherCovering(dy: usize, argmax: usize, dx: usize, batch: i32, inH: i32, inW: i32, channels: i32,
+  outH: i32, outW: i32, filterH: i32, filterW: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
+  isMax: bool, scale: f32): void {
+  const scaleV = f32x4.splat(scale);
+  for (let b = 0; b < batch; b++) {
+    for (let ih = 0; ih < inH; ih++) {
+      const ohFirst = firstCovering(ih, strideH, padTop, filterH);
+      const ohLast = lastCovering(ih, strideH, padTop, outH);
+      for (let iw = 0; iw < inW; iw++) {
+        const owFirst = firstCovering(iw, strideW, padLeft, filterW);
+        const owLast = lastCovering(iw, strideW, padLeft, outW);
+        const here = ih * inW + iw;
+        const hereV = i32x4.splat(here);
+        const d = dx + ((<usize>((b * inH + ih) * inW + iw) * channels) << 2);
+        let c = 0;
+        for (; c + 4 <= channels; c += 4) {
+          let sum = f32x4.splat(0);
+          for (let oh = ohFirst; oh <= ohLast; oh++) {
+            for (let ow = owFirst; ow <= owLast; ow++) {
+              const off = (<usize>((b * outH + oh) * outW + ow) * channels + c) << 2;
+              const v = v128.load(dy + off);
+              sum = f32x4.add(sum, isMax ? v128.and(v, i32x4.eq(v128.load(argmax + off), hereV)) : v);
+            }
+          }
+          v128.store(d + (<usize>c << 2), isMax ? sum : f32x4.mul(sum, scaleV));
+        }
+        for (; c < channels; c++) {
+          let sum: f32 = 0;
+          for (let oh = ohFirst; oh <= ohLast; oh++) {
+            for (let ow = owFirst; ow <= owLast; ow++) {
+              const off = (<usize>((b * outH + oh) * outW + ow) * channels + c) << 2;
+              if (!isMax || load<i32>(argmax + off) == here) sum += load<f32>(dy + off);
+            }
+          }
+          store<f32>(d + (<usize>c << 2), isMax ? sum : sum * scale);
+        }
+      }
+    }
+  }
+}
+
 // The output rows (or columns) whose pooling window covers input row `i`:
 // oh * stride - pad <= i <= oh * stride - pad + filter - 1, clipped to [0, outSize).
 // @ts-ignore: decorator
