@@ -5,14 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import {loadAndCompile, loadLiteRt, Tensor} from '@litertjs/core';
 import {igemmTileChoice} from '../dist/index.js';
 import {createUNet} from '../dist/unet.js';
+import {median} from './median.mjs';
 import {buildTfliteUNet} from './tflite_unet.mjs';
 
 const params = new URLSearchParams(location.search);
 const threads = Number(params.get('threads'));
 const rounds = Number(params.get('rounds'));
 const cases = JSON.parse(params.get('cases'));
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function main() {
   await loadLiteRt(new URL('./litert/', location.href).href, threads > 1 ? {threads: true} : {});

@@ -15,7 +15,7 @@ import os from 'node:os';
 import {parseArgs} from 'node:util';
 import {FAMILIES, graphFamily, layersFamily} from './model_families.mjs';
 import {loadModel, PACKAGE_MODELS} from './model_packages.mjs';
-import {median} from './unet_rounds.mjs';
+import {median} from './median.mjs';
 
 const {values: args} = parseArgs({options: {
   quick: {type: 'boolean'}, only: {type: 'string'}, json: {type: 'string'}, 'no-cpu': {type: 'boolean'},

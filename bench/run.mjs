@@ -23,7 +23,8 @@ import {kernelCases, trainingCases, unetCases, unetFlops} from './cases.mjs';
 import {renderChart} from './chart.mjs';
 import {measureYardsticks} from './peak.mjs';
 import {loadLiteRtInNode} from './litert.mjs';
-import {median, unetRounds} from './unet_rounds.mjs';
+import {median} from './median.mjs';
+import {unetRounds} from './unet_rounds.mjs';
 
 // --models: the real-model suite instead (bench/models.mjs takes the other options); --tiled:
 // tiled U-Net inference (bench/tiled.mjs); --browser: Chromium (bench/browser.mjs).

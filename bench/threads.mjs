@@ -9,7 +9,8 @@ import {registerAscBackend} from '../dist/index.js';
 import * as ort from 'onnxruntime-web';
 import {unetCases, unetFlops} from './cases.mjs';
 import {loadLiteRtInNode} from './litert.mjs';
-import {median, unetRounds} from './unet_rounds.mjs';
+import {median} from './median.mjs';
+import {unetRounds} from './unet_rounds.mjs';
 
 const quick = process.argv.includes('--quick');
 const THREADS = 2;

@@ -20,7 +20,7 @@ import {setThreadsCount} from '../dist/index.js';
 import {createUNet, UNet} from '../dist/unet.js';
 import {readImage} from '../cli/images.mjs';
 import {pngWriter} from '../cli/png_stream.mjs';
-import {median} from './unet_rounds.mjs';
+import {median} from './median.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {

@@ -7,6 +7,7 @@
 // Usage: [ROUNDS=n] node bench/tiles.mjs [MR-UNROLL-LOAD ...]  (default: 3 rounds, the list below)
 import {execFileSync} from 'node:child_process';
 import {copyFileSync, mkdirSync} from 'node:fs';
+import {median} from './median.mjs';
 
 const VARIANTS = [['4', '4', 'splat'], ['6', '4', 'splat'], ['8', '4', 'splat'], ['4', '4', 'loadsplat'],
   ['6', '4', 'loadsplat'], ['7', '4', 'loadsplat'], ['8', '4', 'loadsplat']];
@@ -15,9 +16,12 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 // [size, in channels, out channels, filter size]: the U-Net's 3x3 convolutions and a mobile net's 1x1 ones
 // (few input channels at a large map; many at a small one).
 const SHAPES = [[128, 128, 128, 3], [64, 256, 256, 3], [112, 16, 96, 1], [14, 96, 576, 1]];
+// The timing child process (one per variant per round) takes its median from the same module.
+const MEDIAN_URL = new URL('./median.mjs', import.meta.url).href;
 const timing = (bundle, tileName) => `
 import * as tf from '@tensorflow/tfjs-core';
 import '${bundle}';
+import {median} from '${MEDIAN_URL}';
 tf.env().set('ASC_IGEMM_TILE', '${tileName}');
 const SHAPES = ${JSON.stringify(SHAPES)};
 await tf.setBackend('asc');
@@ -32,15 +36,13 @@ for (const [s, ci, co, k] of SHAPES) {
     tf.conv2d(x, w, 1, 'same').dispose();
     times.push(performance.now() - t);
   }
-  times.sort((a, b) => a - b);
-  out.push(2 * s * s * ci * co * k * k / times[2] / 1e6);
+  out.push(2 * s * s * ci * co * k * k / median(times) / 1e6);
 }
 console.log(JSON.stringify(out));
 `;
 const run = (args, env = {}) => execFileSync(process.execPath, args,
     {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: {...process.env, ASC_THREADS: '1', ...env}});
 const SIMD = {simd: {ASC_RELAXED_SIMD: '0'}, relaxed: {ASC_RELAXED_SIMD: '1'}};
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const bundles = [];
 try {

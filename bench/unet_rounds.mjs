@@ -10,12 +10,6 @@ import {compileTflite, runTflite} from './litert.mjs';
 import {buildOnnxUNet} from './onnx_unet.mjs';
 import {buildTfliteUNet} from './tflite_unet.mjs';
 
-export function median(xs) {
-  const sorted = [...xs].sort((p, q) => p - q);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /** Throws unless a peer's output (NCHW or NHWC as `layout` says) is within 1e-4 x max|y| of asc's (NHWC). */
 function checkOutput(name, got, layout, expected, [h, w, channels]) {
   let err = 0, max = 0;

@@ -5,7 +5,7 @@
 import {execFileSync} from 'node:child_process';
 import {writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
-import {median} from './unet_rounds.mjs';
+import {median} from './median.mjs';
 
 const FEATURES = [16, 32, 64, 128];
 const LATER_RUNS = 5;

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import {convAlgorithmOf, igemmTileChoice, registerAscBackend} from '../dist/index.js';
+import {median} from './median.mjs';
 import {measureYardsticks} from './peak.mjs';
 
 const threads = process.argv.includes('--threads') ? Number(process.argv[process.argv.indexOf('--threads') + 1]) : 1;
@@ -77,7 +78,7 @@ for (const [s, ci, co] of SHAPES) {
       times[i].push(performance.now() - started);
     });
   }
-  const medians = times.map((t) => [...t].sort((p, q) => p - q)[t.length >> 1]);
+  const medians = times.map(median);
   tf.env().set('ASC_WINOGRAD', true);
   const auto = tf.randomUniform([3, 3, ci, co], -1, 1, 'float32', 3);
   tf.conv2d(x, auto, 1, 'same').dispose();

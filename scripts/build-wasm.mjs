@@ -1,9 +1,10 @@
-// Generates the igemm microkernel (scripts/gen-igemm.mjs, defaults: 4x8 tile, k unrolled 4x, A by
-// splat, the fastest measured on x86), compiles assembly/ with the AssemblyScript compiler (release
-// target of asconfig.json) in four variants, and generates src/generated/: the variants' bytes as
-// base64 (so users never configure wasm paths) and the compiler's type declarations of the exports.
-// Variants: plain SIMD or relaxed SIMD (f32x4.relaxed_madd, see assembly/kernels/madd.ts), each on
-// an imported memory that is private or shared (for worker threads; 4 GiB declared maximum).
+// Builds the kernel module: generates the igemm microkernels (scripts/gen-igemm.mjs; every tile is
+// compiled in and the host picks one at run time), compiles assembly/ with the AssemblyScript
+// compiler (release target of asconfig.json) in four variants into build/, and generates
+// src/generated/: the variants' bytes as base64 (so users never configure wasm paths) and the
+// compiler's type declarations of the exports. Variants: plain SIMD or relaxed SIMD
+// (f32x4.relaxed_madd, see assembly/kernels/madd.ts), each on an imported memory that is private or
+// shared (for worker threads; 4 GiB declared maximum).
 import asc from 'assemblyscript/asc';
 import {execFileSync} from 'node:child_process';
 import {copyFileSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';

@@ -1,7 +1,8 @@
 // Element-wise binary ops with numpy broadcasting, for float32 and int32.
 // The host collapses the shapes so the innermost dimension is a row where each operand either
 // advances (step 1) or repeats one value (step 0); rows are SIMD, the outer dimensions an index walk.
-// A call computes output elements [begin, end).
+// A call computes output elements [begin, end). The broadcast loops (row, broadcast) serve
+// compare.ts's comparisons too.
 
 export const BINARY_ADD: i32 = 0;
 export const BINARY_SUB: i32 = 1;
@@ -37,49 +38,66 @@ function applyV<T>(op: i32, a: v128, b: v128): v128 {
   }
 }
 
-/** One element, through the vector code (so min/max treat NaN and -0 as the SIMD lanes do). */
+/** The arithmetic ops' results for the broadcast loops below: four T lanes, stored as they are. */
 // @ts-ignore: decorator
-@inline
-function applyS<T>(op: i32, a: T, b: T): T {
-  if (isFloat<T>()) return <T>f32x4.extract_lane(applyV<T>(op, f32x4.splat(<f32>a), f32x4.splat(<f32>b)), 0);
-  return <T>i32x4.extract_lane(applyV<T>(op, i32x4.splat(<i32>a), i32x4.splat(<i32>b)), 0);
+@final class Arithmetic<T> {
+  // @ts-ignore: decorator
+  @inline apply(op: i32, a: v128, b: v128): v128 {
+    return applyV<T>(op, a, b);
+  }
+  // @ts-ignore: decorator
+  @inline at(out: usize, e: i32): usize {
+    return out + (<usize>e << 2);
+  }
+  // @ts-ignore: decorator
+  @inline store(out: usize, i: i32, results: v128): void {
+    v128.store(out + (<usize>i << 2), results);
+  }
+  // @ts-ignore: decorator
+  @inline storeFirst(out: usize, i: i32, results: v128): void {
+    v128.store32_lane(out + (<usize>i << 2), results, 0);
+  }
 }
 
+/**
+ * One row: n output elements from a and b, each advancing (step 1) or repeating one value (step
+ * 0), four at a time where one of them advances. `Ops` (Arithmetic, or compare.ts's Comparison)
+ * computes and stores the results: its methods are inlined with `op` a constant, so each op has
+ * loops of its own with no test of the op inside. Only its type is used: its methods are called on
+ * a null reference, which they never read.
+ */
 // @ts-ignore: decorator
 @inline
-function row<T>(op: i32, a: usize, b: usize, o: usize, n: i32, aStep: i32, bStep: i32): void {
+function row<Ops>(op: i32, a: usize, b: usize, o: usize, n: i32, aStep: i32, bStep: i32): void {
+  const ops = changetype<Ops>(0);
   let i = 0;
   if (aStep && bStep) {
     for (; i + 4 <= n; i += 4) {
       const off = <usize>i << 2;
-      v128.store(o + off, applyV<T>(op, v128.load(a + off), v128.load(b + off)));
+      ops.store(o, i, ops.apply(op, v128.load(a + off), v128.load(b + off)));
     }
   } else if (aStep) {
     const bv = v128.load32_splat(b);
-    for (; i + 4 <= n; i += 4) {
-      const off = <usize>i << 2;
-      v128.store(o + off, applyV<T>(op, v128.load(a + off), bv));
-    }
+    for (; i + 4 <= n; i += 4) ops.store(o, i, ops.apply(op, v128.load(a + (<usize>i << 2)), bv));
   } else if (bStep) {
     const av = v128.load32_splat(a);
-    for (; i + 4 <= n; i += 4) {
-      const off = <usize>i << 2;
-      v128.store(o + off, applyV<T>(op, av, v128.load(b + off)));
-    }
+    for (; i + 4 <= n; i += 4) ops.store(o, i, ops.apply(op, av, v128.load(b + (<usize>i << 2))));
   }
+  // One element at a time through the vector code (so min/max treat NaN and -0 as the SIMD lanes do).
   for (; i < n; i++) {
-    store<T>(o + (<usize>i << 2), applyS<T>(op, load<T>(a + (<usize>(i * aStep) << 2)), load<T>(b + (<usize>(i * bStep) << 2))));
+    const av = v128.load32_splat(a + (<usize>(i * aStep) << 2)), bv = v128.load32_splat(b + (<usize>(i * bStep) << 2));
+    ops.storeFirst(o, i, ops.apply(op, av, bv));
   }
 }
 
 /**
  * Where output element e (at column j of its row) reads a and b, in elements, as the high and low
  * halves. dims: i32[3 * rank] = output shape, then a's and b's strides in elements (0 where
- * broadcast). Shared with compare.ts.
+ * broadcast).
  */
 // @ts-ignore: decorator
 @inline
-export function operandOffsets(dims: usize, rank: i32, e: i32, inner: i32, aStep: i32, bStep: i32): u64 {
+function operandOffsets(dims: usize, rank: i32, e: i32, inner: i32, aStep: i32, bStep: i32): u64 {
   const j = e % inner;
   let rest = e / inner, aOff = j * aStep, bOff = j * bStep;
   for (let d = rank - 2; d >= 0; d--) {
@@ -92,83 +110,72 @@ export function operandOffsets(dims: usize, rank: i32, e: i32, inner: i32, aStep
   return (<u64><u32>aOff << 32) | <u64><u32>bOff;
 }
 
+/**
+ * Output elements [begin, end) of `op` (a constant) on a and b broadcast over `dims`, row by row,
+ * through `Ops` (see row).
+ */
 // @ts-ignore: decorator
 @inline
-function broadcast<T>(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+export function broadcast<Ops>(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
   const inner = load<i32>(dims + (<usize>(rank - 1) << 2));
   const aStep = load<i32>(dims + (<usize>(2 * rank - 1) << 2));
   const bStep = load<i32>(dims + (<usize>(3 * rank - 1) << 2));
   for (let e = begin; e < end;) {
     const n = min(inner - e % inner, end - e);
     const offsets = operandOffsets(dims, rank, e, inner, aStep, bStep);
-    row<T>(op, a + (<usize>(offsets >> 32) << 2), b + (<usize><u32>offsets << 2), out + (<usize>e << 2), n, aStep, bStep);
+    row<Ops>(op, a + (<usize>(offsets >> 32) << 2), b + (<usize><u32>offsets << 2), changetype<Ops>(0).at(out, e), n, aStep,
+      bStep);
     e += n;
   }
 }
 
 // One function per op and type, each with its own loops, called once per kernel: behind the
 // dispatch alone, Binaryen folded the inlined copies into one loop that tests the op at every vector.
-function addF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<f32>(BINARY_ADD, a, b, out, rank, dims, begin, end);
+function add<T>(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<Arithmetic<T>>(BINARY_ADD, a, b, out, rank, dims, begin, end);
 }
-function subF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<f32>(BINARY_SUB, a, b, out, rank, dims, begin, end);
+function sub<T>(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<Arithmetic<T>>(BINARY_SUB, a, b, out, rank, dims, begin, end);
 }
-function mulF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<f32>(BINARY_MUL, a, b, out, rank, dims, begin, end);
+function mul<T>(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<Arithmetic<T>>(BINARY_MUL, a, b, out, rank, dims, begin, end);
 }
-function divF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<f32>(BINARY_DIV, a, b, out, rank, dims, begin, end);
+function div<T>(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<Arithmetic<T>>(BINARY_DIV, a, b, out, rank, dims, begin, end);
 }
-function minF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<f32>(BINARY_MIN, a, b, out, rank, dims, begin, end);
+function minimum<T>(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<Arithmetic<T>>(BINARY_MIN, a, b, out, rank, dims, begin, end);
 }
-function maxF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<f32>(BINARY_MAX, a, b, out, rank, dims, begin, end);
+function maximum<T>(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<Arithmetic<T>>(BINARY_MAX, a, b, out, rank, dims, begin, end);
 }
-function sqdiffF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<f32>(BINARY_SQDIFF, a, b, out, rank, dims, begin, end);
+function sqdiff<T>(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<Arithmetic<T>>(BINARY_SQDIFF, a, b, out, rank, dims, begin, end);
 }
-function preluF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<f32>(BINARY_PRELU, a, b, out, rank, dims, begin, end);
+function prelu<T>(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<Arithmetic<T>>(BINARY_PRELU, a, b, out, rank, dims, begin, end);
 }
-function addI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<i32>(BINARY_ADD, a, b, out, rank, dims, begin, end);
-}
-function subI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<i32>(BINARY_SUB, a, b, out, rank, dims, begin, end);
-}
-function mulI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<i32>(BINARY_MUL, a, b, out, rank, dims, begin, end);
-}
-function minI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<i32>(BINARY_MIN, a, b, out, rank, dims, begin, end);
-}
-function maxI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<i32>(BINARY_MAX, a, b, out, rank, dims, begin, end);
-}
-function preluI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<i32>(BINARY_PRELU, a, b, out, rank, dims, begin, end);
+
+/** The op's function for T (int32 has no DIV or SQDIFF: the host sends those to float32). */
+// @ts-ignore: decorator
+@inline
+function binary<T>(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  if (op == BINARY_ADD) add<T>(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_SUB) sub<T>(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_MUL) mul<T>(a, b, out, rank, dims, begin, end);
+  else if (isFloat<T>() && op == BINARY_DIV) div<T>(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_MIN) minimum<T>(a, b, out, rank, dims, begin, end);
+  else if (op == BINARY_MAX) maximum<T>(a, b, out, rank, dims, begin, end);
+  else if (isFloat<T>() && op == BINARY_SQDIFF) sqdiff<T>(a, b, out, rank, dims, begin, end);
+  else prelu<T>(a, b, out, rank, dims, begin, end);
 }
 
 export function binaryFloat32(
     op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  if (op == BINARY_ADD) addF32(a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_SUB) subF32(a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_MUL) mulF32(a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_DIV) divF32(a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_MIN) minF32(a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_MAX) maxF32(a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_SQDIFF) sqdiffF32(a, b, out, rank, dims, begin, end);
-  else preluF32(a, b, out, rank, dims, begin, end);
+  binary<f32>(op, a, b, out, rank, dims, begin, end);
 }
 
 export function binaryInt32(
     op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  if (op == BINARY_ADD) addI32(a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_SUB) subI32(a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_MUL) mulI32(a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_MIN) minI32(a, b, out, rank, dims, begin, end);
-  else if (op == BINARY_MAX) maxI32(a, b, out, rank, dims, begin, end);
-  else preluI32(a, b, out, rank, dims, begin, end);
+  binary<i32>(op, a, b, out, rank, dims, begin, end);
 }

@@ -2,7 +2,7 @@
 // over the shapes binary_broadcast.ts walks: dims = the output shape, then a's and b's strides in
 // elements (0 where broadcast). Greater and GreaterEqual are Less and LessEqual with the operands
 // swapped by the host. A call computes output elements [begin, end).
-import { operandOffsets } from "./binary_broadcast";
+import { broadcast } from "./binary_broadcast";
 
 export const COMPARE_EQUAL: i32 = 0;
 export const COMPARE_NOT_EQUAL: i32 = 1;
@@ -33,77 +33,52 @@ function toBytes(mask: v128): v128 {
   return i8x16.narrow_i16x8_u(halves, halves);
 }
 
+/** The comparisons' results for binary_broadcast.ts's loops: four bytes of 0 or 1 (bool). */
 // @ts-ignore: decorator
-@inline
-function row<T>(op: i32, a: usize, b: usize, o: usize, n: i32, aStep: i32, bStep: i32): void {
-  let i = 0;
-  if (aStep && bStep) {
-    for (; i + 4 <= n; i += 4) {
-      const off = <usize>i << 2;
-      v128.store32_lane(o + <usize>i, toBytes(compareV<T>(op, v128.load(a + off), v128.load(b + off))), 0);
-    }
-  } else if (aStep) {
-    const bv = v128.load32_splat(b);
-    for (; i + 4 <= n; i += 4) v128.store32_lane(o + <usize>i, toBytes(compareV<T>(op, v128.load(a + (<usize>i << 2)), bv)), 0);
-  } else if (bStep) {
-    const av = v128.load32_splat(a);
-    for (; i + 4 <= n; i += 4) v128.store32_lane(o + <usize>i, toBytes(compareV<T>(op, av, v128.load(b + (<usize>i << 2)))), 0);
+@final class Comparison<T> {
+  // @ts-ignore: decorator
+  @inline apply(op: i32, a: v128, b: v128): v128 {
+    return toBytes(compareV<T>(op, a, b));
   }
-  for (; i < n; i++) {
-    const av = v128.load32_splat(a + (<usize>(i * aStep) << 2)), bv = v128.load32_splat(b + (<usize>(i * bStep) << 2));
-    store<u8>(o + <usize>i, i8x16.extract_lane_u(toBytes(compareV<T>(op, av, bv)), 0));
+  // @ts-ignore: decorator
+  @inline at(out: usize, e: i32): usize {
+    return out + <usize>e;
   }
-}
-
-// @ts-ignore: decorator
-@inline
-function broadcast<T>(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  const inner = load<i32>(dims + (<usize>(rank - 1) << 2));
-  const aStep = load<i32>(dims + (<usize>(2 * rank - 1) << 2));
-  const bStep = load<i32>(dims + (<usize>(3 * rank - 1) << 2));
-  for (let e = begin; e < end;) {
-    const n = min(inner - e % inner, end - e);
-    const offsets = operandOffsets(dims, rank, e, inner, aStep, bStep);
-    row<T>(op, a + (<usize>(offsets >> 32) << 2), b + (<usize><u32>offsets << 2), out + <usize>e, n, aStep, bStep);
-    e += n;
+  // @ts-ignore: decorator
+  @inline store(out: usize, i: i32, results: v128): void {
+    v128.store32_lane(out + <usize>i, results, 0);
+  }
+  // @ts-ignore: decorator
+  @inline storeFirst(out: usize, i: i32, results: v128): void {
+    v128.store8_lane(out + <usize>i, results, 0);
   }
 }
 
 // One function per comparison and type, each with its own loops (see binary_broadcast.ts).
-function eqF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<f32>(COMPARE_EQUAL, a, b, out, rank, dims, begin, end);
+function equal<T>(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<Comparison<T>>(COMPARE_EQUAL, a, b, out, rank, dims, begin, end);
 }
-function neF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<f32>(COMPARE_NOT_EQUAL, a, b, out, rank, dims, begin, end);
+function notEqual<T>(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<Comparison<T>>(COMPARE_NOT_EQUAL, a, b, out, rank, dims, begin, end);
 }
-function ltF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<f32>(COMPARE_LESS, a, b, out, rank, dims, begin, end);
+function less<T>(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<Comparison<T>>(COMPARE_LESS, a, b, out, rank, dims, begin, end);
 }
-function leF32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<f32>(COMPARE_LESS_EQUAL, a, b, out, rank, dims, begin, end);
+function lessEqual<T>(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  broadcast<Comparison<T>>(COMPARE_LESS_EQUAL, a, b, out, rank, dims, begin, end);
 }
-function eqI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<i32>(COMPARE_EQUAL, a, b, out, rank, dims, begin, end);
-}
-function neI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<i32>(COMPARE_NOT_EQUAL, a, b, out, rank, dims, begin, end);
-}
-function ltI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<i32>(COMPARE_LESS, a, b, out, rank, dims, begin, end);
-}
-function leI32(a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  broadcast<i32>(COMPARE_LESS_EQUAL, a, b, out, rank, dims, begin, end);
+
+// @ts-ignore: decorator
+@inline
+function compareAs<T>(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
+  if (op == COMPARE_EQUAL) equal<T>(a, b, out, rank, dims, begin, end);
+  else if (op == COMPARE_NOT_EQUAL) notEqual<T>(a, b, out, rank, dims, begin, end);
+  else if (op == COMPARE_LESS) less<T>(a, b, out, rank, dims, begin, end);
+  else lessEqual<T>(a, b, out, rank, dims, begin, end);
 }
 
 export function compare(
     op: i32, float: bool, a: usize, b: usize, out: usize, rank: i32, dims: usize, begin: i32, end: i32): void {
-  if (float) {
-    if (op == COMPARE_EQUAL) eqF32(a, b, out, rank, dims, begin, end);
-    else if (op == COMPARE_NOT_EQUAL) neF32(a, b, out, rank, dims, begin, end);
-    else if (op == COMPARE_LESS) ltF32(a, b, out, rank, dims, begin, end);
-    else leF32(a, b, out, rank, dims, begin, end);
-  } else if (op == COMPARE_EQUAL) eqI32(a, b, out, rank, dims, begin, end);
-  else if (op == COMPARE_NOT_EQUAL) neI32(a, b, out, rank, dims, begin, end);
-  else if (op == COMPARE_LESS) ltI32(a, b, out, rank, dims, begin, end);
-  else leI32(a, b, out, rank, dims, begin, end);
+  if (float) compareAs<f32>(op, a, b, out, rank, dims, begin, end);
+  else compareAs<i32>(op, a, b, out, rank, dims, begin, end);
 }

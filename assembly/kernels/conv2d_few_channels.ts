@@ -7,9 +7,9 @@
 // [filterH * filterW * inC, outC] matrix (per 8 columns: 8 bias values, then a row of 8 per k).
 // Output rows [begin, end) of batch * outH.
 import { applyActivation, isVectorActivation } from "./activation";
-import { tapRange } from "./depthwise_conv2d_native";
 import { storeRow } from "./igemm_store";
 import { madd } from "./madd";
+import { tapRange } from "./taps";
 
 export function conv2dFewChannels(
   x: usize, packed: usize, out: usize, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, outC: i32,

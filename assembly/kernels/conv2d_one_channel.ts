@@ -3,8 +3,8 @@
 // fill 8 output columns to use one. NHWC input [b, h, w, C], filter [kh, kw, C, 1]; output rows
 // [begin, end) of batch * outH; `bias` (one float) may be 0.
 import { activateV, applyActivation, isVectorActivation } from "./activation";
-import { tapRange } from "./depthwise_conv2d_native";
 import { madd, maddScalar } from "./madd";
+import { tapRange } from "./taps";
 
 export function conv2dOneChannel(
   x: usize, filter: usize, bias: usize, out: usize, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32,

@@ -7,21 +7,7 @@
 // multipliers vectorize over q.
 import { activateV, applyActivation, isVectorActivation } from "./activation";
 import { madd, maddScalar } from "./madd";
-
-/**
- * The first k in [0, count) with start + k * step >= 0, and one past the last with start + k * step
- * < size, as the high and low halves: a filter's taps that fall inside the image along one axis.
- */
-// @ts-ignore: decorator
-@inline
-export function tapRange(start: i32, step: i32, count: i32, size: i32): u64 {
-  let k0 = 0;
-  if (start < 0) k0 = min(count, (-start + step - 1) / step);
-  let k1 = count;
-  const last = start + (count - 1) * step;
-  if (last >= size) k1 = max(k0, count - (last - size + step) / step);
-  return (<u64>k0 << 32) | <u64>k1;
-}
+import { tapRange } from "./taps";
 
 /**
  * One output pixel, multiplier 1: `o[c] = act(bias[c] + sum over taps x[c] * w[c])`. Sixteen
@@ -90,74 +76,16 @@ function pixelM1Tail(xp: usize, wp: usize, bias: usize, o: usize, c0: i32, chann
 }
 
 /**
- * `count` interior pixels of a 3x3 filter, multiplier 1, 4 channels at a time with the block's
- * nine weights and bias held in registers across the pixels. `xp` and `o` are the first pixel's tap
- * (0, 0) and output; pixels are `pixelStep` bytes apart in x. At stride 1 two neighbouring pixels go
- * together, each row's four input vectors serving both.
+ * `count` interior pixels of a `k` x `k` filter (3 or 5, a constant), multiplier 1, 4 channels at
+ * a time. `xp` and `o` are the first pixel's tap (0, 0) and output; pixels are `pixelStep` bytes
+ * apart in x. At stride 1 two neighbouring pixels go together, each input vector of a row serving
+ * both (a 5x5 pair loads 55 vectors instead of 100). A 3x3 filter's nine weights and the bias stay
+ * in registers across the pixels; a 5x5 filter's 25 do not fit, so each is loaded per use (the
+ * block's weights stay in L1) with the taps unrolled.
  */
 // @ts-ignore: decorator
 @inline
-function strip3x3(xp: usize, wp: usize, bias: usize, o: usize, count: i32, channels: i32, xRowStep: usize,
-  xColStep: usize, pixelStep: usize, fused: i32, alphaV: v128): void {
-  const cBytes = <usize>channels << 2;
-  const pairs = pixelStep == xColStep ? count >> 1 : 0;
-  for (let c = 0; c + 4 <= channels; c += 4) {
-    const off = <usize>c << 2;
-    const w = wp + off;
-    const w0 = v128.load(w), w1 = v128.load(w + cBytes), w2 = v128.load(w + 2 * cBytes);
-    const w3 = v128.load(w + 3 * cBytes), w4 = v128.load(w + 4 * cBytes), w5 = v128.load(w + 5 * cBytes);
-    const w6 = v128.load(w + 6 * cBytes), w7 = v128.load(w + 7 * cBytes), w8 = v128.load(w + 8 * cBytes);
-    const b = bias ? v128.load(bias + off) : f32x4.splat(0);
-    let x0 = xp + off;
-    let op = o + off;
-    for (let i = 0; i < pairs; i++) {
-      let acc0 = b, acc1 = b;
-      let xr = x0;
-      let v0 = v128.load(xr), v1 = v128.load(xr + xColStep), v2 = v128.load(xr + 2 * xColStep), v3 = v128.load(xr + 3 * xColStep);
-      acc0 = madd(v0, w0, acc0); acc1 = madd(v1, w0, acc1);
-      acc0 = madd(v1, w1, acc0); acc1 = madd(v2, w1, acc1);
-      acc0 = madd(v2, w2, acc0); acc1 = madd(v3, w2, acc1);
-      xr += xRowStep;
-      v0 = v128.load(xr); v1 = v128.load(xr + xColStep); v2 = v128.load(xr + 2 * xColStep); v3 = v128.load(xr + 3 * xColStep);
-      acc0 = madd(v0, w3, acc0); acc1 = madd(v1, w3, acc1);
-      acc0 = madd(v1, w4, acc0); acc1 = madd(v2, w4, acc1);
-      acc0 = madd(v2, w5, acc0); acc1 = madd(v3, w5, acc1);
-      xr += xRowStep;
-      v0 = v128.load(xr); v1 = v128.load(xr + xColStep); v2 = v128.load(xr + 2 * xColStep); v3 = v128.load(xr + 3 * xColStep);
-      acc0 = madd(v0, w6, acc0); acc1 = madd(v1, w6, acc1);
-      acc0 = madd(v1, w7, acc0); acc1 = madd(v2, w7, acc1);
-      acc0 = madd(v2, w8, acc0); acc1 = madd(v3, w8, acc1);
-      v128.store(op, activateV(acc0, fused, alphaV));
-      v128.store(op + cBytes, activateV(acc1, fused, alphaV));
-      x0 += 2 * pixelStep;
-      op += 2 * cBytes;
-    }
-    for (let i = pairs * 2; i < count; i++) {
-      const x1 = x0 + xRowStep, x2 = x1 + xRowStep;
-      let acc = madd(v128.load(x0), w0, b);
-      acc = madd(v128.load(x0 + xColStep), w1, acc);
-      acc = madd(v128.load(x0 + 2 * xColStep), w2, acc);
-      acc = madd(v128.load(x1), w3, acc);
-      acc = madd(v128.load(x1 + xColStep), w4, acc);
-      acc = madd(v128.load(x1 + 2 * xColStep), w5, acc);
-      acc = madd(v128.load(x2), w6, acc);
-      acc = madd(v128.load(x2 + xColStep), w7, acc);
-      acc = madd(v128.load(x2 + 2 * xColStep), w8, acc);
-      v128.store(op, activateV(acc, fused, alphaV));
-      x0 += pixelStep;
-      op += cBytes;
-    }
-  }
-}
-
-/**
- * strip3x3 for a 5x5 filter: 25 weights do not fit in registers, so each is loaded per use (the
- * block's weights stay in L1); the taps are unrolled. At stride 1 two neighbouring pixels go
- * together: each row's six input vectors serve both, so a pair loads 55 vectors instead of 100.
- */
-// @ts-ignore: decorator
-@inline
-function strip5x5(xp: usize, wp: usize, bias: usize, o: usize, count: i32, channels: i32, xRowStep: usize,
+function strip(k: i32, xp: usize, wp: usize, bias: usize, o: usize, count: i32, channels: i32, xRowStep: usize,
   xColStep: usize, pixelStep: usize, fused: i32, alphaV: v128): void {
   const cBytes = <usize>channels << 2;
   const pairs = pixelStep == xColStep ? count >> 1 : 0;
@@ -167,45 +95,88 @@ function strip5x5(xp: usize, wp: usize, bias: usize, o: usize, count: i32, chann
     const b = bias ? v128.load(bias + off) : f32x4.splat(0);
     let x0 = xp + off;
     let op = o + off;
-    for (let i = 0; i < pairs; i++) {
-      let acc0 = b, acc1 = b;
-      let xr = x0, wr = w;
-      for (let kh = 0; kh < 5; kh++) {
-        const v0 = v128.load(xr), v1 = v128.load(xr + xColStep), v2 = v128.load(xr + 2 * xColStep);
-        const v3 = v128.load(xr + 3 * xColStep), v4 = v128.load(xr + 4 * xColStep), v5 = v128.load(xr + 5 * xColStep);
-        let k = v128.load(wr);
-        acc0 = madd(v0, k, acc0); acc1 = madd(v1, k, acc1);
-        k = v128.load(wr + cBytes);
-        acc0 = madd(v1, k, acc0); acc1 = madd(v2, k, acc1);
-        k = v128.load(wr + 2 * cBytes);
-        acc0 = madd(v2, k, acc0); acc1 = madd(v3, k, acc1);
-        k = v128.load(wr + 3 * cBytes);
-        acc0 = madd(v3, k, acc0); acc1 = madd(v4, k, acc1);
-        k = v128.load(wr + 4 * cBytes);
-        acc0 = madd(v4, k, acc0); acc1 = madd(v5, k, acc1);
+    if (k == 3) {
+      const w0 = v128.load(w), w1 = v128.load(w + cBytes), w2 = v128.load(w + 2 * cBytes);
+      const w3 = v128.load(w + 3 * cBytes), w4 = v128.load(w + 4 * cBytes), w5 = v128.load(w + 5 * cBytes);
+      const w6 = v128.load(w + 6 * cBytes), w7 = v128.load(w + 7 * cBytes), w8 = v128.load(w + 8 * cBytes);
+      for (let i = 0; i < pairs; i++) {
+        let acc0 = b, acc1 = b;
+        let xr = x0;
+        let v0 = v128.load(xr), v1 = v128.load(xr + xColStep), v2 = v128.load(xr + 2 * xColStep), v3 = v128.load(xr + 3 * xColStep);
+        acc0 = madd(v0, w0, acc0); acc1 = madd(v1, w0, acc1);
+        acc0 = madd(v1, w1, acc0); acc1 = madd(v2, w1, acc1);
+        acc0 = madd(v2, w2, acc0); acc1 = madd(v3, w2, acc1);
         xr += xRowStep;
-        wr += 5 * cBytes;
-      }
-      v128.store(op, activateV(acc0, fused, alphaV));
-      v128.store(op + cBytes, activateV(acc1, fused, alphaV));
-      x0 += 2 * pixelStep;
-      op += 2 * cBytes;
-    }
-    for (let i = pairs * 2; i < count; i++) {
-      let acc = b;
-      let xr = x0, wr = w;
-      for (let kh = 0; kh < 5; kh++) {
-        acc = madd(v128.load(xr), v128.load(wr), acc);
-        acc = madd(v128.load(xr + xColStep), v128.load(wr + cBytes), acc);
-        acc = madd(v128.load(xr + 2 * xColStep), v128.load(wr + 2 * cBytes), acc);
-        acc = madd(v128.load(xr + 3 * xColStep), v128.load(wr + 3 * cBytes), acc);
-        acc = madd(v128.load(xr + 4 * xColStep), v128.load(wr + 4 * cBytes), acc);
+        v0 = v128.load(xr); v1 = v128.load(xr + xColStep); v2 = v128.load(xr + 2 * xColStep); v3 = v128.load(xr + 3 * xColStep);
+        acc0 = madd(v0, w3, acc0); acc1 = madd(v1, w3, acc1);
+        acc0 = madd(v1, w4, acc0); acc1 = madd(v2, w4, acc1);
+        acc0 = madd(v2, w5, acc0); acc1 = madd(v3, w5, acc1);
         xr += xRowStep;
-        wr += 5 * cBytes;
+        v0 = v128.load(xr); v1 = v128.load(xr + xColStep); v2 = v128.load(xr + 2 * xColStep); v3 = v128.load(xr + 3 * xColStep);
+        acc0 = madd(v0, w6, acc0); acc1 = madd(v1, w6, acc1);
+        acc0 = madd(v1, w7, acc0); acc1 = madd(v2, w7, acc1);
+        acc0 = madd(v2, w8, acc0); acc1 = madd(v3, w8, acc1);
+        v128.store(op, activateV(acc0, fused, alphaV));
+        v128.store(op + cBytes, activateV(acc1, fused, alphaV));
+        x0 += 2 * pixelStep;
+        op += 2 * cBytes;
       }
-      v128.store(op, activateV(acc, fused, alphaV));
-      x0 += pixelStep;
-      op += cBytes;
+      for (let i = pairs * 2; i < count; i++) {
+        const x1 = x0 + xRowStep, x2 = x1 + xRowStep;
+        let acc = madd(v128.load(x0), w0, b);
+        acc = madd(v128.load(x0 + xColStep), w1, acc);
+        acc = madd(v128.load(x0 + 2 * xColStep), w2, acc);
+        acc = madd(v128.load(x1), w3, acc);
+        acc = madd(v128.load(x1 + xColStep), w4, acc);
+        acc = madd(v128.load(x1 + 2 * xColStep), w5, acc);
+        acc = madd(v128.load(x2), w6, acc);
+        acc = madd(v128.load(x2 + xColStep), w7, acc);
+        acc = madd(v128.load(x2 + 2 * xColStep), w8, acc);
+        v128.store(op, activateV(acc, fused, alphaV));
+        x0 += pixelStep;
+        op += cBytes;
+      }
+    } else {
+      for (let i = 0; i < pairs; i++) {
+        let acc0 = b, acc1 = b;
+        let xr = x0, wr = w;
+        for (let kh = 0; kh < 5; kh++) {
+          const v0 = v128.load(xr), v1 = v128.load(xr + xColStep), v2 = v128.load(xr + 2 * xColStep);
+          const v3 = v128.load(xr + 3 * xColStep), v4 = v128.load(xr + 4 * xColStep), v5 = v128.load(xr + 5 * xColStep);
+          let kv = v128.load(wr);
+          acc0 = madd(v0, kv, acc0); acc1 = madd(v1, kv, acc1);
+          kv = v128.load(wr + cBytes);
+          acc0 = madd(v1, kv, acc0); acc1 = madd(v2, kv, acc1);
+          kv = v128.load(wr + 2 * cBytes);
+          acc0 = madd(v2, kv, acc0); acc1 = madd(v3, kv, acc1);
+          kv = v128.load(wr + 3 * cBytes);
+          acc0 = madd(v3, kv, acc0); acc1 = madd(v4, kv, acc1);
+          kv = v128.load(wr + 4 * cBytes);
+          acc0 = madd(v4, kv, acc0); acc1 = madd(v5, kv, acc1);
+          xr += xRowStep;
+          wr += 5 * cBytes;
+        }
+        v128.store(op, activateV(acc0, fused, alphaV));
+        v128.store(op + cBytes, activateV(acc1, fused, alphaV));
+        x0 += 2 * pixelStep;
+        op += 2 * cBytes;
+      }
+      for (let i = pairs * 2; i < count; i++) {
+        let acc = b;
+        let xr = x0, wr = w;
+        for (let kh = 0; kh < 5; kh++) {
+          acc = madd(v128.load(xr), v128.load(wr), acc);
+          acc = madd(v128.load(xr + xColStep), v128.load(wr + cBytes), acc);
+          acc = madd(v128.load(xr + 2 * xColStep), v128.load(wr + 2 * cBytes), acc);
+          acc = madd(v128.load(xr + 3 * xColStep), v128.load(wr + 3 * cBytes), acc);
+          acc = madd(v128.load(xr + 4 * xColStep), v128.load(wr + 4 * cBytes), acc);
+          xr += xRowStep;
+          wr += 5 * cBytes;
+        }
+        v128.store(op, activateV(acc, fused, alphaV));
+        x0 += pixelStep;
+        op += cBytes;
+      }
     }
   }
 }
@@ -279,8 +250,8 @@ export function depthwiseConv2dNative(
       const xs = x + ((<usize>(((b * inH + ih0) * inW + stripBegin * strideW - padLeft) * inC)) << 2);
       const os = o0 + ((<usize>(stripBegin * outC)) << 2);
       const pixelStep = <usize>(strideW * inC) << 2;
-      if (filterH == 3) strip3x3(xs, filter, bias, os, stripEnd - stripBegin, inC, xRowStep, xColStep, pixelStep, fused, alphaV);
-      else strip5x5(xs, filter, bias, os, stripEnd - stripBegin, inC, xRowStep, xColStep, pixelStep, fused, alphaV);
+      if (filterH == 3) strip(3, xs, filter, bias, os, stripEnd - stripBegin, inC, xRowStep, xColStep, pixelStep, fused, alphaV);
+      else strip(5, xs, filter, bias, os, stripEnd - stripBegin, inC, xRowStep, xColStep, pixelStep, fused, alphaV);
     }
     for (let ow = 0; ow < outW; ow++) {
       const iw0 = ow * strideW - padLeft;

@@ -1,8 +1,8 @@
 // MaxPoolGrad: dy flows to the first maximum of each window (tfjs-backend-cpu's rule, NaN never wins).
 // Pass 1 records, per output element, the flat input pixel index of its maximum (four channels at a
-// time); pass 2 gathers, for each input pixel, the dy of every covering window whose maximum it is,
-// so every store is a full channel vector and no scatter is needed.
-import { firstCovering, lastCovering } from "./pool_window";
+// time); pass 2 (gatherCovering, pool_window.ts) gathers, for each input pixel, the dy of every covering
+// window whose maximum it is, so every store is a full channel vector and no scatter is needed.
+import { gatherCovering } from "./pool_window";
 
 export function maxPoolGrad(
   dy: usize, x: usize, argmax: usize, dx: usize,
@@ -45,39 +45,6 @@ export function maxPoolGrad(
       }
     }
   }
-  for (let b = 0; b < batch; b++) {
-    for (let ih = 0; ih < inH; ih++) {
-      const ohFirst = firstCovering(ih, strideH, padTop, filterH);
-      const ohLast = lastCovering(ih, strideH, padTop, outH);
-      for (let iw = 0; iw < inW; iw++) {
-        const owFirst = firstCovering(iw, strideW, padLeft, filterW);
-        const owLast = lastCovering(iw, strideW, padLeft, outW);
-        const here = ih * inW + iw;
-        const hereV = i32x4.splat(here);
-        const d = dx + ((<usize>((b * inH + ih) * inW + iw) * channels) << 2);
-        let c = 0;
-        for (; c + 4 <= channels; c += 4) {
-          let sum = f32x4.splat(0);
-          for (let oh = ohFirst; oh <= ohLast; oh++) {
-            for (let ow = owFirst; ow <= owLast; ow++) {
-              const off = (<usize>((b * outH + oh) * outW + ow) * channels + c) << 2;
-              const hit = i32x4.eq(v128.load(argmax + off), hereV);
-              sum = f32x4.add(sum, v128.and(v128.load(dy + off), hit));
-            }
-          }
-          v128.store(d + (<usize>c << 2), sum);
-        }
-        for (; c < channels; c++) {
-          let sum: f32 = 0;
-          for (let oh = ohFirst; oh <= ohLast; oh++) {
-            for (let ow = owFirst; ow <= owLast; ow++) {
-              const off = (<usize>((b * outH + oh) * outW + ow) * channels + c) << 2;
-              if (load<i32>(argmax + off) == here) sum += load<f32>(dy + off);
-            }
-          }
-          store<f32>(d + (<usize>c << 2), sum);
-        }
-      }
-    }
-  }
+  gatherCovering(dy, argmax, dx, batch, inH, inW, channels, outH, outW, filterH, filterW, strideH, strideW, padTop,
+    padLeft, true, 1);
 }

@@ -7,14 +7,13 @@ export function relu(x: usize, out: usize, begin: i32, end: i32): void {
 }
 
 export function reluInt32(x: usize, out: usize, begin: i32, end: i32): void {
-  const count = end;
   const zero = i32x4.splat(0);
   let i = begin;
-  for (; i + 4 <= count; i += 4) {
+  for (; i + 4 <= end; i += 4) {
     const off = <usize>i << 2;
     v128.store(out + off, i32x4.max_s(v128.load(x + off), zero));
   }
-  for (; i < count; i++) {
+  for (; i < end; i++) {
     const off = <usize>i << 2;
     store<i32>(out + off, max(load<i32>(x + off), 0));
   }

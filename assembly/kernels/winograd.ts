@@ -5,7 +5,9 @@
 // 16 outputs and input channel where the direct convolution needs 144 (F(2,3): 16 per 4, not 36).
 // Interpolation points 0, ±√2, ±√½ and infinity for F(4,3): the most accurate of the sets
 // bench/winograd_points.mjs measures (max error 2.2e-6 of max |y| over 256 channels, against 1.2e-5
-// for Lavin's 0, ±1, ±2, infinity, with as many operations); 0, ±1 and infinity for F(2,3).
+// for Lavin's 0, ±1, ±2, infinity, with as many operations); 0, ±1 and infinity for F(2,3). The
+// matrices written out as code below are built from those points in test/fuzz/winograd_matrices.mjs;
+// test/unit/winograd.test.mjs checks that the transforms compute them.
 // Layouts, per block of tiles: V and M hold tile after tile its `freqs` rows of cp (cm) floats, so a
 // transform reads or writes one contiguous run per tile, and a GEMM row of frequency f is row f of
 // its tile (igemm's row pointers make the stride free). The transforms' intermediate rows go through

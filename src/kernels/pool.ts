@@ -23,7 +23,7 @@ export function poolKernelConfig(kernelName: string, wasmKernel: 'maxPool'|'avgP
       // Threads share output rows; a row reads about a window of input per output value.
       const rowWork = info.outWidth * info.inChannels * 4 * info.filterHeight * info.filterWidth;
       backend.parallel(wasmKernel, [
-        backend.ptr(x), backend.ptr(out), info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+        backend.ptr(x), backend.ptr(out), info.inHeight, info.inWidth, info.inChannels,
         info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, info.dilationHeight,
         info.dilationWidth, info.effectiveFilterHeight, info.effectiveFilterWidth, info.padInfo.top,
         info.padInfo.left], info.batchSize * info.outHeight, rowWork);

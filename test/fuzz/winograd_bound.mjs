@@ -1,30 +1,16 @@
 // How far asc's Winograd convolution may round from the exact result, per output element: shared
 // by the fuzzer (cases.mjs) and the unit tests (test/unit/winograd.test.mjs).
+import {ASC_WINOGRAD} from './winograd_matrices.mjs';
 
 // Winograd's rounding. Output y of tile (m x m outputs, input window of (m + 2)^2 pixels) is
 // At [(G g Gt) . (Bt d B)] A: in absolute values at most kappa^2 * max|g| * max|d| per channel pair,
 // kappa = max over outputs i of the sum over frequencies f of |At[i][f]| * (row f of |G| summed) *
-// (row f of |Bt| summed), from asc's matrices (assembly/kernels/winograd.ts): 23.9 for F(4,3) with
-// points 0, ±√2, ±√½ and infinity, 8 for F(2,3). Each stage's roundings are relative to those
+// (row f of |Bt| summed), from asc's matrices (winograd_matrices.mjs): 24.9 for F(4,3) with points
+// 0, ±√2, ±√½ and infinity, 8 for F(2,3). Each stage's roundings are relative to those
 // magnitudes: inChannels terms of the products, and 16 for the input and output transforms (two
 // passes of up to 3 operations each) and the filter's rounding.
-const R2 = Math.SQRT2, RH = Math.SQRT1_2;
-const MATRICES = {
-  'F(4,3)': {
-    at: [[1, 1, 1, 1, 1, 0], [0, R2, -R2, RH, -RH, 0], [0, 2, 2, 0.5, 0.5, 0], [0, 2 * R2, -2 * R2, RH / 2, -RH / 2, 1]],
-    g: [[1, 0, 0], [1 / 6, R2 / 6, 1 / 3], [1 / 6, -R2 / 6, 1 / 3], [-2 / 3, -R2 / 3, -1 / 3], [-2 / 3, R2 / 3, -1 / 3], [0, 0, 1]],
-    bt: [[1, 0, -2.5, 0, 1, 0], [0, -RH, -0.5, R2, 1, 0], [0, RH, -0.5, -R2, 1, 0], [0, -R2, -2, RH, 1, 0],
-      [0, R2, -2, -RH, 1, 0], [0, 1, 0, -2.5, 0, 1]],
-  },
-  'F(2,3)': {
-    at: [[1, 1, 1, 0], [0, 1, -1, -1]],
-    g: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]],
-    bt: [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]],
-  },
-};
 const absSum = (row) => row.reduce((s, v) => s + Math.abs(v), 0);
 const kappaOf = ({at, g, bt}) => Math.max(...at.map((row) => row.reduce((s, v, f) => s + Math.abs(v) * absSum(g[f]) * absSum(bt[f]), 0)));
-const WINOGRAD_TILE = {'F(2,3)': 2, 'F(4,3)': 4};
 
 /**
  * Per output element, how far the Winograd path may be from the exact result: 2^-23 * (inC + 16) *
@@ -33,7 +19,7 @@ const WINOGRAD_TILE = {'F(2,3)': 2, 'F(4,3)': 4};
  * kernel computes; `at(b, y, xx, o)` is the output element's index.
  */
 export function winogradBound(algorithm, {batch, inH, inW, inC, outH, outW, outC, padTop, padLeft}, x, w, at) {
-  const m = WINOGRAD_TILE[algorithm], side = m + 2, kappa2 = kappaOf(MATRICES[algorithm]) ** 2;
+  const {m} = ASC_WINOGRAD[algorithm], side = m + 2, kappa2 = kappaOf(ASC_WINOGRAD[algorithm]) ** 2;
   const maxW = new Float64Array(inC * outC);
   for (let ci = 0; ci < inC; ci++) {
     for (let co = 0; co < outC; co++) {

@@ -1,10 +1,13 @@
 // Winograd 3x3 convolutions (F(2,3), F(4,3)) on asc against tfjs-backend-cpu within the derived
-// bound of test/fuzz/winograd_bound.mjs; the per-filter choice, the flag, and the fallbacks.
+// bound of test/fuzz/winograd_bound.mjs; the kernel's transforms against the matrices of
+// test/fuzz/winograd_matrices.mjs; the per-filter choice, the flag, and the fallbacks.
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
+import {readFileSync} from 'node:fs';
 import {rng, randomTensor, tf} from './helpers.mjs';
 import {convAlgorithmOf, registerAscBackend} from '../../dist/index.js';
 import {winogradBound} from '../fuzz/winograd_bound.mjs';
+import {ASC_WINOGRAD} from '../fuzz/winograd_matrices.mjs';
 
 const run = (name, inputs, attrs) => tf.engine().runKernel(name, inputs, attrs);
 registerAscBackend('asc-winograd-2t', {threads: 2, minParallelWork: 1});
@@ -151,6 +154,82 @@ test('ASC_WINOGRAD=false runs the direct GEMM (its rounding); an infinite input 
   assert.equal(Array.from(yInf.dataSync()), Array.from(yDirect.dataSync()));
   assert.ok(yInf.dataSync().filter(Number.isFinite).length > 0.9 * yInf.size, 'only the infinity\'s neighbours are not finite');
   tf.dispose([x, filter, d, wino, xInf, yInf, yDirect]);
+});
+
+/** The kernel module as the build wrote it (plain SIMD, and relaxed SIMD where this engine runs it), on a memory of its own. */
+async function kernelModules() {
+  const modules = [];
+  for (const variant of ['simd', 'relaxed']) {
+    const bytes = readFileSync(new URL(`../../build/kernels-${variant}.wasm`, import.meta.url));
+    if (!WebAssembly.validate(bytes)) continue;
+    const memory = new WebAssembly.Memory({initial: 2});
+    const {instance} = await WebAssembly.instantiate(bytes, {env: {memory, abort: () => assert.unreachable('abort')}});
+    modules.push({variant, wasm: instance.exports, memory});
+  }
+  return modules;
+}
+
+/**
+ * What the kernel's transforms do to unit inputs, one tile of one channel: `input(y, x)` is V = Bt d B
+ * for d the unit at (y, x), `output(a, b)` Y = At M A for M the unit at frequency (a, b), and
+ * `filter(kh, kw)` U = G g Gt for g the unit tap (kh, kw), each as a function of its row and column.
+ */
+function unitTransforms({wasm, memory}, m) {
+  const n = m + 2, freqs = n * n, cp = 4; // one channel, padded to a vector per frequency row
+  const x = wasm.alloc(freqs * 4), zero = wasm.alloc(cp * 4), v = wasm.alloc(freqs * cp * 4);
+  const mBuf = wasm.alloc(freqs * cp * 4), out = wasm.alloc(m * m * 4);
+  const filter = wasm.alloc(9 * 4), scratch = wasm.alloc((freqs + 1) * 4), packed = wasm.alloc(wasm.winogradPackedBytes(m, 1, 1));
+  const f32 = (ptr, length) => new Float32Array(memory.buffer, ptr, length);
+  const unit = (ptr, length, at) => {
+    f32(ptr, length).fill(0);
+    f32(ptr, length)[at] = 1;
+  };
+  f32(zero, cp).fill(0);
+  return {
+    input(y, xx) {
+      unit(x, freqs, y * n + xx);
+      wasm.winogradInput(x, zero, v, m, n, n, 1, cp, n, freqs, 1, 1, 0, 0, 0, 0, 1);
+      return (i, j) => f32(v, freqs * cp)[(i * n + j) * cp];
+    },
+    output(a, b) {
+      unit(mBuf, freqs * cp, (a * n + b) * cp);
+      wasm.winogradOutput(mBuf, 0, out, m, m, m, 1, cp, 1, 1, wasm.ACTIVATION_LINEAR.value, 0, 0, 0, 1);
+      return (i, j) => f32(out, m * m)[i * m + j];
+    },
+    filter(kh, kw) {
+      unit(filter, 9, kh * 3 + kw);
+      wasm.winogradPackFilter(filter, scratch, packed, m, 1, 1, 1, 1, 1, false);
+      return (a, b) => f32(scratch, freqs)[a * n + b];
+    },
+  };
+}
+
+test('the kernel\'s F(4,3) and F(2,3) transforms are the matrices of winograd_matrices.mjs', async () => {
+  const modules = await kernelModules();
+  assert.ok(modules.length > 0, 'no kernel module in build/');
+  for (const module of modules) {
+    for (const [algorithm, {at, g, bt, m, n}] of Object.entries(ASC_WINOGRAD)) {
+      const unit = unitTransforms(module, m);
+      const expect = (what, got, want, rows, cols) => {
+        for (let i = 0; i < rows; i++) {
+          for (let j = 0; j < cols; j++) {
+            if (!(Math.abs(got(i, j) - want(i, j)) <= 1e-6 * Math.max(1, Math.abs(want(i, j))))) {
+              assert.unreachable(`${module.variant} ${algorithm} ${what}: [${i}][${j}] is ${got(i, j)}, the matrices give ${want(i, j)}`);
+            }
+          }
+        }
+      };
+      for (let y = 0; y < n; y++) {
+        for (let x = 0; x < n; x++) expect(`Bt d B of the unit d at (${y}, ${x})`, unit.input(y, x), (i, j) => bt[i][y] * bt[j][x], n, n);
+      }
+      for (let a = 0; a < n; a++) {
+        for (let b = 0; b < n; b++) expect(`At M A of the unit M at (${a}, ${b})`, unit.output(a, b), (i, j) => at[i][a] * at[j][b], m, m);
+      }
+      for (let kh = 0; kh < 3; kh++) {
+        for (let kw = 0; kw < 3; kw++) expect(`G g Gt of the unit tap (${kh}, ${kw})`, unit.filter(kh, kw), (a, b) => g[a][kh] * g[b][kw], n, n);
+      }
+    }
+  }
 });
 
 test('transformed filters are counted and freed with their filter', async () => {
