@@ -224,7 +224,7 @@ function pixelM(xp: usize, wp: usize, bias: usize, o: usize, inC: i32, multiplie
  */
 export function depthwiseConv2dNative(
   x: usize, filter: usize, bias: usize, out: usize,
-  batch: i32, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, multiplier: i32,
+  inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, multiplier: i32,
   filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32,
   padTop: i32, padLeft: i32, activation: i32, alpha: f32, begin: i32, end: i32,
 ): void {

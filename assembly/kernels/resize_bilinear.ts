@@ -46,48 +46,46 @@ export function resizeBilinear(
   let o = out + <usize>(begin * outW) * pixelBytes;
   for (let outRow = begin; outRow < end; outRow++) {
     const b = outRow / outH, r = outRow % outH;
-    {
-      const srcR = bilinearSource(r, ratioH, halfPixelCenters);
-      const top = <i32>Math.max(0, Math.floor(srcR));
-      const bottom = <i32>Math.min(<f64>(inH - 1), Math.ceil(srcR));
-      const rowFrac = <f32>(srcR - <f64>top);
-      const topRow = x + <usize>((b * inH + top) * inW) * pixelBytes;
-      const bottomRow = x + <usize>((b * inH + bottom) * inW) * pixelBytes;
-      if (channels == 1) {
-        // One channel (a mask, a depth map): plain float arithmetic per pixel, no lanes to fill.
-        for (let c = 0; c < outW; c++) {
-          const entry = columns + <usize>c * 12;
-          const leftOff = <usize>load<u32>(entry), rightOff = <usize>load<u32>(entry, 4);
-          const colFrac = load<f32>(entry, 8);
-          const tlv = load<f32>(topRow + leftOff), blv = load<f32>(bottomRow + leftOff);
-          const topV = tlv + (load<f32>(topRow + rightOff) - tlv) * colFrac;
-          const bottomV = blv + (load<f32>(bottomRow + rightOff) - blv) * colFrac;
-          store<f32>(o, topV + (bottomV - topV) * rowFrac);
-          o += 4;
-        }
-        continue;
-      }
-      const rowFracs = f32x4.splat(rowFrac);
+    const srcR = bilinearSource(r, ratioH, halfPixelCenters);
+    const top = <i32>Math.max(0, Math.floor(srcR));
+    const bottom = <i32>Math.min(<f64>(inH - 1), Math.ceil(srcR));
+    const rowFrac = <f32>(srcR - <f64>top);
+    const topRow = x + <usize>((b * inH + top) * inW) * pixelBytes;
+    const bottomRow = x + <usize>((b * inH + bottom) * inW) * pixelBytes;
+    if (channels == 1) {
+      // One channel (a mask, a depth map): plain float arithmetic per pixel, no lanes to fill.
       for (let c = 0; c < outW; c++) {
         const entry = columns + <usize>c * 12;
         const leftOff = <usize>load<u32>(entry), rightOff = <usize>load<u32>(entry, 4);
         const colFrac = load<f32>(entry, 8);
-        const colFracs = f32x4.splat(colFrac);
-        const tl = topRow + leftOff, tr = topRow + rightOff, bl = bottomRow + leftOff, br = bottomRow + rightOff;
-        let off: usize = 0;
-        for (; off + 32 <= pixelBytes; off += 32) {
-          blend4(tl + off, tr + off, bl + off, br + off, o + off, colFracs, rowFracs);
-          blend4(tl + off + 16, tr + off + 16, bl + off + 16, br + off + 16, o + off + 16, colFracs, rowFracs);
-        }
-        for (; off + 16 <= pixelBytes; off += 16) blend4(tl + off, tr + off, bl + off, br + off, o + off, colFracs, rowFracs);
-        for (; off < pixelBytes; off += 4) {
-          const tlv = load<f32>(tl + off), blv = load<f32>(bl + off);
-          const top = maddScalar(load<f32>(tr + off) - tlv, colFrac, tlv);
-          const bottom = maddScalar(load<f32>(br + off) - blv, colFrac, blv);
-          store<f32>(o + off, maddScalar(bottom - top, rowFrac, top));
-        }
-        o += pixelBytes;
+        const tlv = load<f32>(topRow + leftOff), blv = load<f32>(bottomRow + leftOff);
+        const topV = tlv + (load<f32>(topRow + rightOff) - tlv) * colFrac;
+        const bottomV = blv + (load<f32>(bottomRow + rightOff) - blv) * colFrac;
+        store<f32>(o, topV + (bottomV - topV) * rowFrac);
+        o += 4;
       }
+      continue;
+    }
+    const rowFracs = f32x4.splat(rowFrac);
+    for (let c = 0; c < outW; c++) {
+      const entry = columns + <usize>c * 12;
+      const leftOff = <usize>load<u32>(entry), rightOff = <usize>load<u32>(entry, 4);
+      const colFrac = load<f32>(entry, 8);
+      const colFracs = f32x4.splat(colFrac);
+      const tl = topRow + leftOff, tr = topRow + rightOff, bl = bottomRow + leftOff, br = bottomRow + rightOff;
+      let off: usize = 0;
+      for (; off + 32 <= pixelBytes; off += 32) {
+        blend4(tl + off, tr + off, bl + off, br + off, o + off, colFracs, rowFracs);
+        blend4(tl + off + 16, tr + off + 16, bl + off + 16, br + off + 16, o + off + 16, colFracs, rowFracs);
+      }
+      for (; off + 16 <= pixelBytes; off += 16) blend4(tl + off, tr + off, bl + off, br + off, o + off, colFracs, rowFracs);
+      for (; off < pixelBytes; off += 4) {
+        const tlv = load<f32>(tl + off), blv = load<f32>(bl + off);
+        const top = maddScalar(load<f32>(tr + off) - tlv, colFrac, tlv);
+        const bottom = maddScalar(load<f32>(br + off) - blv, colFrac, blv);
+        store<f32>(o + off, maddScalar(bottom - top, rowFrac, top));
+      }
+      o += pixelBytes;
     }
   }
 }

@@ -10,7 +10,7 @@ function nearest(i: i32, ratio: f64, inSize: i32, alignCorners: bool, halfPixelC
 }
 
 export function resizeNearestNeighbor(
-  x: usize, out: usize, batch: i32, inH: i32, inW: i32, channels: i32, outH: i32, outW: i32,
+  x: usize, out: usize, inH: i32, inW: i32, channels: i32, outH: i32, outW: i32,
   alignCorners: bool, halfPixelCenters: bool, begin: i32, end: i32,
 ): void {
   const ratioH = resizeRatio(inH, outH, alignCorners);
@@ -20,15 +20,13 @@ export function resizeNearestNeighbor(
   let o = out + <usize>(begin * outW) * pixelBytes;
   for (let outRow = begin; outRow < end; outRow++) {
     const b = outRow / outH, r = outRow % outH;
-    {
-      const row = x + <usize>((b * inH + nearest(r, ratioH, inH, alignCorners, halfPixelCenters)) * inW) * pixelBytes;
-      for (let c = 0; c < outW; c++) {
-        const src = row + <usize>nearest(c, ratioW, inW, alignCorners, halfPixelCenters) * pixelBytes;
-        let off: usize = 0;
-        for (; off + 16 <= pixelBytes; off += 16) v128.store(o + off, v128.load(src + off));
-        for (; off < pixelBytes; off += 4) store<i32>(o + off, load<i32>(src + off));
-        o += pixelBytes;
-      }
+    const row = x + <usize>((b * inH + nearest(r, ratioH, inH, alignCorners, halfPixelCenters)) * inW) * pixelBytes;
+    for (let c = 0; c < outW; c++) {
+      const src = row + <usize>nearest(c, ratioW, inW, alignCorners, halfPixelCenters) * pixelBytes;
+      let off: usize = 0;
+      for (; off + 16 <= pixelBytes; off += 16) v128.store(o + off, v128.load(src + off));
+      for (; off < pixelBytes; off += 4) store<i32>(o + off, load<i32>(src + off));
+      o += pixelBytes;
     }
   }
 }

@@ -170,7 +170,7 @@ export function winogradTables(a: usize, c: usize, v: usize, mBuf: usize, rows: 
  * [begin, end) of freqs x blocks of 8 output channels, a unit being every row of one frequency
  * times one block of its packed filters.
  */
-export function winogradProducts(count: i32, rows: i32, outC: i32, inC: i32, m: i32, a: usize, c: usize,
+export function winogradProducts(count: i32, rows: i32, outC: i32, inC: i32, a: usize, c: usize,
   packed: usize, tile: i32, begin: i32, end: i32): void {
   const columnBlocks = (outC + 7) / 8;
   const block = igemmPackedBytes(outC, 1, inC);

@@ -158,7 +158,7 @@ function runTiles(backend: AscBackend, algorithm: WinogradAlgorithm, x: number, 
       const count = Math.min(perBlock, tiles - first);
       backend.parallel('winogradInput', [x, zero, v, m, inHeight, inWidth, inChannels, cp, rowPixels, batchPixels,
         tilesH, tilesW, padTop, padLeft, first], count, freqs * cp * 4);
-      backend.parallel('winogradProducts', [count, perBlock, outChannels, inChannels, m, aTable, cTable, packed,
+      backend.parallel('winogradProducts', [count, perBlock, outChannels, inChannels, aTable, cTable, packed,
         igemmTile(backend)], freqs * columnBlocks, count * 8 * inChannels);
       backend.parallel('winogradOutput', [mBuf, bias, out, m, outHeight, outWidth, outChannels, cm, tilesH, tilesW,
         activation, alpha, first], count, freqs * cm * 4);

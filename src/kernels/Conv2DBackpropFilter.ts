@@ -23,7 +23,7 @@ function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
     backend.parallel('conv2dBackpropFilter', [
       backend.ptr(xNHWC), backend.ptr(dyNHWC), backend.ptr(dw), convInfo.batchSize, convInfo.inHeight,
       convInfo.inWidth, convInfo.inChannels, convInfo.outHeight, convInfo.outWidth, convInfo.outChannels,
-      convInfo.filterHeight, convInfo.filterWidth, convInfo.strideHeight, convInfo.strideWidth,
+      convInfo.filterWidth, convInfo.strideHeight, convInfo.strideWidth,
       convInfo.dilationHeight, convInfo.dilationWidth, convInfo.padInfo.top, convInfo.padInfo.left],
     convInfo.filterHeight * convInfo.filterWidth * convInfo.inChannels, rowWork);
     return dw;

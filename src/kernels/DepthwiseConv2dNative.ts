@@ -32,7 +32,7 @@ export function depthwiseConv2dImpl(backend: AscBackend, x: TensorInfo, filter: 
     // Threads share output rows.
     const rowWork = outWidth * outChannels * filterHeight * filterWidth;
     backend.parallel('depthwiseConv2dNative', [
-      backend.ptr(xNHWC), backend.ptr(filter), bias ? backend.ptr(bias) : 0, backend.ptr(out), batchSize, inHeight,
+      backend.ptr(xNHWC), backend.ptr(filter), bias ? backend.ptr(bias) : 0, backend.ptr(out), inHeight,
       inWidth, inChannels, outHeight, outWidth, outChannels / inChannels, filterHeight, filterWidth,
       convInfo.strideHeight, convInfo.strideWidth, convInfo.dilationHeight, convInfo.dilationWidth,
       convInfo.padInfo.top, convInfo.padInfo.left, activation, alpha], batchSize * outHeight, rowWork);

@@ -14,7 +14,7 @@ function resizeNearestNeighbor(args: KernelArgs): TensorInfo|TensorInfo[] {
   if (util.sizeFromShape(out.shape) > 0) {
     // Threads share output rows.
     backend.parallel('resizeNearestNeighbor', [
-      backend.ptr(images), backend.ptr(out), batch, inH, inW, channels, outH, outW, Number(alignCorners),
+      backend.ptr(images), backend.ptr(out), inH, inW, channels, outH, outW, Number(alignCorners),
       Number(halfPixelCenters)], batch * outH, outW * channels * 8);
   }
   return out;
