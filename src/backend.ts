@@ -61,8 +61,8 @@ export class AscBackend extends KernelBackend {
   readonly data: DataStorage<TensorData>;
   /** Read by tfjs-backend-cpu's BatchMatMul when it serves a cold path. */
   readonly blockSize = 48;
-  /** The igemm tile the options or the flag asked for ('auto' or a name), read by src/conv/gemm_tiles.ts. */
-  readonly igemmTileRequest: IgemmTileName;
+  /** The options the backend was created with (those not given come from the flags where they are read). */
+  readonly options: Readonly<AscBackendOptions>;
   private nextDataId = 0;
   private bytesInUse = 0;
   private peakBytesInUse = 0;
@@ -80,9 +80,10 @@ export class AscBackend extends KernelBackend {
   constructor(
       readonly wasm: KernelExports, readonly wasmMemory: WebAssembly.Memory, readonly memoryLimitBytes: number,
       readonly features: AscFeatures, module: WebAssembly.Module, spawn: SpawnWorker|null,
-      {igemmTile = 'auto', threads = null, minParallelWork = MIN_PARALLEL_WORK}: AscBackendOptions = {}) {
+      options: AscBackendOptions = {}) {
     super();
-    this.igemmTileRequest = igemmTile;
+    const {threads = null, minParallelWork = MIN_PARALLEL_WORK} = options;
+    this.options = options;
     this.jsFallback = new JsFallback(this);
     this.data = new DataStorage(this, engine());
     this.argsPtr = this.allocate(AscBackend.ARGS_BYTES);
@@ -97,7 +98,6 @@ export class AscBackend extends KernelBackend {
   static async create(options: AscBackendOptions = {}): Promise<AscBackend> {
     const {
       maxMemoryBytes = env().getNumber('ASC_MAX_MEMORY_BYTES'),
-      igemmTile = env().get('ASC_IGEMM_TILE') as IgemmTileName,
       relaxedSimd = env().getBool('ASC_RELAXED_SIMD'),
       threads = null,
       minParallelWork = MIN_PARALLEL_WORK,
@@ -111,7 +111,7 @@ export class AscBackend extends KernelBackend {
     const {features, spawn} = await detectFeatures(relaxedSimd);
     const {module, exports, memory, limitBytes} = await instantiateKernels(features.variant, maxMemoryBytes);
     const backend = new AscBackend(exports, memory, limitBytes, features, module, spawn,
-        {igemmTile, threads: threads ?? undefined, minParallelWork});
+        {...options, maxMemoryBytes, relaxedSimd, minParallelWork});
     // A browser starts a worker only once the page yields to its event loop, which inferences run back
     // to back never do: there the workers start before the backend is handed out (Node's start on the
     // first large kernel without a yield, keeping backend creation cheap for tfjs's op suite).
