@@ -11,14 +11,14 @@ beforeAll(async () => {
       `${report.kernelHandoff.length} kernels handed to asc`);
 });
 
-// The specs in which a kernel ran through the fallback, with the kernels: webgpu.mjs holds them to
+// The specs in which a kernel was handed to asc, with the kernels: webgpu.mjs holds them to
 // passing.
-const fallbackSpecs = {};
-globalThis.__CONFORMANCE_EXTRA__ = {fallbackSpecs};
+const handoffSpecs = {};
+globalThis.__CONFORMANCE_EXTRA__ = {handoffSpecs};
 jasmine.getEnv().addReporter({
   specStarted: () => resetKernelHandoffReport(),
   specDone(result) {
     const used = kernelHandoffReport().used.map((s) => s.kernel);
-    if (used.length > 0) (fallbackSpecs[result.fullName] ??= []).push(...used);
+    if (used.length > 0) (handoffSpecs[result.fullName] ??= []).push(...used);
   },
 });

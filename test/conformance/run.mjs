@@ -64,7 +64,7 @@ console.log(`conformance on '${backend}': ${counts.passed} passed, ${counts.fail
     ` (${((Date.now() - started) / 1000).toFixed(0)} s, jasmine: ${result.overallStatus})`);
 const jsonAt = process.argv.indexOf('--json');
 if (jsonAt > 0) {
-  // An entry may leave more to report (entry_webgpu.js: the specs that ran a fallback kernel).
+  // An entry may leave more to report (entry_webgpu.js: the specs that ran a handed-off kernel).
   writeFileSync(process.argv[jsonAt + 1], JSON.stringify({backend, counts, statuses, failures, ...globalThis.__CONFORMANCE_EXTRA__}));
 }
 process.exitCode = counts.failed === 0 && result.overallStatus === 'passed' ? 0 : 1;

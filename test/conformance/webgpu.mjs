@@ -1,5 +1,5 @@
-// Runs tfjs-core's op suite on webgpu (Dawn in Node) with the per-kernel fallback to asc, and
-// requires that no spec fails for a missing kernel and that every spec that ran a fallback kernel
+// Runs tfjs-core's op suite on webgpu (Dawn in Node) with the kernel handoff to asc, and
+// requires that no spec fails for a missing kernel and that every spec that ran a handed-off kernel
 // passes. What else fails is tfjs-backend-webgpu's own (listed, with its first message).
 import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
@@ -13,18 +13,18 @@ try {
 } catch {
   // tfjs-backend-webgpu's own failures make the run exit non-zero; they are judged below.
 }
-const {counts, failures, fallbackSpecs} = JSON.parse(readFileSync(json, 'utf8'));
+const {counts, failures, handoffSpecs} = JSON.parse(readFileSync(json, 'utf8'));
 const missingKernel = failures.filter((f) => f.messages.some((m) => /not registered for backend/.test(m)));
-const failedFallbacks = failures.filter((f) => fallbackSpecs[f.name] != null);
-const fallbackRuns = Object.keys(fallbackSpecs).length;
-const kernels = new Set(Object.values(fallbackSpecs).flat());
-console.log(`conformance on 'webgpu': ${counts.passed} passed, ${counts.failed} failed; ${fallbackRuns} specs ran ` +
-    `${kernels.size} kernels through the fallback to asc (${[...kernels].sort().join(', ')})`);
+const failedHandoffs = failures.filter((f) => handoffSpecs[f.name] != null);
+const handoffRuns = Object.keys(handoffSpecs).length;
+const kernels = new Set(Object.values(handoffSpecs).flat());
+console.log(`conformance on 'webgpu': ${counts.passed} passed, ${counts.failed} failed; ${handoffRuns} specs ran ` +
+    `${kernels.size} kernels handed to asc (${[...kernels].sort().join(', ')})`);
 for (const f of failures) {
-  if (!missingKernel.includes(f) && !failedFallbacks.includes(f)) console.log(`webgpu's own: ${f.name}: ${f.messages[0]?.split('\n')[0]}`);
+  if (!missingKernel.includes(f) && !failedHandoffs.includes(f)) console.log(`webgpu's own: ${f.name}: ${f.messages[0]?.split('\n')[0]}`);
 }
 for (const f of missingKernel) console.log(`missing kernel: ${f.name}: ${f.messages[0]}`);
-for (const f of failedFallbacks) console.log(`fallback failed (${fallbackSpecs[f.name].join(', ')}): ${f.name}: ${f.messages[0]}`);
-const failed = missingKernel.length + failedFallbacks.length;
-console.log(`${fallbackRuns - failedFallbacks.length} passed, ${failed} failed`);
+for (const f of failedHandoffs) console.log(`handoff failed (${handoffSpecs[f.name].join(', ')}): ${f.name}: ${f.messages[0]}`);
+const failed = missingKernel.length + failedHandoffs.length;
+console.log(`${handoffRuns - failedHandoffs.length} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;

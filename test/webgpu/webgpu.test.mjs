@@ -1,6 +1,6 @@
 // WebGPU in Node through the `webgpu` package (Dawn; on a machine without a GPU, Mesa's llvmpipe
 // behind OpenGL ES): initBackend's choice and report, the U-Net against PyTorch's fixtures, every
-// U-Net kernel against asc at U-Net shapes, the per-kernel fallback to asc, and warmup.
+// U-Net kernel against asc at U-Net shapes, the kernel handoff to asc, and warmup.
 import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {execFileSync, spawnSync} from 'node:child_process';
@@ -52,7 +52,7 @@ test('in a fresh process, initBackend prints nothing from Dawn: its warnings lan
   assert.match(skipped.reason, /^Dawn found no adapter \(flags tried: \[\] \(Dawn: Warning: Couldn't load Vulkan/);
 });
 
-test('with softwareWebGpu, initBackend picks webgpu (Dawn) and reports the adapter, the asc features and the fallback kernels', async () => {
+test('with softwareWebGpu, initBackend picks webgpu (Dawn) and reports the adapter, the asc features and the handed-off kernels', async () => {
   const report = await initBackend({softwareWebGpu: true});
   assert.is(report.chosen, 'webgpu');
   assert.is(tf.getBackend(), 'webgpu');
@@ -189,7 +189,7 @@ test('webgpu agrees with asc on every U-Net kernel at the U-Net shapes (within 1
   }
 });
 
-test('a kernel unregistered on webgpu runs on asc through the fallback, its moves counted, nothing leaked', async () => {
+test('a kernel unregistered on webgpu is handed to asc, its moves counted, nothing leaked', async () => {
   await initBackend({prefer: ['webgpu'], softwareWebGpu: true});
   const original = getKernel('Relu6', 'webgpu');
   unregisterKernel('Relu6', 'webgpu');
@@ -208,7 +208,7 @@ test('a kernel unregistered on webgpu runs on asc through the fallback, its move
     assert.ok(report.kernels.includes('Relu6') && report.kernels.includes('Unique'));
     assert.equal(report.used, [{kernel: 'Relu6', calls: 1, bytesToAsc: 16, bytesFromAsc: 16}]);
     assert.is(report.bytesMoved, 32);
-    assert.is(report.ascTensors, 0, 'the fallback frees what it moved into asc');
+    assert.is(report.ascTensors, 0, 'the handoff frees what it moved into asc');
     // Gradients run through it too: d relu6 / dx = 1 inside (0, 6).
     const dx = tf.grad((t) => tf.relu6(t))(x);
     assert.equal(Array.from(await dx.data()), [0, 1, 0, 1]);
@@ -221,7 +221,7 @@ test('a kernel unregistered on webgpu runs on asc through the fallback, its move
   assert.not.ok(kernelHandoffReport().kernels.includes('Relu6'), 'restored: Relu6 is webgpu\'s again');
 });
 
-test('in Node, a fallback kernel on a GPU-resident input says to read it first; after a read it runs', async () => {
+test('in Node, a handed-off kernel on a GPU-resident input says to read it first; after a read it runs', async () => {
   await initBackend({prefer: ['webgpu'], softwareWebGpu: true});
   const onGpu = tf.add(tf.fill([4096], 2, 'int32'), tf.fill([4096], 1, 'int32'));
   assert.throws(() => tf.unique(onGpu), /Kernel 'Unique' is not on webgpu and runs on asc, but its input 'x' cannot be read synchronously/);
