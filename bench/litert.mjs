@@ -49,11 +49,16 @@ export async function compileTflite(bytes, numThreads) {
 
 /** Runs a compiled model on one float32 input; resolves to its first output's values (a copy). */
 export async function runTflite(model, values, shape) {
+  return (await runTfliteOutputs(model, values, shape))[0];
+}
+
+/** Runs a compiled model on one float32 input; resolves to every output's values (copies), in order. */
+export async function runTfliteOutputs(model, values, shape) {
   const {Tensor} = await import('@litertjs/core');
   const input = new Tensor(values, shape);
   const outputs = await model.run(input);
   input.delete();
-  const out = outputs[0].toTypedArray().slice();
+  const out = outputs.map((t) => t.toTypedArray().slice());
   for (const t of outputs) t.delete();
   return out;
 }

@@ -47,18 +47,23 @@ for (const label of [...new Set(rows.map((r) => r.case))]) {
 }
 
 /** bench/results/models-node*.json (bench/models.mjs): one row per model. */
-function printModels({date, machine, rounds, geomean, rows, perCall}) {
+function printModels({date, machine, rounds, geomean, geomeanLitert, rows, perCall}) {
   const relaxedBy = Number(machine.node.slice(1).split('.')[0]) < 22 ? 'no flags: plain SIMD' : 'relaxed SIMD on by default';
-  const f = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+  const f = (v) => (v == null ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+  const ratio = (a, b) => (a != null && b != null ? (a / b).toFixed(2) : '–');
+  const litert = geomeanLitert ? Object.entries(geomeanLitert).map(([t, g]) => `, asc / LiteRT.js (${t}): ${g.toFixed(2)}`).join('') : '';
   console.log(`Measured ${date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node} (${relaxedBy}); ` +
-      `median of ${rounds} interleaved rounds${tileNote(machine.igemmTile)}. Geomean asc / tfjs-wasm (one thread): ${geomean.toFixed(2)}.\n`);
-  console.log('| model | source | asc ms | asc 2 threads ms | tfjs-wasm ms | tfjs-cpu ms | asc / tfjs-wasm | 2-thread scaling | ' +
-      'max error vs cpu (asc, tfjs-wasm) | in JavaScript |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+      `median of ${rounds} interleaved rounds${tileNote(machine.igemmTile)}. Geomean asc / tfjs-wasm (one thread): ` +
+      `${geomean.toFixed(2)}${litert}.\n`);
+  console.log('| model | source | asc ms | asc 2 threads ms | tfjs-wasm ms | LiteRT.js ms | LiteRT.js 2 threads ms | tfjs-cpu ms | ' +
+      'asc / tfjs-wasm | asc / LiteRT.js | asc / LiteRT.js, 2 threads | 2-thread scaling | max error vs cpu (asc, tfjs-wasm) | in JavaScript |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   for (const r of rows) {
     const js = r.jsKernels.length ? `${(100 * r.jsShare).toFixed(1)}% (${r.jsKernels.join(', ')})` : '0%';
-    console.log(`| ${r.name} | ${r.source} | ${f(r.ms['asc-1t'])} | ${f(r.ms['asc-2t'])} | ${f(r.ms.wasm)} | ${r.cpu ? f(r.cpu.ms) : '–'} | ` +
-        `${(r.ms['asc-1t'] / r.ms.wasm).toFixed(2)} | ${(r.ms['asc-1t'] / r.ms['asc-2t']).toFixed(2)} | ` +
+    console.log(`| ${r.name} | ${r.source} | ${f(r.ms['asc-1t'])} | ${f(r.ms['asc-2t'])} | ${f(r.ms.wasm)} | ${f(r.ms['litert-1t'])} | ` +
+        `${f(r.ms['litert-2t'])} | ${r.cpu ? f(r.cpu.ms) : '–'} | ${ratio(r.ms['asc-1t'], r.ms.wasm)} | ` +
+        `${ratio(r.ms['asc-1t'], r.ms['litert-1t'])} | ${ratio(r.ms['asc-2t'], r.ms['litert-2t'])} | ` +
+        `${ratio(r.ms['asc-1t'], r.ms['asc-2t'])} | ` +
         `${r.cpu ? `${r.cpu.errorAsc.toExponential(1)}, ${r.cpu.errorWasm.toExponential(1)}` : '–'} | ${js} |`);
   }
   if (perCall) {

@@ -1,10 +1,13 @@
 // Architecture families of mobile models, each written once against a small builder interface
-// and realized twice: as a tfjs-layers model (what tf.loadLayersModel gives: Conv2D, BatchNorm,
-// ReLU layers, ...) and as a "graph" of fused ops (what tfjs-converter emits for the same net:
+// and realized three times: as a tfjs-layers model (what tf.loadLayersModel gives: Conv2D, BatchNorm,
+// ReLU layers, ...), as a "graph" of fused ops (what tfjs-converter emits for the same net:
 // BatchNorm folded into the convolutions, tf.fused.conv2d / depthwiseConv2d / matMul with bias and
-// activation). Weights are drawn from a seeded generator, so every backend runs the same numbers.
+// activation), and as a .tflite of the same graph with the same weights (what TensorFlow's converter
+// gives LiteRT.js: CONV_2D and DEPTHWISE_CONV_2D with their activation fused, HARD_SWISH, MEAN,
+// FULLY_CONNECTED, ...). Weights are drawn from a seeded generator, so every backend runs the same numbers.
 import * as tf from '@tensorflow/tfjs-core';
 import {rng} from '../test/unit/helpers.mjs';
+import {ACT_NONE, ACT_RELU, ACT_RELU6, OP, OPTIONS, PADDING_SAME, TfliteGraph} from './tflite_writer.mjs';
 
 /** Uniform values in [-bound, bound) plus `shift`. */
 const uniform = (random, size, bound, shift = 0) => Float32Array.from({length: size}, () => (random() * 2 - 1) * bound + shift);
@@ -75,14 +78,23 @@ function seedLayersWeights(model, seed) {
 // ---- the fused-ops ("graph") realization ----
 
 /**
+ * The weights of the graph realizations, in the order their builders draw them (filter, then bias,
+ * per op), so the fused ops and the .tflite hold the same numbers.
+ */
+function seededValues(seed) {
+  const random = rng(seed);
+  return (shape, bound, shift = 0) => uniform(random, shape.reduce((a, b) => a * b, 1), bound, shift);
+}
+
+/**
  * Nodes are functions of `run` (which evaluates a node once per inference); each op's weights are
  * made when the model is built, on the active backend.
  */
 function graphBuilder(seed) {
-  const random = rng(seed);
+  const values = seededValues(seed);
   const weights = [];
   const make = (shape, bound, shift = 0) => {
-    const t = tf.tensor(uniform(random, shape.reduce((a, b) => a * b, 1), bound, shift), shape);
+    const t = tf.tensor(values(shape, bound, shift), shape);
     weights.push(t);
     return t;
   };
@@ -128,6 +140,94 @@ function graphBuilder(seed) {
     padChannels: (x, channels) => node(channels, (run) => tf.pad(run(x), [[0, 0], [0, 0], [0, 0], [0, channels - x.channels]])),
   };
   return {b, weights};
+}
+
+// ---- the .tflite realization ----
+
+/** [kh, kw, in, out] (tfjs's HWIO) as TFLite's [out, kh, kw, in]. */
+function ohwi(values, [kh, kw, ci, co]) {
+  const out = new Float32Array(values.length);
+  for (let t = 0; t < kh * kw; t++) {
+    for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) out[(o * kh * kw + t) * ci + i] = values[(t * ci + i) * co + o];
+  }
+  return out;
+}
+
+/** The graph realization's ops as TFLite operators; nodes are {t: tensor index, channels}. */
+function tfliteBuilder(seed, g) {
+  const values = seededValues(seed);
+  const shapeOf = (x) => g.shape(x.t);
+  const node = (t) => ({t, channels: g.shape(t)[g.shape(t).length - 1]});
+  const same = (size, stride) => Math.ceil(size / stride);
+  const unary = (code, x) => node(g.op(code, [x.t], shapeOf(x)));
+  const fused = (kind) => (kind === 'relu' ? ACT_RELU : kind === 'relu6' ? ACT_RELU6 : ACT_NONE);
+  const finish = (x, kind) => (kind === 'hswish' ? unary(OP.HARD_SWISH, x) : kind === 'sigmoid' ? unary(OP.LOGISTIC, x) :
+    kind === 'softmax' ? node(g.op(OP.SOFTMAX, [x.t], shapeOf(x), [OPTIONS.SoftmaxOptions, [['float32', 1]]])) : x);
+  const b = {
+    input: (shape) => node(g.tensor([1, ...shape])),
+    channels: (x) => x.channels,
+    conv: (x, {filters, kernel, stride = 1, dilation = 1, act = 'linear'}) => {
+      const hwio = [kernel, kernel, x.channels, filters];
+      const filter = g.tensor([filters, kernel, kernel, x.channels], ohwi(values(hwio, heBound(kernel * kernel * x.channels)), hwio));
+      const bias = g.tensor([filters], values([filters], 0.1));
+      const [n, h, w] = shapeOf(x);
+      return finish(node(g.op(OP.CONV_2D, [x.t, filter, bias], [n, same(h, stride), same(w, stride), filters],
+          [OPTIONS.Conv2DOptions, [['int8', PADDING_SAME], ['int32', stride], ['int32', stride], ['int8', fused(act)],
+            ['int32', dilation], ['int32', dilation]]])), act);
+    },
+    dw: (x, {kernel, stride = 1, act}) => {
+      // tfjs's [kh, kw, C, 1] is TFLite's [1, kh, kw, C] as it lies.
+      const filter = g.tensor([1, kernel, kernel, x.channels], values([kernel, kernel, x.channels, 1], heBound(kernel * kernel)));
+      const bias = g.tensor([x.channels], values([x.channels], 0.1));
+      const [n, h, w, c] = shapeOf(x);
+      return finish(node(g.op(OP.DEPTHWISE_CONV_2D, [x.t, filter, bias], [n, same(h, stride), same(w, stride), c],
+          [OPTIONS.DepthwiseConv2DOptions, [['int8', PADDING_SAME], ['int32', stride], ['int32', stride], ['int32', 1],
+            ['int8', fused(act)], ['int32', 1], ['int32', 1]]])), act);
+    },
+    act: (x, kind) => (kind === 'relu' ? unary(OP.RELU, x) : kind === 'relu6' ? unary(OP.RELU6, x) : finish(x, kind)),
+    add: (p, q) => node(g.op(OP.ADD, [p.t, q.t], shapeOf(p), [OPTIONS.AddOptions, [['int8', ACT_NONE]]])),
+    mul: (p, q) => node(g.op(OP.MUL, [p.t, q.t], shapeOf(p), [OPTIONS.MulOptions, [['int8', ACT_NONE]]])),
+    concat: (list) => {
+      const [n, h, w] = shapeOf(list[0]);
+      return node(g.op(OP.CONCATENATION, list.map((x) => x.t), [n, h, w, list.reduce((s, x) => s + x.channels, 0)],
+          [OPTIONS.ConcatenationOptions, [['int32', 3], ['int8', ACT_NONE]]]));
+    },
+    gap: (x, {keepDims = false} = {}) => {
+      const [n, , , c] = shapeOf(x);
+      return node(g.op(OP.MEAN, [x.t, g.ints([1, 2])], keepDims ? [n, 1, 1, c] : [n, c], [OPTIONS.ReducerOptions,
+        [['bool', keepDims]]]));
+    },
+    maxPool: (x, {size, stride}) => {
+      const [n, h, w, c] = shapeOf(x);
+      return node(g.op(OP.MAX_POOL_2D, [x.t], [n, same(h, stride), same(w, stride), c], [OPTIONS.Pool2DOptions,
+        [['int8', PADDING_SAME], ['int32', stride], ['int32', stride], ['int32', size], ['int32', size], ['int8', ACT_NONE]]]));
+    },
+    upsample: (x, {factor, bilinear}) => {
+      const [n, h, w, c] = shapeOf(x);
+      const size = g.ints([h * factor, w * factor]);
+      return node(bilinear ?
+        g.op(OP.RESIZE_BILINEAR, [x.t, size], [n, h * factor, w * factor, c], [OPTIONS.ResizeBilinearOptions,
+          [['int32', 0], ['int32', 0], ['bool', false], ['bool', false]]]) :
+        g.op(OP.RESIZE_NEAREST_NEIGHBOR, [x.t, size], [n, h * factor, w * factor, c], [OPTIONS.ResizeNearestNeighborOptions,
+          [['bool', false], ['bool', false]]]));
+    },
+    dense: (x, {units, act}) => {
+      // tfjs's [in, units] as TFLite's [units, in].
+      const w = values([x.channels, units], heBound(x.channels));
+      const weights = new Float32Array(w.length);
+      for (let i = 0; i < x.channels; i++) for (let u = 0; u < units; u++) weights[u * x.channels + i] = w[i * units + u];
+      const filter = g.tensor([units, x.channels], weights);
+      const bias = g.tensor([units], values([units], 0.1));
+      return finish(node(g.op(OP.FULLY_CONNECTED, [x.t, filter, bias], [shapeOf(x)[0], units], [OPTIONS.FullyConnectedOptions,
+        [['int8', fused(act)], ['int8', 0], ['bool', false], ['bool', false]]])), act);
+    },
+    padChannels: (x, channels) => {
+      const [n, h, w, c] = shapeOf(x);
+      return node(g.op(OP.PAD, [x.t, g.ints([0, 0, 0, 0, 0, 0, 0, channels - c], [4, 2])], [n, h, w, channels],
+          [OPTIONS.PadOptions, []]));
+    },
+  };
+  return b;
 }
 
 // ---- the families ----
@@ -283,4 +383,13 @@ export function graphFamily(name, seed = 1) {
     return ys.length === 1 ? ys[0] : ys;
   });
   return {predict, dispose: () => tf.dispose(weights)};
+}
+
+/** The family's graph realization as a .tflite (the same weights as graphFamily with the same seed). */
+export function tfliteFamily(name, seed = 1) {
+  const g = new TfliteGraph();
+  const b = tfliteBuilder(seed, g);
+  let input = null;
+  const outputs = [FAMILIES[name].build({...b, input: (shape) => (input = b.input(shape))})].flat();
+  return g.serialize([input.t], outputs.map((y) => y.t), `tfjs-backend-asc bench: ${name}`);
 }

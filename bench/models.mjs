@@ -1,19 +1,23 @@
-// Real models on asc against tfjs-backend-wasm and tfjs-backend-cpu: the pretrained tfjs models that
-// npm packages ship (bench/model_packages.mjs) and mobile architecture families with seeded weights,
-// each as a tfjs-layers model and as fused ops in tfjs-converter's form (bench/model_families.mjs).
+// Real models on asc against tfjs-backend-wasm, LiteRT.js and tfjs-backend-cpu: the pretrained tfjs
+// models that npm packages ship (bench/model_packages.mjs) and mobile architecture families with
+// seeded weights, each as a tfjs-layers model, as fused ops in tfjs-converter's form and, for
+// LiteRT.js, as a .tflite of the same fused graph (bench/model_families.mjs).
 // Usage: npm run bench -- --models [--quick] [--only <substring>] [--json file]
 //   (or node --import ./cli/relaxed_simd.mjs bench/models.mjs ...); writes bench/results/models-node<major>.json.
-// Per model: ms per inference on asc with 1 and 2 threads and on tfjs-backend-wasm (one thread: its
-// threads do not start in Node), in interleaved rounds (median); tfjs-backend-cpu runs once, as the
+// Per model: ms per inference on asc with 1 and 2 threads, on tfjs-backend-wasm (one thread: its
+// threads do not start in Node) and, for the families' graphs, on LiteRT.js with 1 and 2 threads
+// (its threaded build needs relaxed SIMD: one thread only without it), in interleaved rounds
+// (median), LiteRT.js's outputs checked against asc's first; tfjs-backend-cpu runs once, as the
 // reference: the largest difference of every output from it, relative to the output's largest
 // magnitude; and the share of asc's kernel time (tf.profile) that ran in JavaScript, with the kernels.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import {igemmTileChoice, jsFallbackReport, registerAscBackend, resetJsFallbackReport} from '../dist/index.js';
+import {hasRelaxedSimd, igemmTileChoice, jsFallbackReport, registerAscBackend, resetJsFallbackReport} from '../dist/index.js';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import {parseArgs} from 'node:util';
-import {FAMILIES, graphFamily, layersFamily} from './model_families.mjs';
+import {compileTflite, loadLiteRtInNode, runTfliteOutputs} from './litert.mjs';
+import {FAMILIES, graphFamily, layersFamily, tfliteFamily} from './model_families.mjs';
 import {loadModel, PACKAGE_MODELS} from './model_packages.mjs';
 import {median} from './median.mjs';
 
@@ -29,6 +33,8 @@ registerAscBackend('asc-1t', {threads: 1});
 registerAscBackend('asc-2t', {threads: 2});
 await tf.setBackend('asc-2t');
 await tf.backend().startThreads();
+const LITERT_THREADS = hasRelaxedSimd() ? [1, 2] : [1];
+await loadLiteRtInNode({threads: LITERT_THREADS.length > 1});
 
 /** Every model of the suite: a name, its input shape, and a loader that builds it on the active backend. */
 function suite() {
@@ -42,7 +48,8 @@ function suite() {
   });
   for (const [name, {input}] of Object.entries(FAMILIES)) {
     models.push({name: `${name} (layers)`, source: 'built, tfjs-layers', input, load: () => layersFamily(name)});
-    models.push({name: `${name} (graph)`, source: 'built, fused ops', input, load: async () => graphFamily(name)});
+    models.push({name: `${name} (graph)`, source: 'built, fused ops', input, load: async () => graphFamily(name),
+      tflite: () => tfliteFamily(name)});
   }
   return args.only ? models.filter((m) => m.name.toLowerCase().includes(args.only.toLowerCase())) : models;
 }
@@ -71,6 +78,22 @@ function relativeError(got, want) {
   return worst;
 }
 
+/** The model's .tflite compiled for LiteRT.js on each thread count, checked against asc's outputs: runners by name. */
+async function litertRunners(spec, ascModel, x) {
+  const values = x.dataSync();
+  const want = await outputs(ascModel, x);
+  const runners = {};
+  let error = 0;
+  for (const threads of LITERT_THREADS) {
+    const compiled = await compileTflite(spec.tflite(), threads);
+    const run = () => runTfliteOutputs(compiled, values, spec.input);
+    error = Math.max(error, relativeError(await run(), want));
+    runners[`litert-${threads}t`] = {run, dispose: () => compiled.delete()};
+  }
+  if (!(error <= 1e-4)) throw new Error(`${spec.name}: LiteRT.js's outputs differ from asc's by ${error} of their largest`);
+  return {runners, error};
+}
+
 async function measure(spec) {
   const loaded = {};
   for (const backend of TIMED) {
@@ -80,16 +103,28 @@ async function measure(spec) {
     await outputs(model, x); // warm-up: weights packed, pipelines made
     loaded[backend] = {model, x};
   }
-  const times = Object.fromEntries(TIMED.map((b) => [b, []]));
+  const runners = Object.fromEntries(TIMED.map((backend) => [backend, {run: () => {
+    tf.setBackend(backend);
+    return outputs(loaded[backend].model, loaded[backend].x);
+  }}]));
+  let litertError = null;
+  if (spec.tflite) {
+    tf.setBackend('asc-1t');
+    const litert = await litertRunners(spec, loaded['asc-1t'].model, loaded['asc-1t'].x);
+    Object.assign(runners, litert.runners);
+    litertError = litert.error;
+  }
+  const names = Object.keys(runners);
+  const times = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (let i = 0; i < TIMED.length; i++) {
-      const backend = TIMED[(i + round) % TIMED.length]; // each round starts with another backend
-      tf.setBackend(backend);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + round) % names.length]; // each round starts with another runner
       const started = performance.now();
-      await outputs(loaded[backend].model, loaded[backend].x);
-      times[backend].push(performance.now() - started);
+      await runners[name].run();
+      times[name].push(performance.now() - started);
     }
   }
+  for (const runner of Object.values(runners)) runner.dispose?.();
   // asc's kernels by tf.profile, and what of them ran in JavaScript.
   tf.setBackend('asc-1t');
   resetJsFallbackReport('asc-1t');
@@ -117,8 +152,8 @@ async function measure(spec) {
     model.dispose();
     x.dispose();
   }
-  const ms = Object.fromEntries(TIMED.map((b) => [b, median(times[b])]));
-  return {name: spec.name, source: spec.source, input: spec.input, ms, samples: ROUNDS, cpu, kernelMs, jsMs,
+  const ms = Object.fromEntries(names.map((name) => [name, median(times[name])]));
+  return {name: spec.name, source: spec.source, input: spec.input, ms, samples: ROUNDS, cpu, litertError, kernelMs, jsMs,
     jsShare: kernelMs > 0 ? jsMs / kernelMs : 0, jsKernels: inJs.map((k) => `${k.kernel} ${k.ms.toFixed(1)} ms`)};
 }
 
@@ -128,7 +163,9 @@ for (const spec of suite()) {
   const row = await measure(spec);
   rows.push(row);
   const f = (v) => v.toFixed(v >= 100 ? 0 : 1);
-  console.log(`  asc ${f(row.ms['asc-1t'])} ms, 2 threads ${f(row.ms['asc-2t'])}, tfjs-wasm ${f(row.ms.wasm)}: ` +
+  const litert = LITERT_THREADS.filter((t) => row.ms[`litert-${t}t`] != null).map((t) =>
+    `, LiteRT.js ${t}t ${f(row.ms[`litert-${t}t`])} (asc/LiteRT.js ${(row.ms[`asc-${t}t`] / row.ms[`litert-${t}t`]).toFixed(2)})`).join('');
+  console.log(`  asc ${f(row.ms['asc-1t'])} ms, 2 threads ${f(row.ms['asc-2t'])}, tfjs-wasm ${f(row.ms.wasm)}${litert}: ` +
       `asc/wasm ${(row.ms['asc-1t'] / row.ms.wasm).toFixed(2)}; cpu ${row.cpu ? `${f(row.cpu.ms)} ms, error ${row.cpu.errorAsc.toExponential(1)}` : '-'}; ` +
       `JS ${(100 * row.jsShare).toFixed(1)}%${row.jsKernels.length ? ` (${row.jsKernels.slice(0, 4).join(', ')})` : ''}`);
 }
@@ -168,15 +205,28 @@ for (const [name, us] of Object.entries(tiny)) {
   console.log(`per call, ${name}: asc ${us.asc.toFixed(2)} us, tfjs-wasm ${us.wasm.toFixed(2)} us`);
 }
 
+const geomeanOf = (ratios) => Math.exp(ratios.reduce((s, v) => s + Math.log(v), 0) / ratios.length);
 const ratios = rows.map((r) => r.ms['asc-1t'] / r.ms.wasm);
-const geomean = Math.exp(ratios.reduce((s, v) => s + Math.log(v), 0) / ratios.length);
+const geomean = geomeanOf(ratios);
 console.log(`geomean asc/tfjs-wasm (one thread): ${geomean.toFixed(2)} over ${rows.length} models; slowest ratio ` +
     `${Math.max(...ratios).toFixed(2)}`);
+// asc against LiteRT.js on the families' graphs, per thread count.
+const geomeanLitert = {};
+for (const threads of LITERT_THREADS) {
+  const withLitert = rows.filter((r) => r.ms[`litert-${threads}t`] != null);
+  if (withLitert.length === 0) continue;
+  const vs = withLitert.map((r) => r.ms[`asc-${threads}t`] / r.ms[`litert-${threads}t`]);
+  geomeanLitert[`${threads}t`] = geomeanOf(vs);
+  console.log(`geomean asc/LiteRT.js (${threads} thread${threads > 1 ? 's' : ''}): ${geomeanOf(vs).toFixed(2)} over ` +
+      `${withLitert.length} models; slowest ratio ${Math.max(...vs).toFixed(2)}`);
+}
 
 const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}`,
   igemmTile: igemmTileChoice('asc-1t')};
-const result = {date: new Date().toISOString(), machine, quick: Boolean(args.quick), rounds: ROUNDS, geomean, rows, perCall: tiny};
+const result = {date: new Date().toISOString(), machine, quick: Boolean(args.quick), rounds: ROUNDS, geomean, geomeanLitert, rows,
+  perCall: tiny};
 const file = args.json ?? new URL(`./results/models-node${process.versions.node.split('.')[0]}.json`, import.meta.url).pathname;
 mkdirSync(new URL('./results/', import.meta.url), {recursive: true});
 writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
 console.log(`wrote ${file}`);
+process.exit(0); // LiteRT.js's worker threads would keep the process alive
