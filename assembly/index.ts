@@ -50,7 +50,6 @@ export { addN } from "./kernels/add_n";
 export { castBoolToFloat32, castBoolToInt32, castFloat32ToBool, castFloat32ToInt32, castInt32ToBool,
   castInt32ToFloat32 } from "./kernels/cast";
 export { defaultNaNIsPositive, gemv, igemm, igemmPack, igemmPackedBytes } from "./kernels/igemm";
-export { igemmTileRows } from "./kernels/igemm_tile";
 export { convIndirection, deconvIndirection, matrixIndirection } from "./kernels/indirection";
 export { conv2dFewChannels } from "./kernels/conv2d_few_channels";
 export { conv2dOneChannel } from "./kernels/conv2d_one_channel";

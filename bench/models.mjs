@@ -78,10 +78,9 @@ function relativeError(got, want) {
   return worst;
 }
 
-/** The model's .tflite compiled for LiteRT.js on each thread count, checked against asc's outputs: runners by name. */
-async function litertRunners(spec, ascModel, x) {
+/** The model's .tflite compiled for LiteRT.js on each thread count, checked against asc's outputs `want`: runners by name. */
+async function litertRunners(spec, x, want) {
   const values = x.dataSync();
-  const want = await outputs(ascModel, x);
   const runners = {};
   let error = 0;
   for (const threads of LITERT_THREADS) {
@@ -107,10 +106,11 @@ async function measure(spec) {
     tf.setBackend(backend);
     return outputs(loaded[backend].model, loaded[backend].x);
   }}]));
+  tf.setBackend('asc-1t');
+  const ascOut = await outputs(loaded['asc-1t'].model, loaded['asc-1t'].x);
   let litertError = null;
   if (spec.tflite) {
-    tf.setBackend('asc-1t');
-    const litert = await litertRunners(spec, loaded['asc-1t'].model, loaded['asc-1t'].x);
+    const litert = await litertRunners(spec, loaded['asc-1t'].x, ascOut);
     Object.assign(runners, litert.runners);
     litertError = litert.error;
   }
@@ -133,7 +133,6 @@ async function measure(spec) {
   const kernelMs = profile.kernels.filter((k) => !k.name.endsWith('__op')).reduce((s, k) => s + k.kernelTimeMs, 0);
   const inJs = jsFallbackReport('asc-1t');
   const jsMs = inJs.reduce((s, k) => s + k.ms, 0);
-  const ascOut = await outputs(loaded['asc-1t'].model, loaded['asc-1t'].x);
   const ascOut2t = (tf.setBackend('asc-2t'), await outputs(loaded['asc-2t'].model, loaded['asc-2t'].x));
   const wasmOut = (tf.setBackend('wasm'), await outputs(loaded.wasm.model, loaded.wasm.x));
   for (const {model, x} of Object.values(loaded)) {

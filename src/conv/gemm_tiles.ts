@@ -35,7 +35,7 @@ const CALIBRATIONS = new Map<KernelVariant, TileCalibration>();
 const STATES = new WeakMap<AscBackend, TileState>();
 
 /** A GEMM with at least this many multiply-adds makes the backend calibrate its tile first. */
-export const CALIBRATE_MIN_MACS = 1 << 22;
+const CALIBRATE_MIN_MACS = 1 << 22;
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 const buildOf = (backend: AscBackend) => (backend.features.relaxedSimd ? 'relaxed' : 'simd');

@@ -33,13 +33,14 @@ export function packAt(backend: AscBackend, ptr: number, weightsPtr: number, bia
 }
 
 /**
- * `weights` (and `bias`) packed in `layout`, from the backend's weight cache: packed at the first
- * call, kept until `weights` is disposed. `kind` names the use (and its geometry).
+ * `weights` (and `bias`) packed in the layout `layoutOf()` gives, from the backend's weight cache:
+ * packed at the first call (the only one that builds the layout), kept until `weights` is
+ * disposed. `kind` names the use (and its geometry).
  */
 export function packedWeights(backend: AscBackend, weights: TensorInfo, kind: string, bias: TensorInfo|undefined,
-    layout: PackLayout): number {
-  return backend.cachedWeights(weights, kind, bias, () => ({
-    bytes: packedBytes(backend, layout),
-    fill: (ptr) => packInto(backend, ptr, weights, bias, layout),
-  }));
+    layoutOf: () => PackLayout): number {
+  return backend.cachedWeights(weights, kind, bias, () => {
+    const layout = layoutOf();
+    return {bytes: packedBytes(backend, layout), fill: (ptr) => packInto(backend, ptr, weights, bias, layout)};
+  });
 }

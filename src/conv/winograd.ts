@@ -80,7 +80,7 @@ function cheapest(shape: WinogradShape): ConvAlgorithm {
   for (const algorithm of ['F(2,3)', 'F(4,3)'] as const) {
     const m = WINOGRAD_OUTPUTS[algorithm], freqs = winogradFrequencies(algorithm);
     const tiles = batch * Math.ceil(outHeight / m) * Math.ceil(outWidth / m);
-    const blocks = Math.ceil(tiles / blockTiles(m, ci, co, 8));
+    const blocks = Math.ceil(tiles / blockTiles(algorithm, ci, co, 8));
     const cost = tiles * freqs * (ci * co + TRANSFORM_COST * (ci + co)) + blocks * freqs * ci * co * FILTER_READ_COST;
     if (cost < bestCost) {
       best = algorithm;
@@ -98,8 +98,8 @@ const TRANSFORM_COST = 16;
 const FILTER_READ_COST = 8;
 
 /** Tiles per block: V and M within the block budget, one frequency's V rows within ROWS_IN_CACHE, a multiple of mr. */
-function blockTiles(m: number, inChannels: number, outChannels: number, mr: number): number {
-  const freqs = (m + 2) ** 2;
+function blockTiles(algorithm: WinogradAlgorithm, inChannels: number, outChannels: number, mr: number): number {
+  const freqs = winogradFrequencies(algorithm);
   const cp = Math.ceil(inChannels / 4) * 4, cm = Math.ceil(outChannels / 4) * 4;
   const budget = Math.min(MAX_BLOCK_BYTES, Math.max(BLOCK_BYTES, freqs * inChannels * outChannels * 4));
   const fit = Math.min(budget / (freqs * (cp + cm) * 4), ROWS_IN_CACHE / (cp * 4));
@@ -113,7 +113,7 @@ function winogradFilter(backend: AscBackend, filter: TensorInfo, algorithm: Wino
   const kind = `winograd ${algorithm} ${inChannels} ${outChannels} ${layout.flip ? 'flipped' : ''}`;
   return backend.cachedWeights(filter, kind, undefined, () => ({
     bytes: backend.wasm.winogradPackedBytes(m, inChannels, outChannels),
-    fill: (ptr) => backend.withScratch(((m + 2) ** 2 * inChannels * outChannels + 1) * 4, (scratch) =>
+    fill: (ptr) => backend.withScratch((winogradFrequencies(algorithm) * inChannels * outChannels + 1) * 4, (scratch) =>
       backend.wasm.winogradPackFilter(backend.ptr(filter), scratch, ptr, m, inChannels, outChannels, layout.tapStride,
           layout.inStride, layout.outStride, layout.flip)),
   }));
@@ -145,7 +145,7 @@ function runTiles(backend: AscBackend, algorithm: WinogradAlgorithm, x: number, 
   if (tiles === 0 || outChannels === 0) return;
   settleIgemmTile(backend, tiles * freqs * inChannels * outChannels);
   const mr = igemmRows(backend);
-  const perBlock = Math.min(blockTiles(m, inChannels, outChannels, mr), Math.ceil(tiles / mr) * mr);
+  const perBlock = Math.min(blockTiles(algorithm, inChannels, outChannels, mr), Math.ceil(tiles / mr) * mr);
   const cp = Math.ceil(inChannels / 4) * 4, cm = Math.ceil(outChannels / 4) * 4;
   const vBytes = perBlock * freqs * cp * 4, mBytes = perBlock * freqs * cm * 4, tableBytes = freqs * perBlock * 4;
   const {wasm} = backend;

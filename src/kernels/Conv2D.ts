@@ -53,8 +53,8 @@ export function conv2dImpl(
       if (runWinograd(backend, xNHWC, filter, layout, shape, out, epilogue)) return out;
     }
     // B[tap, ci, co] = filter[kh, kw, ci, co]: the HWIO filter is already tap-major.
-    const packed = packedWeights(backend, filter, 'conv2d', epilogue.bias, {n: outChannels, taps, kc: inChannels,
-      tapOffsets: Array.from({length: taps}, (_, t) => t * inChannels * outChannels), kStride: outChannels, nStride: 1});
+    const packed = packedWeights(backend, filter, 'conv2d', epilogue.bias, () => ({n: outChannels, taps, kc: inChannels,
+      tapOffsets: Array.from({length: taps}, (_, t) => t * inChannels * outChannels), kStride: outChannels, nStride: 1}));
     if (rows === 1 && taps === 1 && convInfo.padInfo.top === 0 && convInfo.padInfo.left === 0) {
       // One output pixel of a 1x1 filter (a squeeze-excite block): its input pixel times the filter.
       runGemv(backend, backend.ptr(xNHWC), packed, backend.ptr(out), outChannels, inChannels, epilogue.activation,
@@ -84,7 +84,7 @@ function conv2dFewChannels(backend: AscBackend, x: TensorInfo, filter: TensorInf
   const {batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth} = convInfo;
   const depth = filterHeight * filterWidth * inChannels;
   const packed = packedWeights(backend, filter, 'conv2d-matrix', bias,
-      {n: outChannels, taps: 1, kc: depth, tapOffsets: [0], kStride: outChannels, nStride: 1});
+      () => ({n: outChannels, taps: 1, kc: depth, tapOffsets: [0], kStride: outChannels, nStride: 1}));
   // Threads share output rows.
   backend.parallel('conv2dFewChannels', [backend.ptr(x), packed, backend.ptr(out), inHeight, inWidth, inChannels, outHeight,
     outWidth, outChannels, filterHeight, filterWidth, convInfo.strideHeight, convInfo.strideWidth, convInfo.dilationHeight,
