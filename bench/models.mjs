@@ -4,7 +4,8 @@
 // LiteRT.js, as a .tflite of the same fused graph (bench/model_families.mjs).
 // Usage: npm run bench -- --models [--quick] [--only <substring>] [--json file]
 //   (or node --import ./cli/relaxed_simd.mjs bench/models.mjs ...); writes bench/results/models-node<major>.json.
-// Per model: ms per inference on asc with 1 and 2 threads, on tfjs-backend-wasm (one thread: its
+// Per model: ms per inference on asc with 1 and 2 threads (and on one thread op by op, whole-graph
+// capture off, with what the plan fused per inference), on tfjs-backend-wasm (one thread: its
 // threads do not start in Node) and, for the families' graphs, on LiteRT.js with 1 and 2 threads
 // (its threaded build needs relaxed SIMD: one thread only without it), in interleaved rounds
 // (median), LiteRT.js's outputs checked against asc's first; tfjs-backend-cpu runs once, as the
@@ -12,7 +13,8 @@
 // magnitude; and the share of asc's kernel time (tf.profile) that ran in JavaScript, with the kernels.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import {hasRelaxedSimd, igemmTileChoice, jsFallbackReport, registerAscBackend, resetJsFallbackReport} from '../dist/index.js';
+import {captureReport, hasRelaxedSimd, igemmTileChoice, jsFallbackReport, registerAscBackend, resetCaptureReport,
+  resetJsFallbackReport} from '../dist/index.js';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import {parseArgs} from 'node:util';
@@ -26,11 +28,14 @@ const {values: args} = parseArgs({options: {
   models: {type: 'boolean'}, // from npm run bench -- --models
 }, allowPositionals: true});
 const ROUNDS = args.quick ? 3 : 7;
-const TIMED = ['asc-1t', 'asc-2t', 'wasm'];
+// asc as a user gets it (whole-graph capture: repeated inferences run deferred and fused), and one
+// thread op by op (capture off) to show what the plan gains.
+const TIMED = ['asc-1t', 'asc-2t', 'asc-1t-ops', 'wasm'];
 
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 registerAscBackend('asc-1t', {threads: 1});
 registerAscBackend('asc-2t', {threads: 2});
+registerAscBackend('asc-1t-ops', {threads: 1, capture: false});
 await tf.setBackend('asc-2t');
 await tf.backend().startThreads();
 const LITERT_THREADS = hasRelaxedSimd() ? [1, 2] : [1];
@@ -116,6 +121,7 @@ async function measure(spec) {
   }
   const names = Object.keys(runners);
   const times = Object.fromEntries(names.map((name) => [name, []]));
+  resetCaptureReport('asc-1t');
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < names.length; i++) {
       const name = names[(i + round) % names.length]; // each round starts with another runner
@@ -125,6 +131,12 @@ async function measure(spec) {
     }
   }
   for (const runner of Object.values(runners)) runner.dispose?.();
+  // What the plan did per replayed inference on one thread: calls deferred and run, fusions fired.
+  const report = captureReport('asc-1t');
+  const perReplay = (n) => (report.replays > 0 ? n / report.replays : 0);
+  const capture = {replays: report.replays, divergences: report.divergences, deferredCalls: perReplay(report.deferredCalls),
+    ranCalls: perReplay(report.ranCalls),
+    fusions: Object.fromEntries(Object.entries(report.fusions).map(([k, n]) => [k, perReplay(n)]).filter(([, n]) => n > 0))};
   // asc's kernels by tf.profile, and what of them ran in JavaScript.
   tf.setBackend('asc-1t');
   resetJsFallbackReport('asc-1t');
@@ -152,7 +164,7 @@ async function measure(spec) {
     x.dispose();
   }
   const ms = Object.fromEntries(names.map((name) => [name, median(times[name])]));
-  return {name: spec.name, source: spec.source, input: spec.input, ms, samples: ROUNDS, cpu, litertError, kernelMs, jsMs,
+  return {name: spec.name, source: spec.source, input: spec.input, ms, samples: ROUNDS, cpu, litertError, capture, kernelMs, jsMs,
     jsShare: kernelMs > 0 ? jsMs / kernelMs : 0, jsKernels: inJs.map((k) => `${k.kernel} ${k.ms.toFixed(1)} ms`)};
 }
 
@@ -164,7 +176,9 @@ for (const spec of suite()) {
   const f = (v) => v.toFixed(v >= 100 ? 0 : 1);
   const litert = LITERT_THREADS.filter((t) => row.ms[`litert-${t}t`] != null).map((t) =>
     `, LiteRT.js ${t}t ${f(row.ms[`litert-${t}t`])} (asc/LiteRT.js ${(row.ms[`asc-${t}t`] / row.ms[`litert-${t}t`]).toFixed(2)})`).join('');
-  console.log(`  asc ${f(row.ms['asc-1t'])} ms, 2 threads ${f(row.ms['asc-2t'])}, tfjs-wasm ${f(row.ms.wasm)}${litert}: ` +
+  const fused = Object.entries(row.capture.fusions).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  console.log(`  asc ${f(row.ms['asc-1t'])} ms (op by op ${f(row.ms['asc-1t-ops'])}; ${row.capture.ranCalls} of ` +
+      `${row.capture.deferredCalls} deferred calls ran, fused: ${fused}), 2 threads ${f(row.ms['asc-2t'])}, tfjs-wasm ${f(row.ms.wasm)}${litert}: ` +
       `asc/wasm ${(row.ms['asc-1t'] / row.ms.wasm).toFixed(2)}; cpu ${row.cpu ? `${f(row.cpu.ms)} ms, error ${row.cpu.errorAsc.toExponential(1)}` : '-'}; ` +
       `JS ${(100 * row.jsShare).toFixed(1)}%${row.jsKernels.length ? ` (${row.jsKernels.slice(0, 4).join(', ')})` : ''}`);
 }

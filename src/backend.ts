@@ -3,13 +3,15 @@
 // threads) and runs tfjs-backend-cpu's kernels on its data where it has no kernel of its own.
 import {backend_util, BackendTimingInfo, buffer, DataStorage, DataType, engine, env, KernelBackend, Rank, ShapeMap, Tensor, TensorBuffer, TensorInfo, TypedArray, util} from '@tensorflow/tfjs-core';
 import {AscFeatures, detectFeatures} from './features.js';
+import {Capture} from './graph/capture.js';
 import {JsFallback, JsFallbackEntry} from './js_fallback.js';
 import {elementBytes} from './kernels/dtypes.js';
 import {nodeProcess} from './node_process.js';
 import {MAX_THREADS, MIN_PARALLEL_WORK, ThreadDispatch} from './threads/dispatch.js';
 import type {ParallelKernel} from './threads/parallel_kernels.js';
 import {CONTROL_BYTES, SpawnWorker} from './threads/pool.js';
-import {TensorData} from './tensor_data.js';
+import {Producer, TensorData} from './tensor_data.js';
+import {WeightCache} from './weight_cache.js';
 import {instantiateKernels, KernelExports, MAX_BLOCK_BYTES} from './wasm_module.js';
 
 type DataId = object;
@@ -20,14 +22,6 @@ type BackendValues = backend_util.BackendValues;
  * the first large GEMM), or a tile's name (IGEMM_TILES of the build that runs) to force it.
  */
 export type IgemmTileName = 'auto'|string;
-
-/** A block derived from a weight tensor (packed for a kernel); `kind` and `bias` say what for. */
-interface CachedWeights {
-  kind: string;
-  bias: DataId|null;
-  ptr: number;
-  bytes: number;
-}
 
 export interface AscBackendOptions {
   /** The most bytes the wasm memory may grow to (default: the flag ASC_MAX_MEMORY_BYTES). */
@@ -43,6 +37,11 @@ export interface AscBackendOptions {
    * (default 200,000). 1 splits every kernel with more than one work unit (the fuzzer does).
    */
   minParallelWork?: number;
+  /**
+   * Whole-graph capture: repeats of a recorded kernel sequence (the next inference) run deferred and
+   * fused (default: the flag ASC_CAPTURE; src/graph/capture.ts).
+   */
+  capture?: boolean;
 }
 
 export interface AscMemoryInfo {
@@ -67,7 +66,7 @@ export class AscBackend extends KernelBackend {
   private bytesInUse = 0;
   private peakBytesInUse = 0;
   /** Blocks derived from weight tensors (packed weights), per tensor, freed with it. */
-  private readonly weightCache = new Map<DataId, CachedWeights>();
+  private readonly weightCache = new WeightCache(this);
   /** Whether a float32 tensor is free of NaN and infinity, per tensor (tensor data never change). */
   private readonly finiteCache = new WeakMap<DataId, boolean>();
   /** A small wasm block for passing shapes and pointer lists to kernels. */
@@ -76,6 +75,8 @@ export class AscBackend extends KernelBackend {
   /** Runs tfjs-backend-cpu's kernels on this backend's data. */
   private readonly jsFallback: JsFallback;
   private readonly dispatch: ThreadDispatch;
+  /** Records kernel calls, defers repeats and runs them fused (src/graph/capture.ts). */
+  readonly capture: Capture;
 
   constructor(
       readonly wasm: KernelExports, readonly wasmMemory: WebAssembly.Memory, readonly memoryLimitBytes: number,
@@ -86,6 +87,7 @@ export class AscBackend extends KernelBackend {
     this.options = options;
     this.jsFallback = new JsFallback(this);
     this.data = new DataStorage(this, engine());
+    this.capture = new Capture(this, this, options.capture ?? env().getBool('ASC_CAPTURE'));
     this.argsPtr = this.allocate(AscBackend.ARGS_BYTES);
     this.dispatch = new ThreadDispatch({wasm, memory: wasmMemory, module, spawn, control: spawn ? this.allocate(CONTROL_BYTES) : 0,
       cores: features.cores, threadsReason: features.threadsReason, fixedThreads: threads, minParallelWork});
@@ -191,35 +193,10 @@ export class AscBackend extends KernelBackend {
     this.bytesInUse -= bytes;
   }
 
-  /**
-   * A block derived from `weights` (packed for a kernel), kept until `weights` is disposed, so a
-   * model's weights are packed once. `kind` names the layout (and its geometry); `bias`, when packed
-   * in too, is matched by identity. `prepare` runs only when nothing is cached: the block's size and
-   * how to fill it.
-   */
+  /** A block derived from `weights` (packed for a kernel), kept until `weights` is disposed (weight_cache.ts). */
   cachedWeights(weights: TensorInfo, kind: string, bias: TensorInfo|undefined,
       prepare: () => {bytes: number, fill: (ptr: number) => void}): number {
-    const biasId = bias?.dataId ?? null;
-    const cached = this.weightCache.get(weights.dataId);
-    if (cached != null && cached.kind === kind && cached.bias === biasId) return cached.ptr;
-    if (cached != null) this.dropCachedWeights(weights.dataId);
-    const {bytes, fill} = prepare();
-    const ptr = this.allocate(bytes);
-    try {
-      fill(ptr);
-    } catch (e) {
-      this.release(ptr, bytes);
-      throw e;
-    }
-    this.weightCache.set(weights.dataId, {kind, bias: biasId, ptr, bytes});
-    return ptr;
-  }
-
-  private dropCachedWeights(dataId: DataId): void {
-    const cached = this.weightCache.get(dataId);
-    if (cached == null) return;
-    this.release(cached.ptr, cached.bytes);
-    this.weightCache.delete(dataId);
+    return this.weightCache.get(weights, kind, bias, prepare);
   }
 
   /**
@@ -299,6 +276,15 @@ export class AscBackend extends KernelBackend {
     return dataId;
   }
 
+  /** A tensor whose data a deferred kernel writes later (`producer` runs it when they are read). */
+  writeDeferred(shape: number[], dtype: DataType, producer: Producer): DataId {
+    const dataId = {id: this.nextDataId++};
+    const entry = new TensorData(this, dtype, util.sizeFromShape(shape), 1);
+    entry.producer = producer;
+    this.data.set(dataId, entry);
+    return dataId;
+  }
+
   override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
     this.data.set(dataId, this.createEntry(dataId, values, shape, dtype, refCount));
   }
@@ -341,6 +327,8 @@ export class AscBackend extends KernelBackend {
   }
 
   override readSync(dataId: DataId): BackendValues {
+    // A read ends an inference: what was deferred runs.
+    this.capture.endSegment();
     const entry = this.data.get(dataId);
     if (entry.dtype === 'complex64') {
       const {real, imag} = entry.complexTensorInfos!;
@@ -370,16 +358,24 @@ export class AscBackend extends KernelBackend {
     const entry = this.data.get(dataId);
     entry.refCount--;
     if (!force && entry.refCount > 0) return false;
+    this.data.delete(dataId);
+    // Deferred kernels still read or write it: freed once they ran.
+    if (this.capture.holds(dataId, entry)) this.capture.bury(dataId, entry);
+    else this.destroy(dataId, entry);
+    return true;
+  }
+
+  /** Frees a tensor's data for good: its memory and the blocks derived from it. */
+  destroy(dataId: DataId, entry: TensorData): void {
     if (entry.complexTensorInfos != null) {
       this.disposeData(entry.complexTensorInfos.real.dataId, true);
       this.disposeData(entry.complexTensorInfos.imag.dataId, true);
     }
-    this.release(entry.ptr, entry.byteLength);
-    this.dropCachedWeights(dataId);
-    entry.ptr = 0;
+    this.release(entry.address, entry.byteLength);
+    this.weightCache.drop(dataId);
+    entry.address = 0;
+    entry.producer = null;
     entry.disposed = true;
-    this.data.delete(dataId);
-    return true;
   }
 
   disposeIntermediateTensorInfo(info: TensorInfo): void {
@@ -412,9 +408,12 @@ export class AscBackend extends KernelBackend {
   // ---- the rest of KernelBackend ----
 
   override async time(f: () => void): Promise<BackendTimingInfo> {
-    const start = util.now();
-    f();
-    return {kernelMs: util.now() - start};
+    // The profiler times kernels one by one: none is deferred while it does.
+    return this.capture.runUncaptured(() => {
+      const start = util.now();
+      f();
+      return {kernelMs: util.now() - start};
+    });
   }
 
   override memory(): AscMemoryInfo {

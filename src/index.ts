@@ -5,6 +5,7 @@ import './register_all_kernels.js';
 import {engine, env, findBackend, getKernelsForBackend, registerBackend, registerKernel} from '@tensorflow/tfjs-core';
 import {AscBackend, AscBackendOptions} from './backend.js';
 import {IGEMM_TILE_NAMES, igemmTileChoice as tileChoice, IgemmTileChoice} from './conv/gemm_tiles.js';
+import type {CaptureReport} from './graph/capture.js';
 import type {JsFallbackEntry} from './js_fallback.js';
 import {nodeProcess} from './node_process.js';
 import {MAX_THREADS} from './threads/dispatch.js';
@@ -19,6 +20,8 @@ export type {IgemmTileChoice} from './conv/gemm_tiles.js';
 export type {ConvAlgorithm} from './conv/geometry.js';
 export {convAlgorithmOf} from './conv/winograd.js';
 export type {JsFallbackEntry} from './js_fallback.js';
+export type {CaptureReport} from './graph/capture.js';
+export type {FusionCounts} from './graph/fusion.js';
 export {IGEMM_TILES} from './generated/igemm_tiles.js';
 export {hasRelaxedSimd} from './wasm_module.js';
 export type {KernelVariant} from './wasm_module.js';
@@ -91,6 +94,13 @@ env().registerFlag('ASC_WINOGRAD', () => {
 env().registerFlag('ASC_LOG_JS_FALLBACK', () => ['1', 'true'].includes(processEnv('ASC_LOG_JS_FALLBACK') ?? ''));
 
 /**
+ * Whole-graph capture (src/graph/capture.ts): a repeat of a recorded kernel sequence, such as the
+ * next inference of a model, runs deferred until a read and fused (default true; the environment
+ * variable ASC_CAPTURE=0 turns it off in Node). Read when a backend is created.
+ */
+env().registerFlag('ASC_CAPTURE', () => !['0', 'false'].includes(processEnv('ASC_CAPTURE') ?? ''));
+
+/**
  * Sets how many threads `asc` kernels use (the calling thread included; 0: one per core). Takes
  * effect on the next kernel; workers start in the background.
  */
@@ -111,6 +121,19 @@ export function jsFallbackReport(backendName?: string): JsFallbackEntry[] {
 /** Clears jsFallbackReport's counts (e.g. after a warm-up). */
 export function resetJsFallbackReport(backendName?: string): void {
   ascBackend('resetJsFallbackReport', backendName).resetJsFallbackReport();
+}
+
+/**
+ * What whole-graph capture did on an `asc` backend (default: the active one): plans recorded,
+ * replays, calls deferred and run, and the fusions that fired.
+ */
+export function captureReport(backendName?: string): CaptureReport {
+  return ascBackend('captureReport', backendName).capture.report();
+}
+
+/** Zeroes captureReport's counts (the plans stay). */
+export function resetCaptureReport(backendName?: string): void {
+  ascBackend('resetCaptureReport', backendName).capture.resetReport();
 }
 
 /** Which GEMM microkernel tile an `asc` backend (default: the active one) runs, and how it was chosen. */

@@ -1,6 +1,7 @@
 // The kernels `asc` runs in WebAssembly; every other tfjs-backend-cpu kernel is registered for
 // `asc` through cpu_fallback.
 import {KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
+import {capturedKernel} from './graph/capture.js';
 import {absConfig} from './kernels/Abs.js';
 import {addConfig} from './kernels/Add.js';
 import {addNConfig} from './kernels/AddN.js';
@@ -160,5 +161,7 @@ export const wasmKernelConfigs: KernelConfig[] = [
   zerosLikeConfig,
 ];
 
-for (const config of wasmKernelConfigs) registerKernel(config);
+// GatherV2 checks its indices' values when called, so it runs when called.
+const RUN_WHEN_CALLED = new Set(['GatherV2']);
+for (const config of wasmKernelConfigs) registerKernel(capturedKernel(config, !RUN_WHEN_CALLED.has(config.kernelName)));
 registerCpuKernels(new Set(wasmKernelConfigs.map((c) => c.kernelName)));

@@ -6,8 +6,12 @@ export const ACTIVATION_LINEAR: i32 = 0;
 export const ACTIVATION_RELU: i32 = 1;
 export const ACTIVATION_RELU6: i32 = 2;
 export const ACTIVATION_LEAKYRELU: i32 = 3;
-export const ACTIVATION_SIGMOID: i32 = 4;
-export const ACTIVATION_ELU: i32 = 5;
+// Hard-swish as models spell it, x * (relu6(x + 3) * alpha) or x * (relu6(x + 3) / alpha): the
+// same roundings as the element-wise ops it replaces (src/graph/fusion.ts folds them in).
+export const ACTIVATION_HARDSWISH: i32 = 4;
+export const ACTIVATION_HARDSWISH_DIV: i32 = 5;
+export const ACTIVATION_SIGMOID: i32 = 6;
+export const ACTIVATION_ELU: i32 = 7;
 
 /** The activations that are one or two SIMD instructions. */
 // @ts-ignore: decorator
@@ -15,18 +19,26 @@ export const ACTIVATION_ELU: i32 = 5;
 export function activateV(v: v128, activation: i32, alpha: v128): v128 {
   // pmax(v, 0) is `v < 0 ? 0 : v`: NaN passes through, as Math.max(0, NaN) does on tfjs-backend-cpu.
   if (activation == ACTIVATION_RELU) return f32x4.pmax(v, f32x4.splat(0));
-  if (activation == ACTIVATION_RELU6) return f32x4.pmin(f32x4.pmax(v, f32x4.splat(0)), f32x4.splat(6));
+  if (activation == ACTIVATION_RELU6) return relu6V(v);
   if (activation == ACTIVATION_LEAKYRELU) {
     return v128.bitselect(v, f32x4.mul(v, alpha), f32x4.ge(v, f32x4.splat(0)));
   }
+  if (activation == ACTIVATION_HARDSWISH) return f32x4.mul(v, f32x4.mul(relu6V(f32x4.add(v, f32x4.splat(3))), alpha));
+  if (activation == ACTIVATION_HARDSWISH_DIV) return f32x4.mul(v, f32x4.div(relu6V(f32x4.add(v, f32x4.splat(3))), alpha));
   return v;
+}
+
+// @ts-ignore: decorator
+@inline
+function relu6V(v: v128): v128 {
+  return f32x4.pmin(f32x4.pmax(v, f32x4.splat(0)), f32x4.splat(6));
 }
 
 /** True when `activateV` handles the activation (a GEMM fuses those into its store, the others take a pass). */
 // @ts-ignore: decorator
 @inline
 export function isVectorActivation(activation: i32): bool {
-  return activation <= ACTIVATION_LEAKYRELU;
+  return activation <= ACTIVATION_HARDSWISH_DIV;
 }
 
 /** Every activation on four lanes; sigmoid and elu through simd_math's exp. */
@@ -64,6 +76,12 @@ function relu6Range(src: usize, dst: usize, alpha: f32, begin: i32, end: i32): v
 function leakyReluRange(src: usize, dst: usize, alpha: f32, begin: i32, end: i32): void {
   activateRange(ACTIVATION_LEAKYRELU, src, dst, alpha, begin, end);
 }
+function hardSwishRange(src: usize, dst: usize, alpha: f32, begin: i32, end: i32): void {
+  activateRange(ACTIVATION_HARDSWISH, src, dst, alpha, begin, end);
+}
+function hardSwishDivRange(src: usize, dst: usize, alpha: f32, begin: i32, end: i32): void {
+  activateRange(ACTIVATION_HARDSWISH_DIV, src, dst, alpha, begin, end);
+}
 function sigmoidRange(src: usize, dst: usize, alpha: f32, begin: i32, end: i32): void {
   activateRange(ACTIVATION_SIGMOID, src, dst, alpha, begin, end);
 }
@@ -76,6 +94,8 @@ export function applyActivation(src: usize, dst: usize, activation: i32, alpha: 
   if (activation == ACTIVATION_RELU) reluRange(src, dst, alpha, begin, end);
   else if (activation == ACTIVATION_RELU6) relu6Range(src, dst, alpha, begin, end);
   else if (activation == ACTIVATION_LEAKYRELU) leakyReluRange(src, dst, alpha, begin, end);
+  else if (activation == ACTIVATION_HARDSWISH) hardSwishRange(src, dst, alpha, begin, end);
+  else if (activation == ACTIVATION_HARDSWISH_DIV) hardSwishDivRange(src, dst, alpha, begin, end);
   else if (activation == ACTIVATION_SIGMOID) sigmoidRange(src, dst, alpha, begin, end);
   else if (activation == ACTIVATION_ELU) eluRange(src, dst, alpha, begin, end);
   else if (src != dst) memory.copy(dst + (<usize>begin << 2), src + (<usize>begin << 2), <usize>(end - begin) << 2);

@@ -8,6 +8,9 @@ const CODES = {
   relu: 'ACTIVATION_RELU',
   relu6: 'ACTIVATION_RELU6',
   leakyrelu: 'ACTIVATION_LEAKYRELU',
+  // Not tfjs activations: the graph fusion's hard-swish (alpha: the scale, or the divisor).
+  hardswish: 'ACTIVATION_HARDSWISH',
+  hardswishdiv: 'ACTIVATION_HARDSWISH_DIV',
   sigmoid: 'ACTIVATION_SIGMOID',
   elu: 'ACTIVATION_ELU',
 } as const;

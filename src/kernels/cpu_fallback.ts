@@ -3,6 +3,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import {getKernel, getKernelsForBackend, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, registerKernel, TensorInfo} from '@tensorflow/tfjs-core';
 import type {AscBackend} from '../backend.js';
+import {capturedKernel} from '../graph/capture.js';
 
 export interface KernelArgs {
   inputs: NamedTensorInfoMap;
@@ -26,6 +27,6 @@ export function registerCpuKernels(own: ReadonlySet<string>): void {
       backendName: 'asc',
       kernelFunc: (args) => (args.backend as AscBackend).runCpuKernel(config.kernelName, () => config.kernelFunc(args)),
     };
-    registerKernel(ascConfig);
+    registerKernel(capturedKernel(ascConfig, false));
   }
 }

@@ -1,6 +1,7 @@
 // Soak: U-Net inferences with the input shape changing on every call, tiled segmentations with the
-// image size and the strips changing, then training steps, on asc.
-//   npm run soak -- [--inferences N] [--tiled N] [--steps N] [--seed S] [--json FILE]
+// image size and the strips changing, a mobile graph (MobileNetV3-small's fused ops) whose input size
+// changes, so whole-graph capture records, replays and leaves plans, then training steps, on asc.
+//   npm run soak -- [--inferences N] [--tiled N] [--mobile N] [--steps N] [--seed S] [--json FILE]
 // After a warm-up that sees every shape once, tensors, bytes in use and the wasm memory's size must
 // not change from call to call; after a full GC, the JS heap in use must not grow, nor the memory
 // outside V8's heap (resident minus V8's committed heap, which V8 sizes by its own policy) in the
@@ -8,19 +9,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {parseArgs} from 'node:util';
-import '../../dist/index.js';
+import {captureReport} from '../../dist/index.js';
+import {graphFamily} from '../../bench/model_families.mjs';
 import {createUNet, syntheticTensors, UNet, UNetTrainer} from '../../dist/unet.js';
 import {rng} from '../unit/helpers.mjs';
 
 const {values: args} = parseArgs({options: {
   inferences: {type: 'string', default: '1000'},
   tiled: {type: 'string', default: '200'},
+  mobile: {type: 'string', default: '1000'},
   steps: {type: 'string', default: '1000'},
   seed: {type: 'string', default: '1'},
   json: {type: 'string'},
 }});
 const inferences = Number(args.inferences);
 const tiledRuns = Number(args.tiled);
+const mobileRuns = Number(args.mobile);
 const steps = Number(args.steps);
 if (typeof globalThis.gc !== 'function') throw new Error('soak: run with --expose-gc (npm run soak does)');
 
@@ -131,6 +135,24 @@ if (tiledRuns > 0) {
   }));
 }
 model.dispose();
+
+// A mobile graph at input sizes drawn at random: each size's plan is recorded, then replayed fused.
+const MOBILE_SIDES = [96, 128, 160, 224];
+if (mobileRuns > 0) {
+  const mobile = await graphFamily('MobileNetV3-small');
+  const replaysBefore = captureReport().replays;
+  results.push(await soak('mobile graph', 2 * MOBILE_SIDES.length, mobileRuns, async (i) => {
+    const side = i < 2 * MOBILE_SIDES.length ? MOBILE_SIDES[i % MOBILE_SIDES.length] : pick(MOBILE_SIDES);
+    const x = tf.randomUniform([1, side, side, 3], 0, 1, 'float32', i);
+    const y = mobile.predict(x);
+    await y.data();
+    tf.dispose([x, y]);
+  }));
+  mobile.dispose();
+  const {replays, fusions} = captureReport();
+  if (replays - replaysBefore < mobileRuns) violations.push(`mobile graph: ${replays - replaysBefore} replays in ${mobileRuns} runs`);
+  console.log(`mobile graph: fusions so far ${JSON.stringify(fusions)}`);
+}
 
 // Training: Adam's moments are made on the first step; the warm-up runs each size 5 times (wasm tiers up).
 if (steps > 0) {

@@ -1,0 +1,284 @@
+// Whole-graph capture, on the drop-in path. Every kernel call is recorded into a segment that a read
+// (dataSync, data, the profiler's timing) ends; the segment is kept as a plan. When later calls
+// repeat a plan (the next inference of the same model), the wasm kernels among them are deferred:
+// the engine gets outputs whose shapes the plan knows, and the kernels run when something reads
+// data, fused by the passes of fusion.ts wherever the tensors in between were disposed by then.
+// A call that differs from the plan runs the deferred calls and goes on recording, so results never
+// depend on the plan being right; only which kernels fuse does.
+import {DataType, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo, util} from '@tensorflow/tfjs-core';
+import type {Producer, TensorData} from '../tensor_data.js';
+import {FusionCounts, fuse, noFusions, QueuedCall} from './fusion.js';
+import {assignRoles, isInput, planKey, recordCall, RecordedCall, repeats, Roles} from './recorded_call.js';
+
+/** What the capture needs of the backend. */
+export interface CaptureStorage {
+  readonly data: {get(id: object): TensorData, set(id: object, d: TensorData): void, delete(id: object): boolean,
+    has(id: object): boolean};
+  readonly wasmMemory: WebAssembly.Memory;
+  /** A new tensor whose data `producer` writes later. */
+  writeDeferred(shape: number[], dtype: DataType, producer: Producer): object;
+  allocate(bytes: number): number;
+  /** Frees a tensor's data for good (its memory, caches derived from it). */
+  destroy(dataId: object, entry: TensorData): void;
+  disposeData(dataId: object): boolean;
+}
+
+export interface CaptureReport {
+  /** Segments kept as plans. */
+  plansRecorded: number;
+  /** Segments that began by repeating a plan. */
+  replays: number;
+  /** Calls deferred, and the deferred calls that ran after fusion. */
+  deferredCalls: number;
+  ranCalls: number;
+  /** Replays left because a call differed from its plan. */
+  divergences: number;
+  fusions: FusionCounts;
+}
+
+/** Calls after which a segment with no read in between ends anyway (a training loop). */
+const MAX_SEGMENT_CALLS = 4096;
+const MAX_PLANS = 16;
+
+export class Capture implements Producer {
+  private log: RecordedCall[] = [];
+  private logKey = '';
+  private readonly roles: Roles = new Map();
+  private replay: RecordedCall[]|null = null;
+  private replayKey = '';
+  private position = 0;
+  private queue: QueuedCall[] = [];
+  /** Data that deferred calls read; kept (not freed) when disposed before they run. */
+  private readonly held = new Set<object>();
+  /** Disposed data that deferred calls still read or write, freed after the flush. */
+  private readonly graveyard = new Map<object, TensorData>();
+  private readonly plans = new Map<string, RecordedCall[]>();
+  private flushing = false;
+  private paused = 0;
+  private stats = Capture.noStats();
+
+  constructor(private readonly storage: CaptureStorage, private readonly backend: unknown, readonly enabled: boolean) {}
+
+  private static noStats(): CaptureReport {
+    return {plansRecorded: 0, replays: 0, deferredCalls: 0, ranCalls: 0, divergences: 0, fusions: noFusions()};
+  }
+
+  report(): CaptureReport {
+    return {...this.stats, fusions: {...this.stats.fusions}};
+  }
+
+  resetReport(): void {
+    this.stats = Capture.noStats();
+  }
+
+  /** Runs (or defers) kernel `name`; `wasmKernel`: one of asc's own, whose outputs depend on input shapes only. */
+  call(name: string, kernel: KernelFunc, wasmKernel: boolean, args: Parameters<KernelFunc>[0]): TensorInfo|TensorInfo[] {
+    if (!this.enabled || this.flushing || this.paused > 0) return kernel(args);
+    const {inputs, attrs} = args;
+    if (this.replay == null && this.log.length === 0) this.beginReplay(name, inputs, attrs);
+    if (this.replay != null) {
+      const recorded = this.replay[this.position];
+      if (recorded != null && repeats(recorded, name, inputs, attrs, this.roles)) {
+        this.position++;
+        if (recorded.deferrable) return this.defer(recorded, inputs, attrs);
+        const out = kernel(args);
+        assignRoles(inputs, Array.isArray(out) ? out : [out], this.roles);
+        return out;
+      }
+      this.leaveReplay();
+    }
+    const out = kernel(args);
+    if (this.log.length === 0) this.logKey = planKey(name, inputs);
+    this.log.push(recordCall(name, inputs, attrs, out, wasmKernel, this.roles));
+    if (this.log.length >= MAX_SEGMENT_CALLS) this.endSegment();
+    return out;
+  }
+
+  private beginReplay(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap|undefined): void {
+    const plan = this.plans.get(planKey(name, inputs));
+    if (plan == null || !repeats(plan[0], name, inputs, attrs, this.roles)) return;
+    this.replay = plan;
+    this.replayKey = planKey(name, inputs);
+    this.position = 0;
+    this.stats.replays++;
+  }
+
+  /** A call differed from the plan: what was deferred runs, and the segment goes on as a recording. */
+  private leaveReplay(): void {
+    this.log = this.replay!.slice(0, this.position);
+    this.logKey = this.replayKey;
+    this.replay = null;
+    this.stats.divergences++;
+    this.flush();
+  }
+
+  private defer(recorded: RecordedCall, inputs: NamedTensorInfoMap, attrs: NamedAttrMap|undefined): TensorInfo|TensorInfo[] {
+    const outputs = recorded.outputs.map(({shape, dtype}) =>
+      ({dataId: this.storage.writeDeferred(shape, dtype, this), shape: shape.slice(), dtype}));
+    // The inputs as they are now: a variable's tensor changes its dataId when assigned.
+    const snapshot = (Array.isArray(inputs) ? [] : {}) as NamedTensorInfoMap;
+    for (const key in inputs) {
+      const t = inputs[key];
+      if (t == null) continue;
+      snapshot[key] = {dataId: t.dataId, shape: t.shape, dtype: t.dtype};
+      this.held.add(t.dataId);
+    }
+    for (const t of outputs) this.roles.set(t.dataId, this.roles.size);
+    this.queue.push({name: recorded.name, inputs: snapshot, attrs, outputs});
+    this.stats.deferredCalls++;
+    return recorded.returnsArray ? outputs : outputs[0];
+  }
+
+  /** A read: runs what is deferred and ends the segment, keeping it as a plan when it has calls to defer. */
+  endSegment(): void {
+    if (!this.enabled || this.flushing) return;
+    this.flush();
+    if (this.replay != null && this.position < this.replay.length) this.leaveReplay();
+    if (this.replay == null && this.log.length >= 2 && this.log.some((c) => c.deferrable)) {
+      this.plans.delete(this.logKey);
+      this.plans.set(this.logKey, this.log);
+      if (this.plans.size > MAX_PLANS) this.plans.delete(this.plans.keys().next().value!);
+      this.stats.plansRecorded++;
+    }
+    this.log = [];
+    this.roles.clear();
+    this.replay = null;
+    this.position = 0;
+  }
+
+  /** Runs `f` with every kernel running at once (the profiler times kernels one by one). */
+  runUncaptured<T>(f: () => T): T {
+    this.endSegment();
+    this.paused++;
+    try {
+      return f();
+    } finally {
+      this.paused--;
+    }
+  }
+
+  /** Whether deferred calls read `dataId` (disposing it then only buries it). */
+  holds(dataId: object, entry: TensorData): boolean {
+    return !this.flushing && (entry.producer != null || this.held.has(dataId));
+  }
+
+  /** Keeps a disposed tensor's data until the deferred calls that read or write it have run. */
+  bury(dataId: object, entry: TensorData): void {
+    this.graveyard.set(dataId, entry);
+  }
+
+  /** Runs the deferred calls, fused. */
+  flush(): void {
+    if (this.flushing) throw new Error('asc backend: internal error: a deferred kernel read data no kernel had written yet');
+    if (this.queue.length === 0) return;
+    const queue = this.queue;
+    this.queue = [];
+    this.flushing = true;
+    try {
+      const calls = fuse(queue, {dead: (id) => this.graveyard.has(id), scalar: (t) => this.scalar(t)}, this.stats.fusions);
+      const releases = this.releaseSchedule(calls);
+      calls.forEach((call, i) => {
+        this.run(call);
+        for (const id of releases.get(i) ?? []) this.release(id);
+      });
+      this.stats.ranCalls += calls.length;
+    } catch (e) {
+      this.fail(queue, e);
+      throw e;
+    } finally {
+      for (const id of [...this.graveyard.keys()]) this.release(id);
+      this.held.clear();
+      this.flushing = false;
+    }
+  }
+
+  /**
+   * When each disposed tensor can go: after the last call that reads or writes it (by call index);
+   * one no call touches any more goes now. The others are back in storage for the calls to use.
+   */
+  private releaseSchedule(calls: QueuedCall[]): Map<number, object[]> {
+    const last = new Map<object, number>();
+    calls.forEach((call, i) => {
+      for (const key in call.inputs) if (call.inputs[key] != null) last.set(call.inputs[key].dataId, i);
+      for (const t of call.outputs) last.set(t.dataId, i);
+    });
+    const schedule = new Map<number, object[]>();
+    for (const [id, entry] of [...this.graveyard]) {
+      const i = last.get(id);
+      if (i == null) {
+        this.release(id);
+        continue;
+      }
+      this.storage.data.set(id, entry);
+      schedule.set(i, [...schedule.get(i) ?? [], id]);
+    }
+    return schedule;
+  }
+
+  /** Frees a disposed tensor kept for the deferred calls. */
+  private release(id: object): void {
+    const entry = this.graveyard.get(id);
+    if (entry == null) return;
+    this.graveyard.delete(id);
+    if (this.storage.data.has(id)) this.storage.data.delete(id);
+    this.storage.destroy(id, entry);
+  }
+
+  /** Marks the outputs of `queue` that no kernel wrote as failed with `error`. */
+  private fail(queue: QueuedCall[], error: unknown): void {
+    for (const call of queue) {
+      for (const t of call.outputs) {
+        const entry = this.graveyard.get(t.dataId) ?? (this.storage.data.has(t.dataId) ? this.storage.data.get(t.dataId) : null);
+        if (entry?.producer == null) continue;
+        entry.producer = null;
+        entry.failure = error;
+      }
+    }
+  }
+
+  private scalar(t: TensorInfo): number|null {
+    if (t.dtype !== 'float32' || util.sizeFromShape(t.shape) !== 1) return null;
+    const entry = this.graveyard.get(t.dataId) ?? (this.storage.data.has(t.dataId) ? this.storage.data.get(t.dataId) : null);
+    if (entry == null || entry.producer != null || entry.address === 0) return null;
+    return new Float32Array(this.storage.wasmMemory.buffer, entry.address, 1)[0];
+  }
+
+  private run(call: QueuedCall): void {
+    const kernel = KERNELS.get(call.name);
+    if (kernel == null) throw new Error(`asc backend: internal error: no kernel '${call.name}' to run`);
+    const out = kernel({inputs: call.inputs, attrs: call.attrs ?? {}, backend: this.backend as never});
+    const produced = Array.isArray(out) ? out : [out];
+    produced.forEach((t, k) => this.adopt(call.outputs[k], t, call.inputs));
+  }
+
+  /** Moves a kernel's output `from` into the deferred output `to` (copying when the kernel aliased it). */
+  private adopt(to: TensorInfo, from: TensorInfo, inputs: NamedTensorInfoMap): void {
+    const target = this.storage.data.get(to.dataId);
+    const source = this.storage.data.get(from.dataId);
+    if (source.dtype !== target.dtype || source.size !== target.size) {
+      throw new Error(`asc backend: internal error: a deferred ${target.dtype}[${to.shape}] was computed as ` +
+          `${source.dtype}[${from.shape}]`);
+    }
+    if (source.refCount > 1 || isInput(inputs, from.dataId)) {
+      target.address = this.storage.allocate(target.byteLength);
+      new Uint8Array(this.storage.wasmMemory.buffer).copyWithin(target.address, source.ptr, source.ptr + source.byteLength);
+      this.storage.disposeData(from.dataId);
+    } else {
+      target.address = source.address;
+      source.address = 0;
+      this.storage.data.delete(from.dataId);
+    }
+    target.producer = null;
+  }
+}
+
+/** asc's kernels by name, unwrapped: what a flush runs. */
+const KERNELS = new Map<string, KernelFunc>();
+
+/** `config` for registration: its calls go through the backend's capture. */
+export function capturedKernel(config: KernelConfig, wasmKernel: boolean): KernelConfig {
+  const {kernelName, kernelFunc} = config;
+  KERNELS.set(kernelName, kernelFunc);
+  return {...config, kernelFunc: (args) =>
+    (args.backend as unknown as {capture: Capture}).capture.call(kernelName, kernelFunc, wasmKernel, args)};
+}

@@ -1,0 +1,195 @@
+// Fusion passes over the deferred kernel calls of a capture, run when they are flushed. A pass folds
+// element-wise calls into the convolution or matmul that produces their input, when every tensor
+// it removes was disposed before the flush (so nothing can read it) and is read only inside the
+// group. Each pass is a small rewrite of the call list; the counts say which fired. Every fusion
+// keeps the roundings of the calls it replaces, so fused results equal op by op's bit for bit (a
+// bias Add is not folded: the GEMM adds its bias first, not last).
+import {NamedAttrMap, NamedTensorInfoMap, TensorInfo, util} from '@tensorflow/tfjs-core';
+
+export interface QueuedCall {
+  name: string;
+  inputs: NamedTensorInfoMap;
+  attrs: NamedAttrMap|undefined;
+  /** The outputs handed out when the call was deferred; the kernel's outputs are moved into them. */
+  outputs: TensorInfo[];
+}
+
+export interface FusionCounts {
+  /** An activation kernel (Relu, Relu6, Sigmoid, Elu, LeakyRelu) into the convolution's store. */
+  activation: number;
+  /** Hard-swish's four calls, x * (relu6(x + 3) / 6) or * (1/6), into the convolution's store. */
+  hardSwish: number;
+  /** Calls none of whose outputs is read. */
+  deadCode: number;
+}
+
+export function noFusions(): FusionCounts {
+  return {activation: 0, hardSwish: 0, deadCode: 0};
+}
+
+/** What the passes ask of the data: whether a tensor was disposed, and a materialized scalar's value. */
+export interface FusionData {
+  dead(dataId: object): boolean;
+  scalar(t: TensorInfo): number|null;
+}
+
+/** The kernels a fused head becomes, and the attributes it takes its activation in. */
+const HEADS: Record<string, string> = {
+  Conv2D: 'FusedConv2D',
+  FusedConv2D: 'FusedConv2D',
+  DepthwiseConv2dNative: 'FusedDepthwiseConv2D',
+  FusedDepthwiseConv2D: 'FusedDepthwiseConv2D',
+  BatchMatMul: '_FusedMatMul',
+  _FusedMatMul: '_FusedMatMul',
+};
+
+const ACTIVATIONS: Record<string, string> = {Relu: 'relu', Relu6: 'relu6', Sigmoid: 'sigmoid', Elu: 'elu', LeakyRelu: 'leakyrelu'};
+
+/** Rewrites `calls` (deferred, in order) into the calls to run; counts what fired into `counts`. */
+export function fuse(calls: QueuedCall[], data: FusionData, counts: FusionCounts): QueuedCall[] {
+  const graph = new CallGraph(calls.map((c) => ({...c})), data);
+  graph.dropDeadCode(counts);
+  for (let i = 0; i < graph.calls.length; i++) {
+    const head = graph.calls[i];
+    if (head == null || HEADS[head.name] == null) continue;
+    while (graph.foldHardSwish(head, counts) || graph.foldActivation(head, counts)) {
+      // each fold moves the head's output on; try the next one after it
+    }
+  }
+  return graph.calls.filter((c): c is QueuedCall => c != null);
+}
+
+class CallGraph {
+  /** Calls reading each tensor (by call index, once per call). */
+  private readonly readers = new Map<object, number[]>();
+
+  constructor(readonly calls: Array<QueuedCall|null>, private readonly data: FusionData) {
+    calls.forEach((call, i) => {
+      for (const key in call!.inputs) {
+        const t = call!.inputs[key];
+        if (t == null) continue;
+        const list = this.readers.get(t.dataId) ?? [];
+        if (list[list.length - 1] !== i) list.push(i);
+        this.readers.set(t.dataId, list);
+      }
+    });
+  }
+
+  /** Removes calls whose outputs are all disposed and read by no call (last first, so chains go). */
+  dropDeadCode(counts: FusionCounts): void {
+    for (let i = this.calls.length - 1; i >= 0; i--) {
+      const call = this.calls[i]!;
+      if (!call.outputs.every((t) => this.data.dead(t.dataId) && this.readersOf(t).length === 0)) continue;
+      this.remove(i);
+      counts.deadCode++;
+    }
+  }
+
+  private readersOf(t: TensorInfo): number[] {
+    return (this.readers.get(t.dataId) ?? []).filter((i) => this.calls[i] != null);
+  }
+
+  private remove(i: number): void {
+    const call = this.calls[i]!;
+    this.calls[i] = null;
+    for (const key in call.inputs) {
+      const t = call.inputs[key];
+      if (t != null) this.readers.set(t.dataId, this.readersOf(t));
+    }
+  }
+
+  /** The one call reading `t`, when `t` was disposed (nothing else can read it). */
+  private soleReader(t: TensorInfo): QueuedCall|null {
+    if (!this.data.dead(t.dataId)) return null;
+    const readers = this.readersOf(t);
+    return readers.length === 1 ? this.calls[readers[0]] : null;
+  }
+
+  /** A head that can still take an epilogue: linear, no prelu. */
+  private static open(head: QueuedCall): boolean {
+    const activation = head.attrs?.activation;
+    return (activation == null || activation === 'linear') && head.inputs.preluActivationWeights == null;
+  }
+
+  /** The head becomes its fused kernel (if it is not already), writing `output` with `attrs` added. */
+  private absorb(head: QueuedCall, absorbed: QueuedCall[], output: TensorInfo, attrs: NamedAttrMap): void {
+    head.name = HEADS[head.name];
+    head.attrs = {...head.attrs, ...attrs};
+    head.outputs = [output];
+    for (const call of absorbed) this.remove(this.calls.indexOf(call));
+  }
+
+  /** head → an activation kernel. */
+  foldActivation(head: QueuedCall, counts: FusionCounts): boolean {
+    if (!CallGraph.open(head)) return false;
+    const act = this.soleReader(head.outputs[0]);
+    const activation = act == null ? undefined : ACTIVATIONS[act.name];
+    if (act == null || activation == null || !sameShape(act.outputs[0], head.outputs[0])) return false;
+    this.absorb(head, [act], act.outputs[0], {activation, leakyreluAlpha: act.attrs?.alpha ?? 0});
+    counts.activation++;
+    return true;
+  }
+
+  /**
+   * head (out x) → Add(x, 3) → Relu6 → RealDiv(·, d) or Multiply(·, s) → Multiply(x, ·): the
+   * activation 'hardswishdiv' (alpha d) or 'hardswish' (alpha s), the same roundings.
+   */
+  foldHardSwish(head: QueuedCall, counts: FusionCounts): boolean {
+    if (!CallGraph.open(head)) return false;
+    const x = head.outputs[0];
+    if (!this.data.dead(x.dataId) || this.readersOf(x).length !== 2) return false;
+    const [add, mul] = this.readersOf(x).map((i) => this.calls[i]!);
+    if (add.name !== 'Add' || this.operandWith(add, x, 3) == null) return false;
+    const relu6 = this.soleReader(add.outputs[0]);
+    if (relu6?.name !== 'Relu6') return false;
+    const scale = this.soleReader(relu6.outputs[0]);
+    const r = relu6.outputs[0];
+    let activation: string, alpha: number|null = null;
+    if (scale?.name === 'RealDiv' && sameData(scale.inputs.a, r) && sameShape(scale.outputs[0], x)) {
+      activation = 'hardswishdiv';
+      alpha = this.data.scalar(scale.inputs.b);
+    } else if (scale?.name === 'Multiply') {
+      activation = 'hardswish';
+      alpha = this.operandWith(scale, r, null);
+    } else {
+      return false;
+    }
+    if (alpha == null || this.soleReader(scale.outputs[0]) !== mul || mul.name !== 'Multiply' ||
+        !sameOperands(mul, x, scale.outputs[0]) || !sameShape(mul.outputs[0], x)) {
+      return false;
+    }
+    this.absorb(head, [add, relu6, scale, mul], mul.outputs[0], {activation, leakyreluAlpha: alpha});
+    counts.hardSwish++;
+    return true;
+  }
+
+  /** The scalar other operand of a binary `call` on `t` (its value, or null); `want` the value it must have. */
+  private operandWith(call: QueuedCall, t: TensorInfo, want: number|null): number|null {
+    const other = otherOperand(call, t);
+    if (other == null || !sameShape(call.outputs[0], t)) return null;
+    const value = this.data.scalar(other);
+    return value != null && (want == null || value === want) ? value : null;
+  }
+
+}
+
+// Inputs are the engine's tensors, outputs the infos handed to it: the same data have the same dataId.
+function sameData(a: TensorInfo|undefined, b: TensorInfo): boolean {
+  return a != null && a.dataId === b.dataId;
+}
+
+/** A binary call's operand other than `t` (null when `t` is not exactly one of them). */
+function otherOperand(call: QueuedCall, t: TensorInfo): TensorInfo|null {
+  const {a, b} = call.inputs;
+  if (sameData(a, t) === sameData(b, t)) return null;
+  return sameData(a, t) ? b : a;
+}
+
+function sameOperands(call: QueuedCall, p: TensorInfo, q: TensorInfo): boolean {
+  const {a, b} = call.inputs;
+  return (sameData(a, p) && sameData(b, q)) || (sameData(a, q) && sameData(b, p));
+}
+
+function sameShape(a: TensorInfo, b: TensorInfo): boolean {
+  return util.arraysEqual(a.shape, b.shape);
+}

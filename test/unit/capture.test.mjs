@@ -1,0 +1,132 @@
+// Whole-graph capture (src/graph/): a repeated inference is deferred and fused; the results equal
+// op by op's bit for bit; reads mid-graph, changed shapes, disposed inputs, the profiler and memory
+// behave as without capture.
+import {test} from 'uvu';
+import * as assert from 'uvu/assert';
+import {randomTensor, randomValues, rng, tf} from './helpers.mjs';
+import {captureReport, registerAscBackend, resetCaptureReport} from '../../dist/index.js';
+
+registerAscBackend('asc-capture', {capture: true});
+registerAscBackend('asc-no-capture', {capture: false});
+
+/** A MobileNetV3-like block: conv, hard-swish (tfjs-converter's spelling), depthwise + relu, SE, residual. */
+function block(random) {
+  const w = {
+    expand: randomTensor(random, [1, 1, 8, 16]), bias: randomTensor(random, [16]),
+    dw: randomTensor(random, [3, 3, 16, 1]), project: randomTensor(random, [1, 1, 16, 8]),
+  };
+  const hardSwish = (y) => tf.mul(y, tf.div(tf.relu6(tf.add(y, 3)), 6));
+  const predict = (x, {alsoExpanded = false} = {}) => tf.tidy(() => {
+    const expanded = tf.fused.conv2d({x, filter: w.expand, strides: 1, pad: 'same', bias: w.bias});
+    let h = hardSwish(expanded);
+    h = tf.relu(tf.depthwiseConv2d(h, w.dw, 1, 'same'));
+    h = tf.mul(h, tf.sigmoid(tf.mean(h, [1, 2], true)));
+    const y = tf.add(x, tf.conv2d(h, w.project, 1, 'same'));
+    return alsoExpanded ? [y, expanded] : y;
+  });
+  return {predict, dispose: () => tf.dispose(Object.values(w))};
+}
+
+async function runOn(backend, inputs, options) {
+  await tf.setBackend(backend);
+  const model = block(rng(3));
+  const results = inputs.map((values) => {
+    const x = tf.tensor(values.data, values.shape);
+    const ys = [model.predict(x, options)].flat();
+    const out = ys.map((y) => y.dataSync());
+    tf.dispose([x, ...ys]);
+    return out;
+  });
+  model.dispose();
+  return results;
+}
+
+const input = (shape, seed) => ({shape, data: randomValues(rng(seed), shape.reduce((a, b) => a * b))});
+
+function assertBitIdentical(got, want, label) {
+  assert.is(got.length, want.length, label);
+  got.forEach((outs, i) => outs.forEach((values, o) => {
+    for (let k = 0; k < values.length; k++) {
+      if (values[k] !== want[i][o][k]) assert.unreachable(`${label}: run ${i} output ${o}[${k}]: ${values[k]} vs ${want[i][o][k]}`);
+    }
+  }));
+}
+
+test('a repeated inference replays its plan, fuses hard-swish and relu into the convolutions, and equals op by op', async () => {
+  const inputs = [1, 2, 3, 4].map((seed) => input([1, 9, 9, 8], seed));
+  const want = await runOn('asc-no-capture', inputs);
+  await tf.setBackend('asc-capture');
+  resetCaptureReport();
+  assertBitIdentical(await runOn('asc-capture', inputs), want, 'fused');
+  const report = captureReport();
+  assert.ok(report.replays >= 3, `replays: ${report.replays}`);
+  assert.is(report.fusions.hardSwish, 3, 'one hard-swish per replayed inference');
+  assert.is(report.fusions.activation, 3, 'the depthwise relu per replayed inference');
+  assert.ok(report.ranCalls < report.deferredCalls, `${report.ranCalls} calls ran of ${report.deferredCalls} deferred`);
+});
+
+test('an intermediate the caller keeps is not fused away; a changed shape leaves the plan', async () => {
+  const inputs = [input([1, 9, 9, 8], 1), input([1, 9, 9, 8], 2), input([1, 6, 7, 8], 3), input([1, 6, 7, 8], 4)];
+  const want = await runOn('asc-no-capture', inputs, {alsoExpanded: true});
+  await tf.setBackend('asc-capture');
+  resetCaptureReport();
+  assertBitIdentical(await runOn('asc-capture', inputs, {alsoExpanded: true}), want, 'kept intermediate');
+  const report = captureReport();
+  assert.is(report.fusions.hardSwish, 0, 'hard-swish reads a tensor the caller keeps');
+  assert.ok(report.fusions.activation >= 1);
+});
+
+test('inputs and weights disposed before the read, and reads in the middle of a replay', async () => {
+  await tf.setBackend('asc-capture');
+  const model = block(rng(3));
+  const want = [];
+  for (let i = 0; i < 3; i++) {
+    const x = randomTensor(rng(i), [1, 9, 9, 8]);
+    const y = model.predict(x);
+    x.dispose();
+    want.push(y.dataSync());
+    y.dispose();
+  }
+  await tf.setBackend('asc-no-capture');
+  const reference = block(rng(3));
+  for (let i = 0; i < 3; i++) {
+    const x = randomTensor(rng(i), [1, 9, 9, 8]);
+    assert.equal(Array.from(tf.tidy(() => reference.predict(x)).dataSync()), Array.from(want[i]), `inference ${i}`);
+    x.dispose();
+  }
+  reference.dispose();
+  // A read of another tensor in the middle ends the deferred run early; results stay the same.
+  await tf.setBackend('asc-capture');
+  const x = randomTensor(rng(0), [1, 9, 9, 8]);
+  const early = tf.tidy(() => {
+    const a = tf.relu(tf.mul(x, 2));
+    a.dataSync();
+    return tf.add(a, 1);
+  });
+  const direct = tf.add(tf.relu(tf.mul(x, 2)), 1);
+  assert.equal(Array.from(early.dataSync()), Array.from(direct.dataSync()));
+  tf.dispose([x, early, direct]);
+  model.dispose();
+});
+
+test('the profiler sees every kernel run; memory returns to where it was after many inferences', async () => {
+  await tf.setBackend('asc-capture');
+  const model = block(rng(3));
+  const x = randomTensor(rng(1), [1, 9, 9, 8]);
+  for (let i = 0; i < 3; i++) tf.dispose(model.predict(x));
+  const profile = await tf.profile(() => model.predict(x).dataSync());
+  const names = profile.kernels.map((k) => k.name);
+  assert.ok(names.includes('Relu6') && names.includes('FusedConv2D'), names.join(' '));
+  const before = {tensors: tf.memory().numTensors, bytes: tf.backend().memory().numBytesInWasm};
+  for (let i = 0; i < 100; i++) {
+    const y = model.predict(x);
+    if (i % 2 === 0) y.dataSync();
+    y.dispose();
+  }
+  tf.backend().readSync(x.dataId);
+  assert.equal({tensors: tf.memory().numTensors, bytes: tf.backend().memory().numBytesInWasm}, before);
+  tf.dispose(x);
+  model.dispose();
+});
+
+test.run();
