@@ -1,7 +1,7 @@
 // The `asc` backend: tensor data live in the kernel module's linear memory. It offers kernels
 // generic services (wasm memory, scratch blocks, a cache of blocks derived from weight tensors,
 // threads) and runs tfjs-backend-cpu's kernels on its data where it has no kernel of its own.
-import {backend_util, BackendTimingInfo, buffer, DataStorage, DataType, engine, env, KernelBackend, Rank, ShapeMap, Tensor, TensorBuffer, TensorInfo, TypedArray, util} from '@tensorflow/tfjs-core';
+import {backend_util, BackendTimingInfo, buffer, DataType, engine, env, KernelBackend, Rank, ShapeMap, Tensor, TensorBuffer, TensorInfo, TypedArray, util} from '@tensorflow/tfjs-core';
 import {AscFeatures, detectFeatures} from './features.js';
 import {Capture} from './graph/capture.js';
 import {JsFallback, JsFallbackEntry} from './js_fallback.js';
@@ -11,6 +11,7 @@ import {MAX_THREADS, MIN_PARALLEL_WORK, ThreadDispatch} from './threads/dispatch
 import type {ParallelKernel} from './threads/parallel_kernels.js';
 import {CONTROL_BYTES, SpawnWorker} from './threads/pool.js';
 import {Producer, TensorData} from './tensor_data.js';
+import {TensorStorage} from './tensor_storage.js';
 import {WeightCache} from './weight_cache.js';
 import {instantiateKernels, KernelExports, MAX_BLOCK_BYTES} from './wasm_module.js';
 
@@ -57,7 +58,7 @@ export interface AscMemoryInfo {
 }
 
 export class AscBackend extends KernelBackend {
-  readonly data: DataStorage<TensorData>;
+  readonly data: TensorStorage;
   /** Read by tfjs-backend-cpu's BatchMatMul when it serves a cold path. */
   readonly blockSize = 48;
   /** The options the backend was created with (those not given come from the flags where they are read). */
@@ -86,7 +87,7 @@ export class AscBackend extends KernelBackend {
     const {threads = null, minParallelWork = MIN_PARALLEL_WORK} = options;
     this.options = options;
     this.jsFallback = new JsFallback(this);
-    this.data = new DataStorage(this, engine());
+    this.data = new TensorStorage(this);
     this.capture = new Capture(this, this, options.capture ?? env().getBool('ASC_CAPTURE'));
     this.argsPtr = this.allocate(AscBackend.ARGS_BYTES);
     this.dispatch = new ThreadDispatch({wasm, memory: wasmMemory, module, spawn, control: spawn ? this.allocate(CONTROL_BYTES) : 0,
@@ -319,7 +320,7 @@ export class AscBackend extends KernelBackend {
   }
 
   override numDataIds(): number {
-    return this.data.numDataIds();
+    return this.data.numDataIds() - this.capture.uncounted;
   }
 
   override async read(dataId: DataId): Promise<BackendValues> {
@@ -358,10 +359,13 @@ export class AscBackend extends KernelBackend {
     const entry = this.data.get(dataId);
     entry.refCount--;
     if (!force && entry.refCount > 0) return false;
-    this.data.delete(dataId);
-    // Deferred kernels still read or write it: freed once they ran.
-    if (this.capture.holds(dataId, entry)) this.capture.bury(dataId, entry);
-    else this.destroy(dataId, entry);
+    // Deferred kernels still read or write it: it stays in storage, uncounted, until they ran.
+    if (this.capture.holds(entry)) {
+      this.capture.bury(dataId, entry);
+    } else {
+      this.data.delete(dataId);
+      this.destroy(dataId, entry);
+    }
     return true;
   }
 
@@ -373,6 +377,7 @@ export class AscBackend extends KernelBackend {
     }
     this.release(entry.address, entry.byteLength);
     this.weightCache.drop(dataId);
+    this.capture.dropFolded(dataId);
     entry.address = 0;
     entry.producer = null;
     entry.disposed = true;

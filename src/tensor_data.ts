@@ -18,6 +18,10 @@ export class TensorData {
   producer: Producer|null = null;
   /** Why the deferred kernel that was to write these data failed. */
   failure?: unknown;
+  /** The capture's flush generation whose deferred calls read these data (graph/capture.ts). */
+  heldBy = -1;
+  /** Disposed, but kept for deferred calls until they ran. */
+  buried = false;
   /** Values not in wasm memory: strings, or the output of a cpu kernel until the kernel returns. */
   pending?: BackendValues;
   complexTensorInfos?: {real: TensorInfo, imag: TensorInfo};

@@ -7,14 +7,13 @@
 // depend on the plan being right; only which kernels fuse does.
 import {DataType, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo, util} from '@tensorflow/tfjs-core';
 import type {Producer, TensorData} from '../tensor_data.js';
+import {FoldedWeights, FoldStorage} from './folded_weights.js';
 import {FusionCounts, fuse, noFusions, QueuedCall} from './fusion.js';
 import {assignRoles, isInput, planKey, recordCall, RecordedCall, repeats, Roles} from './recorded_call.js';
 
 /** What the capture needs of the backend. */
-export interface CaptureStorage {
-  readonly data: {get(id: object): TensorData, set(id: object, d: TensorData): void, delete(id: object): boolean,
-    has(id: object): boolean};
-  readonly wasmMemory: WebAssembly.Memory;
+export interface CaptureStorage extends FoldStorage {
+  readonly data: {get(id: object): TensorData, delete(id: object): boolean, has(id: object): boolean};
   /** A new tensor whose data `producer` writes later. */
   writeDeferred(shape: number[], dtype: DataType, producer: Producer): object;
   allocate(bytes: number): number;
@@ -48,16 +47,36 @@ export class Capture implements Producer {
   private replayKey = '';
   private position = 0;
   private queue: QueuedCall[] = [];
-  /** Data that deferred calls read; kept (not freed) when disposed before they run. */
-  private readonly held = new Set<object>();
-  /** Disposed data that deferred calls still read or write, freed after the flush. */
-  private readonly graveyard = new Map<object, TensorData>();
+  /** Marks the data the queued calls read (TensorData.heldBy): kept, not freed, when disposed. */
+  private generation = 0;
+  /**
+   * Disposed data that deferred calls still read or write: left in storage (the kernels find them
+   * there, TensorData.buried) but not counted as the engine's, freed after their last use in the flush.
+   */
+  private graveyard: Array<[object, TensorData]> = [];
   private readonly plans = new Map<string, RecordedCall[]>();
   private flushing = false;
   private paused = 0;
   private stats = Capture.noStats();
+  /** Convolution weights with batch norms folded in, per filter. */
+  private readonly folded: FoldedWeights;
+  /** Filters disposed during a flush: what was folded from them may still be read until it ends. */
+  private foldedToDrop: object[] = [];
 
-  constructor(private readonly storage: CaptureStorage, private readonly backend: unknown, readonly enabled: boolean) {}
+  constructor(private readonly storage: CaptureStorage, private readonly backend: unknown, readonly enabled: boolean) {
+    this.folded = new FoldedWeights(storage);
+  }
+
+  /** A filter is being disposed: what was folded from it goes (after the flush, if one runs). */
+  dropFolded(filterId: object): void {
+    if (this.flushing) this.foldedToDrop.push(filterId);
+    else this.folded.drop(filterId);
+  }
+
+  /** Tensors in the backend's storage that are not the engine's: disposed ones kept, folded weights. */
+  get uncounted(): number {
+    return this.buried + this.folded.count;
+  }
 
   private static noStats(): CaptureReport {
     return {plansRecorded: 0, replays: 0, deferredCalls: 0, ranCalls: 0, divergences: 0, fusions: noFusions()};
@@ -121,7 +140,7 @@ export class Capture implements Producer {
       const t = inputs[key];
       if (t == null) continue;
       snapshot[key] = {dataId: t.dataId, shape: t.shape, dtype: t.dtype};
-      this.held.add(t.dataId);
+      this.storage.data.get(t.dataId).heldBy = this.generation;
     }
     for (const t of outputs) this.roles.set(t.dataId, this.roles.size);
     this.queue.push({name: recorded.name, inputs: snapshot, attrs, outputs});
@@ -158,14 +177,20 @@ export class Capture implements Producer {
   }
 
   /** Whether deferred calls read `dataId` (disposing it then only buries it). */
-  holds(dataId: object, entry: TensorData): boolean {
-    return !this.flushing && (entry.producer != null || this.held.has(dataId));
+  holds(entry: TensorData): boolean {
+    return !this.flushing && (entry.producer != null || entry.heldBy === this.generation);
   }
 
   /** Keeps a disposed tensor's data until the deferred calls that read or write it have run. */
   bury(dataId: object, entry: TensorData): void {
-    this.graveyard.set(dataId, entry);
+    if (entry.buried) return;
+    entry.buried = true;
+    this.graveyard.push([dataId, entry]);
+    this.buried++;
   }
+
+  /** How many disposed tensors the storage still holds for deferred calls. */
+  buried = 0;
 
   /** Runs the deferred calls, fused. */
   flush(): void {
@@ -173,54 +198,60 @@ export class Capture implements Producer {
     if (this.queue.length === 0) return;
     const queue = this.queue;
     this.queue = [];
+    this.generation++;
     this.flushing = true;
     try {
-      const calls = fuse(queue, {dead: (id) => this.graveyard.has(id), scalar: (t) => this.scalar(t)}, this.stats.fusions);
+      const data = this.storage.data;
+      const calls = fuse(queue, {
+        dead: (id) => data.has(id) && data.get(id).buried,
+        scalar: (t) => this.scalar(t),
+        materialized: (t) => data.has(t.dataId) && data.get(t.dataId).producer == null,
+        foldBatchNorm: (filter, bias, norm) => this.folded.get(filter, bias, norm),
+      }, this.stats.fusions);
       const releases = this.releaseSchedule(calls);
       calls.forEach((call, i) => {
         this.run(call);
-        for (const id of releases.get(i) ?? []) this.release(id);
+        for (const [id, entry] of releases[i]) this.release(id, entry);
       });
       this.stats.ranCalls += calls.length;
     } catch (e) {
       this.fail(queue, e);
       throw e;
     } finally {
-      for (const id of [...this.graveyard.keys()]) this.release(id);
-      this.held.clear();
+      for (const [id, entry] of this.graveyard) this.release(id, entry);
+      this.graveyard = [];
+      this.buried = 0;
       this.flushing = false;
+      for (const id of this.foldedToDrop) this.folded.drop(id);
+      this.foldedToDrop = [];
     }
   }
 
   /**
    * When each disposed tensor can go: after the last call that reads or writes it (by call index);
-   * one no call touches any more goes now. The others are back in storage for the calls to use.
+   * one no call touches any more goes now.
    */
-  private releaseSchedule(calls: QueuedCall[]): Map<number, object[]> {
+  private releaseSchedule(calls: QueuedCall[]): Array<Array<[object, TensorData]>> {
     const last = new Map<object, number>();
     calls.forEach((call, i) => {
       for (const key in call.inputs) if (call.inputs[key] != null) last.set(call.inputs[key].dataId, i);
       for (const t of call.outputs) last.set(t.dataId, i);
     });
-    const schedule = new Map<number, object[]>();
-    for (const [id, entry] of [...this.graveyard]) {
+    const schedule = calls.map((): Array<[object, TensorData]> => []);
+    for (const [id, entry] of this.graveyard) {
       const i = last.get(id);
-      if (i == null) {
-        this.release(id);
-        continue;
-      }
-      this.storage.data.set(id, entry);
-      schedule.set(i, [...schedule.get(i) ?? [], id]);
+      if (i == null) this.release(id, entry);
+      else schedule[i].push([id, entry]);
     }
     return schedule;
   }
 
-  /** Frees a disposed tensor kept for the deferred calls. */
-  private release(id: object): void {
-    const entry = this.graveyard.get(id);
-    if (entry == null) return;
-    this.graveyard.delete(id);
-    if (this.storage.data.has(id)) this.storage.data.delete(id);
+  /** Frees a disposed tensor kept for the deferred calls (once). */
+  private release(id: object, entry: TensorData): void {
+    if (!entry.buried) return;
+    entry.buried = false;
+    this.buried--;
+    this.storage.data.delete(id);
     this.storage.destroy(id, entry);
   }
 
@@ -228,7 +259,7 @@ export class Capture implements Producer {
   private fail(queue: QueuedCall[], error: unknown): void {
     for (const call of queue) {
       for (const t of call.outputs) {
-        const entry = this.graveyard.get(t.dataId) ?? (this.storage.data.has(t.dataId) ? this.storage.data.get(t.dataId) : null);
+        const entry = this.storage.data.has(t.dataId) ? this.storage.data.get(t.dataId) : null;
         if (entry?.producer == null) continue;
         entry.producer = null;
         entry.failure = error;
@@ -238,7 +269,7 @@ export class Capture implements Producer {
 
   private scalar(t: TensorInfo): number|null {
     if (t.dtype !== 'float32' || util.sizeFromShape(t.shape) !== 1) return null;
-    const entry = this.graveyard.get(t.dataId) ?? (this.storage.data.has(t.dataId) ? this.storage.data.get(t.dataId) : null);
+    const entry = this.storage.data.has(t.dataId) ? this.storage.data.get(t.dataId) : null;
     if (entry == null || entry.producer != null || entry.address === 0) return null;
     return new Float32Array(this.storage.wasmMemory.buffer, entry.address, 1)[0];
   }

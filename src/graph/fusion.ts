@@ -2,8 +2,8 @@
 // element-wise calls into the convolution or matmul that produces their input, when every tensor
 // it removes was disposed before the flush (so nothing can read it) and is read only inside the
 // group. Each pass is a small rewrite of the call list; the counts say which fired. Every fusion
-// keeps the roundings of the calls it replaces, so fused results equal op by op's bit for bit (a
-// bias Add is not folded: the GEMM adds its bias first, not last).
+// but the batch norm fold keeps the roundings of the calls it replaces, so fused results equal op by
+// op's bit for bit (a bias Add is not folded: the GEMM adds its bias first, not last).
 import {NamedAttrMap, NamedTensorInfoMap, TensorInfo, util} from '@tensorflow/tfjs-core';
 
 export interface QueuedCall {
@@ -19,18 +19,33 @@ export interface FusionCounts {
   activation: number;
   /** Hard-swish's four calls, x * (relu6(x + 3) / 6) or * (1/6), into the convolution's store. */
   hardSwish: number;
+  /** A FusedBatchNorm into the convolution's weights and bias (not bit for bit: the weights are rescaled). */
+  batchNorm: number;
   /** Calls none of whose outputs is read. */
   deadCode: number;
 }
 
 export function noFusions(): FusionCounts {
-  return {activation: 0, hardSwish: 0, deadCode: 0};
+  return {activation: 0, hardSwish: 0, batchNorm: 0, deadCode: 0};
 }
 
 /** What the passes ask of the data: whether a tensor was disposed, and a materialized scalar's value. */
 export interface FusionData {
   dead(dataId: object): boolean;
   scalar(t: TensorInfo): number|null;
+  /** Whether a tensor's values exist now (not written by a deferred call). */
+  materialized(t: TensorInfo): boolean;
+  /** A convolution's filter and bias with a batch norm folded in (cached per filter). */
+  foldBatchNorm(filter: TensorInfo, bias: TensorInfo|undefined, norm: BatchNormParams): {filter: TensorInfo, bias: TensorInfo};
+}
+
+/** A FusedBatchNorm's parameters: one value per channel each (offset and scale optional). */
+export interface BatchNormParams {
+  mean: TensorInfo;
+  variance: TensorInfo;
+  offset?: TensorInfo;
+  scale?: TensorInfo;
+  varianceEpsilon: number;
 }
 
 /** The kernels a fused head becomes, and the attributes it takes its activation in. */
@@ -52,6 +67,7 @@ export function fuse(calls: QueuedCall[], data: FusionData, counts: FusionCounts
   for (let i = 0; i < graph.calls.length; i++) {
     const head = graph.calls[i];
     if (head == null || HEADS[head.name] == null) continue;
+    graph.foldBatchNorm(head, counts);
     while (graph.foldHardSwish(head, counts) || graph.foldActivation(head, counts)) {
       // each fold moves the head's output on; try the next one after it
     }
@@ -79,23 +95,19 @@ class CallGraph {
   dropDeadCode(counts: FusionCounts): void {
     for (let i = this.calls.length - 1; i >= 0; i--) {
       const call = this.calls[i]!;
-      if (!call.outputs.every((t) => this.data.dead(t.dataId) && this.readersOf(t).length === 0)) continue;
-      this.remove(i);
+      if (!call.outputs.every((t) => this.data.dead(t.dataId) && this.unread(t))) continue;
+      this.calls[i] = null;
       counts.deadCode++;
     }
   }
 
+  /** The calls still in the list that read `t`. */
   private readersOf(t: TensorInfo): number[] {
     return (this.readers.get(t.dataId) ?? []).filter((i) => this.calls[i] != null);
   }
 
-  private remove(i: number): void {
-    const call = this.calls[i]!;
-    this.calls[i] = null;
-    for (const key in call.inputs) {
-      const t = call.inputs[key];
-      if (t != null) this.readers.set(t.dataId, this.readersOf(t));
-    }
+  private unread(t: TensorInfo): boolean {
+    return (this.readers.get(t.dataId) ?? []).every((i) => this.calls[i] == null);
   }
 
   /** The one call reading `t`, when `t` was disposed (nothing else can read it). */
@@ -116,14 +128,38 @@ class CallGraph {
     head.name = HEADS[head.name];
     head.attrs = {...head.attrs, ...attrs};
     head.outputs = [output];
-    for (const call of absorbed) this.remove(this.calls.indexOf(call));
+    for (const call of absorbed) this.calls[this.calls.indexOf(call)] = null;
   }
 
-  /** head → an activation kernel. */
+  /** head (a convolution, channels last) → FusedBatchNorm with one parameter value per channel. */
+  foldBatchNorm(head: QueuedCall, counts: FusionCounts): boolean {
+    if (!CallGraph.open(head) || !/Conv/.test(head.name) || head.attrs?.dataFormat === 'NCHW') return false;
+    const out = head.outputs[0];
+    const norm = this.soleReader(out);
+    if (norm?.name !== 'FusedBatchNorm' || !sameData(norm.inputs.x, out) || !sameShape(norm.outputs[0], out)) return false;
+    const channels = out.shape[3];
+    const {mean, variance, offset, scale} = norm.inputs;
+    const {filter, bias} = head.inputs;
+    const params = [mean, variance, offset, scale, filter, bias].filter((t): t is TensorInfo => t != null);
+    if (mean == null || variance == null || params.some((t) => t.dtype !== 'float32' || !this.data.materialized(t)) ||
+        [mean, variance, offset, scale, bias].some((t) => t != null && (t.shape.length !== 1 || t.shape[0] !== channels)) ||
+        (/Depthwise/.test(head.name) && filter.shape[3] !== 1)) {
+      return false;
+    }
+    const folded = this.data.foldBatchNorm(filter, bias, {mean, variance, offset, scale,
+      varianceEpsilon: (norm.attrs?.varianceEpsilon as number|undefined) ?? 0.001});
+    head.inputs = {...head.inputs, filter: folded.filter, bias: folded.bias};
+    this.absorb(head, [norm], norm.outputs[0], {});
+    counts.batchNorm++;
+    return true;
+  }
+
+  /** head → an activation kernel (ClipByValue to [0, 6] is Relu6). */
   foldActivation(head: QueuedCall, counts: FusionCounts): boolean {
     if (!CallGraph.open(head)) return false;
     const act = this.soleReader(head.outputs[0]);
-    const activation = act == null ? undefined : ACTIVATIONS[act.name];
+    const relu6 = act?.name === 'ClipByValue' && act.attrs?.clipValueMin === 0 && act.attrs?.clipValueMax === 6;
+    const activation = act == null ? undefined : relu6 ? 'relu6' : ACTIVATIONS[act.name];
     if (act == null || activation == null || !sameShape(act.outputs[0], head.outputs[0])) return false;
     this.absorb(head, [act], act.outputs[0], {activation, leakyreluAlpha: act.attrs?.alpha ?? 0});
     counts.activation++;
