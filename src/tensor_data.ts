@@ -22,6 +22,9 @@ export class TensorData {
   heldBy = -1;
   /** Disposed, but kept for deferred calls until they ran. */
   buried = false;
+  /** Which output of the capture's segment `roleSegment` these data are (graph/recorded_call.ts). */
+  role = -1;
+  roleSegment = -1;
   /** Values not in wasm memory: strings, or the output of a cpu kernel until the kernel returns. */
   pending?: BackendValues;
   complexTensorInfos?: {real: TensorInfo, imag: TensorInfo};

@@ -9,7 +9,7 @@ import {DataType, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, Te
 import type {Producer, TensorData} from '../tensor_data.js';
 import {FoldedWeights, FoldStorage} from './folded_weights.js';
 import {FusionCounts, fuse, noFusions, QueuedCall} from './fusion.js';
-import {assignRoles, isInput, planKey, recordCall, RecordedCall, repeats, Roles} from './recorded_call.js';
+import {assignRoles, EXTERNAL, isInput, planKey, recordCall, RecordedCall, repeats, Roles} from './recorded_call.js';
 
 /** What the capture needs of the backend. */
 export interface CaptureStorage extends FoldStorage {
@@ -42,7 +42,21 @@ const MAX_PLANS = 16;
 export class Capture implements Producer {
   private log: RecordedCall[] = [];
   private logKey = '';
-  private readonly roles: Roles = new Map();
+  /** The segment's roles, stamped on the tensors' storage (TensorData.role, .roleSegment). */
+  private segment = 0;
+  private nextRole = 0;
+  private readonly roles: Roles = {
+    of: (dataId) => {
+      if (!this.storage.data.has(dataId)) return EXTERNAL;
+      const entry = this.storage.data.get(dataId);
+      return entry.roleSegment === this.segment ? entry.role : EXTERNAL;
+    },
+    give: (dataId) => {
+      const entry = this.storage.data.get(dataId);
+      entry.roleSegment = this.segment;
+      entry.role = this.nextRole++;
+    },
+  };
   private replay: RecordedCall[]|null = null;
   private replayKey = '';
   private position = 0;
@@ -142,7 +156,7 @@ export class Capture implements Producer {
       snapshot[key] = {dataId: t.dataId, shape: t.shape, dtype: t.dtype};
       this.storage.data.get(t.dataId).heldBy = this.generation;
     }
-    for (const t of outputs) this.roles.set(t.dataId, this.roles.size);
+    for (const t of outputs) this.roles.give(t.dataId);
     this.queue.push({name: recorded.name, inputs: snapshot, attrs, outputs});
     this.stats.deferredCalls++;
     return recorded.returnsArray ? outputs : outputs[0];
@@ -160,7 +174,8 @@ export class Capture implements Producer {
       this.stats.plansRecorded++;
     }
     this.log = [];
-    this.roles.clear();
+    this.segment++;
+    this.nextRole = 0;
     this.replay = null;
     this.position = 0;
   }

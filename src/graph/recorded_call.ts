@@ -28,8 +28,12 @@ export const EXTERNAL = -1;
 
 const NUMERIC: ReadonlySet<DataType> = new Set(['float32', 'int32', 'bool']);
 
-/** Numbers a segment's data: output k of the segment is role k. */
-export type Roles = Map<object, number>;
+/** Numbers a segment's data: output k of the segment is role k (EXTERNAL for data it did not make). */
+export interface Roles {
+  of(dataId: object): number;
+  /** Gives `dataId` the next role. */
+  give(dataId: object): void;
+}
 
 /** Describes a call that ran; gives its new outputs the next roles. */
 export function recordCall(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap|undefined,
@@ -39,13 +43,13 @@ export function recordCall(name: string, inputs: NamedTensorInfoMap, attrs: Name
   for (const key in inputs) {
     const t = inputs[key];
     if (Array.isArray(t)) listInputs = true;
-    else if (t != null) recorded.push({key, role: roles.get(t.dataId) ?? EXTERNAL, shape: t.shape.slice(), dtype: t.dtype});
+    else if (t != null) recorded.push({key, role: roles.of(t.dataId), shape: t.shape, dtype: t.dtype});
   }
   const outs = Array.isArray(out) ? out : [out];
   const fresh = assignRoles(inputs, outs, roles);
   return {
     name, attrs, inputs: recorded, returnsArray: Array.isArray(out), listInputs,
-    outputs: outs.map((t) => ({shape: t.shape.slice(), dtype: t.dtype})),
+    outputs: outs.map((t) => ({shape: t.shape, dtype: t.dtype})),
     deferrable: wasmKernel && !listInputs && fresh === outs.length && outs.every((t) => NUMERIC.has(t.dtype)),
   };
 }
@@ -54,8 +58,8 @@ export function recordCall(name: string, inputs: NamedTensorInfoMap, attrs: Name
 export function assignRoles(inputs: NamedTensorInfoMap, outs: TensorInfo[], roles: Roles): number {
   let fresh = 0;
   for (const t of outs) {
-    if (roles.has(t.dataId) || isInput(inputs, t.dataId)) continue;
-    roles.set(t.dataId, roles.size);
+    if (roles.of(t.dataId) !== EXTERNAL || isInput(inputs, t.dataId)) continue;
+    roles.give(t.dataId);
     fresh++;
   }
   return fresh;
@@ -76,7 +80,7 @@ export function repeats(recorded: RecordedCall, name: string, inputs: NamedTenso
   for (const r of recorded.inputs) {
     const t = inputs[r.key];
     if (t == null || t.dtype !== r.dtype || !sameValue(t.shape, r.shape) ||
-        (roles.get(t.dataId) ?? EXTERNAL) !== r.role) {
+        roles.of(t.dataId) !== r.role) {
       return false;
     }
   }
