@@ -152,6 +152,11 @@ export class AscBackend extends KernelBackend {
     this.dispatch.parallel(kernel, args, units, unitWork, align);
   }
 
+  /** Keeps idle workers spinning through a run of kernels (a captured plan), or lets them sleep. */
+  holdThreads(on: boolean): void {
+    this.dispatch.hold(on);
+  }
+
   /**
    * Starts the worker threads now and resolves once all of them run, or one failed (then
    * `threadsReason` says why and kernels use one thread). A browser's backend has done this when it

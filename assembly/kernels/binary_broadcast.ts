@@ -111,6 +111,25 @@ function operandOffsets(dims: usize, rank: i32, e: i32, inner: i32, aStep: i32, 
 }
 
 /**
+ * Output elements [begin, end) (multiples of 4) of op(a, b) where one operand (`all`) has every
+ * element and the other (`row`, `inner` elements, a multiple of 4) repeats; `rowFirst`: the
+ * repeating operand is a.
+ */
+// @ts-ignore: decorator
+@inline
+function periodic<Ops>(op: i32, all: usize, row: usize, rowFirst: bool, out: usize, inner: i32, begin: i32, end: i32): void {
+  const ops = changetype<Ops>(0);
+  const o = ops.at(out, begin);
+  let j = begin % inner;
+  for (let e = begin; e < end; e += 4) {
+    const x = v128.load(all + (<usize>e << 2)), r = v128.load(row + (<usize>j << 2));
+    ops.store(o, e - begin, rowFirst ? ops.apply(op, r, x) : ops.apply(op, x, r));
+    j += 4;
+    if (j == inner) j = 0;
+  }
+}
+
+/**
  * Output elements [begin, end) of `op` (a constant) on a and b broadcast over `dims`, row by row,
  * through `Ops` (see row).
  */
@@ -120,6 +139,25 @@ export function broadcast<Ops>(op: i32, a: usize, b: usize, out: usize, rank: i3
   const inner = load<i32>(dims + (<usize>(rank - 1) << 2));
   const aStep = load<i32>(dims + (<usize>(2 * rank - 1) << 2));
   const bStep = load<i32>(dims + (<usize>(3 * rank - 1) << 2));
+  if (rank == 2) {
+    // Rows of one outer axis (a per-channel operand, the commonest broadcast): the operands' rows
+    // follow from the row index, with no division per row (rows may be a few elements long).
+    const aOuter = load<i32>(dims + (<usize>2 << 2)), bOuter = load<i32>(dims + (<usize>4 << 2));
+    if (inner % 4 == 0 && aStep == 1 && bStep == 1 && (aOuter == 0) != (bOuter == 0)) {
+      // One operand walks every element, the other repeats a row of whole vectors (a bias, a
+      // slope or a scale per channel): one loop over the elements, the row's offset wrapping.
+      periodic<Ops>(op, aOuter == 0 ? b : a, aOuter == 0 ? a : b, aOuter == 0, out, inner, begin, end);
+      return;
+    }
+    let r = begin / inner, j = begin % inner;
+    for (let e = begin; e < end; r++, j = 0) {
+      const n = min(inner - j, end - e);
+      row<Ops>(op, a + (<usize>(r * aOuter + j * aStep) << 2), b + (<usize>(r * bOuter + j * bStep) << 2),
+        changetype<Ops>(0).at(out, e), n, aStep, bStep);
+      e += n;
+    }
+    return;
+  }
   for (let e = begin; e < end;) {
     const n = min(inner - e % inner, end - e);
     const offsets = operandOffsets(dims, rank, e, inner, aStep, bStep);

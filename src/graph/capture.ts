@@ -17,6 +17,8 @@ export interface CaptureStorage extends FoldStorage {
   /** A new tensor whose data `producer` writes later. */
   writeDeferred(shape: number[], dtype: DataType, producer: Producer): object;
   allocate(bytes: number): number;
+  /** Keeps the worker threads spinning while the deferred calls run. */
+  holdThreads(on: boolean): void;
   /** Frees a tensor's data for good (its memory, caches derived from it). */
   destroy(dataId: object, entry: TensorData): void;
   disposeData(dataId: object): boolean;
@@ -224,6 +226,7 @@ export class Capture implements Producer {
         foldBatchNorm: (filter, bias, norm) => this.folded.get(filter, bias, norm),
       }, this.stats.fusions);
       const releases = this.releaseSchedule(calls);
+      this.storage.holdThreads(true);
       calls.forEach((call, i) => {
         this.run(call);
         for (const [id, entry] of releases[i]) this.release(id, entry);
@@ -233,6 +236,7 @@ export class Capture implements Producer {
       this.fail(queue, e);
       throw e;
     } finally {
+      this.storage.holdThreads(false);
       for (const [id, entry] of this.graveyard) this.release(id, entry);
       this.graveyard = [];
       this.buried = 0;

@@ -9,7 +9,7 @@ import {browserWorkerSource, nodeWorkerSource} from './worker_main.js';
 /** Int32 indices of the control block's fields; the arguments follow as Float64 at argsOffset. */
 const LAYOUT = {
   GEN: 0, NEXT: 1, ACTIVE: 2, CHUNKS: 3, CHUNK_UNITS: 4, UNITS: 5, KERNEL: 6, ARG_COUNT: 7, EPOCH: 8, FAILED: 9,
-  READY: 10, ints: 16, argsOffset: 64, maxArgs: 32,
+  READY: 10, HOT: 11, ints: 16, argsOffset: 64, maxArgs: 32,
 };
 export const CONTROL_BYTES = LAYOUT.argsOffset + LAYOUT.maxArgs * 8;
 /** Loads of the job word a worker spins through before it sleeps (a few tens of microseconds). */
@@ -153,6 +153,15 @@ export class ThreadPool {
     if (Atomics.load(ctl, LAYOUT.FAILED)) {
       throw new Error(`asc backend: kernel ${this.names[kernel]} failed on a worker thread`);
     }
+  }
+
+  /**
+   * While held, idle workers spin instead of sleeping, so a run of small jobs (a captured plan's
+   * kernels) does not wake them one job at a time.
+   */
+  hold(on: boolean): void {
+    Atomics.store(this.ctl, LAYOUT.HOT, on ? 1 : 0);
+    if (on) Atomics.notify(this.ctl, LAYOUT.GEN);
   }
 
   /** Ends every worker, for good (no job may run after this). */

@@ -6,7 +6,8 @@
 // Protocol (all fields Int32, atomic): GEN is odd while a job is open. A worker that sees a new odd
 // GEN joins (ACTIVE + 1), re-checks GEN (the job may have closed meanwhile), then claims chunks with
 // NEXT + 1 until none are left, runs each as kernel(...args, begin, end), and leaves (ACTIVE - 1).
-// A worker whose EPOCH is no longer current ends.
+// A worker whose EPOCH is no longer current ends. An idle worker spins a while, then sleeps until
+// GEN changes, unless HOT is set (a run of jobs is coming: it keeps spinning).
 
 function workerMain(port: any, isNode: boolean): void {
   const onFirstMessage = (handler: (data: any) => void) => {
@@ -26,13 +27,13 @@ function workerMain(port: any, isNode: boolean): void {
     const kernels = names.map((name: string) => instance.exports[name]);
     const ctl = new Int32Array(memory.buffer, control, layout.ints);
     const args = new Float64Array(memory.buffer, control + layout.argsOffset, layout.maxArgs);
-    const {GEN, NEXT, ACTIVE, CHUNKS, CHUNK_UNITS, UNITS, KERNEL, ARG_COUNT, EPOCH, FAILED, READY} = layout;
+    const {GEN, NEXT, ACTIVE, CHUNKS, CHUNK_UNITS, UNITS, KERNEL, ARG_COUNT, EPOCH, FAILED, READY, HOT} = layout;
     if (Atomics.load(ctl, EPOCH) === epoch) Atomics.add(ctl, READY, 1);
     let seen = Atomics.load(ctl, GEN);
     for (;;) {
       let spin = 0;
       while (Atomics.load(ctl, GEN) === seen && Atomics.load(ctl, EPOCH) === epoch) {
-        if (++spin > spins) Atomics.wait(ctl, GEN, seen);
+        if (++spin > spins && Atomics.load(ctl, HOT) === 0) Atomics.wait(ctl, GEN, seen);
       }
       if (Atomics.load(ctl, EPOCH) !== epoch) break;
       const gen = Atomics.load(ctl, GEN);
