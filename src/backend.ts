@@ -2,12 +2,13 @@
 // generic services (wasm memory, scratch blocks, a cache of blocks derived from weight tensors,
 // threads) and runs tfjs-backend-cpu's kernels on its data where it has no kernel of its own.
 import {backend_util, BackendTimingInfo, buffer, DataType, engine, env, KernelBackend, Rank, ShapeMap, Tensor, TensorBuffer, TensorInfo, TypedArray, util} from '@tensorflow/tfjs-core';
+import {AscBackendOptions, checkedOptions} from './backend_options.js';
 import {AscFeatures, detectFeatures} from './features.js';
 import {Capture} from './graph/capture.js';
 import {JsFallback, JsFallbackEntry} from './js_fallback.js';
 import {elementBytes} from './kernels/dtypes.js';
 import {nodeProcess} from './node_process.js';
-import {MAX_THREADS, MIN_PARALLEL_WORK, ThreadDispatch} from './threads/dispatch.js';
+import {MIN_PARALLEL_WORK, ThreadDispatch} from './threads/dispatch.js';
 import type {ParallelKernel} from './threads/parallel_kernels.js';
 import {CONTROL_BYTES, SpawnWorker} from './threads/pool.js';
 import {Producer, TensorData} from './tensor_data.js';
@@ -17,33 +18,6 @@ import {instantiateKernels, KernelExports, MAX_BLOCK_BYTES} from './wasm_module.
 
 type DataId = object;
 type BackendValues = backend_util.BackendValues;
-
-/**
- * Which GEMM microkernel tile runs: 'auto' (the host flavor's tiles, x86's or ARM's, calibrated on
- * the first large GEMM), or a tile's name (IGEMM_TILES of the build that runs) to force it.
- */
-export type IgemmTileName = 'auto'|string;
-
-export interface AscBackendOptions {
-  /** The most bytes the wasm memory may grow to (default: the flag ASC_MAX_MEMORY_BYTES). */
-  maxMemoryBytes?: number;
-  /** Which GEMM microkernel tile runs (default: the flag ASC_IGEMM_TILE; see src/conv/gemm_tiles.ts). */
-  igemmTile?: IgemmTileName;
-  /** Run the relaxed-SIMD module where the engine has it (default: the flag ASC_RELAXED_SIMD). */
-  relaxedSimd?: boolean;
-  /** A fixed thread count for this backend (0: one per core); default: the flag ASC_THREADS, read per kernel. */
-  threads?: number;
-  /**
-   * Work (multiply-adds or bytes moved) below which a kernel runs on the calling thread alone
-   * (default 200,000). 1 splits every kernel with more than one work unit (the fuzzer does).
-   */
-  minParallelWork?: number;
-  /**
-   * Whole-graph capture: repeats of a recorded kernel sequence (the next inference) run deferred and
-   * fused (default: the flag ASC_CAPTURE; src/graph/capture.ts).
-   */
-  capture?: boolean;
-}
 
 export interface AscMemoryInfo {
   unreliable: boolean;
@@ -99,18 +73,7 @@ export class AscBackend extends KernelBackend {
    * off), on shared memory where worker threads can run. Options not given come from the flags.
    */
   static async create(options: AscBackendOptions = {}): Promise<AscBackend> {
-    const {
-      maxMemoryBytes = env().getNumber('ASC_MAX_MEMORY_BYTES'),
-      relaxedSimd = env().getBool('ASC_RELAXED_SIMD'),
-      threads = null,
-      minParallelWork = MIN_PARALLEL_WORK,
-    } = options;
-    if (threads != null && !(Number.isInteger(threads) && threads >= 0 && threads <= MAX_THREADS)) {
-      throw new Error(`asc backend: threads must be an integer in [0, ${MAX_THREADS}] (0: one per core), got ${threads}`);
-    }
-    if (!(Number.isInteger(minParallelWork) && minParallelWork >= 1)) {
-      throw new Error(`asc backend: minParallelWork must be a positive integer, got ${minParallelWork}`);
-    }
+    const {maxMemoryBytes, relaxedSimd, minParallelWork} = checkedOptions(options);
     const {features, spawn} = await detectFeatures(relaxedSimd);
     const {module, exports, memory, limitBytes} = await instantiateKernels(features.variant, maxMemoryBytes);
     const backend = new AscBackend(exports, memory, limitBytes, features, module, spawn,

@@ -3,7 +3,8 @@
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import './register_all_kernels.js';
 import {engine, env, findBackend, getKernelsForBackend, registerBackend, registerKernel} from '@tensorflow/tfjs-core';
-import {AscBackend, AscBackendOptions} from './backend.js';
+import {AscBackend} from './backend.js';
+import type {AscBackendOptions} from './backend_options.js';
 import {IGEMM_TILE_NAMES, igemmTileChoice as tileChoice, IgemmTileChoice} from './conv/gemm_tiles.js';
 import type {CaptureReport} from './graph/capture.js';
 import type {JsFallbackEntry} from './js_fallback.js';
@@ -12,7 +13,8 @@ import {MAX_THREADS} from './threads/dispatch.js';
 import {MAX_MEMORY_BYTES} from './wasm_module.js';
 
 export {AscBackend} from './backend.js';
-export type {AscBackendOptions, AscMemoryInfo, IgemmTileName} from './backend.js';
+export type {AscMemoryInfo} from './backend.js';
+export type {AscBackendOptions, IgemmTileName} from './backend_options.js';
 export type {AscFeatures} from './features.js';
 export type {TensorData} from './tensor_data.js';
 export type {ParallelKernel} from './threads/parallel_kernels.js';
