@@ -37,7 +37,11 @@ export interface CaptureReport {
   fusions: FusionCounts;
 }
 
-/** Calls after which a segment with no read in between ends anyway (a training loop). */
+/**
+ * Calls after which a segment with no read in between ends anyway, and is not kept: a stream of
+ * calls whose results nobody reads is no inference to repeat (deferring each of its calls would
+ * cost more than running it).
+ */
 const MAX_SEGMENT_CALLS = 4096;
 const MAX_PLANS = 16;
 
@@ -125,7 +129,7 @@ export class Capture implements Producer {
     const out = kernel(args);
     if (this.log.length === 0) this.logKey = planKey(name, inputs);
     this.log.push(recordCall(name, inputs, attrs, out, wasmKernel, this.roles));
-    if (this.log.length >= MAX_SEGMENT_CALLS) this.endSegment();
+    if (this.log.length >= MAX_SEGMENT_CALLS) this.endSegment(false);
     return out;
   }
 
@@ -165,11 +169,11 @@ export class Capture implements Producer {
   }
 
   /** A read: runs what is deferred and ends the segment, keeping it as a plan when it has calls to defer. */
-  endSegment(): void {
+  endSegment(keep = true): void {
     if (!this.enabled || this.flushing) return;
     this.flush();
     if (this.replay != null && this.position < this.replay.length) this.leaveReplay();
-    if (this.replay == null && this.log.length >= 2 && this.log.some((c) => c.deferrable)) {
+    if (keep && this.replay == null && this.log.length >= 2 && this.log.some((c) => c.deferrable)) {
       this.plans.delete(this.logKey);
       this.plans.set(this.logKey, this.log);
       if (this.plans.size > MAX_PLANS) this.plans.delete(this.plans.keys().next().value!);
