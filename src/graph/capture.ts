@@ -34,6 +34,8 @@ export interface CaptureReport {
   ranCalls: number;
   /** Replays left because a call differed from its plan. */
   divergences: number;
+  /** Segments run op by op because their plan's last replay fused nothing (no deferring, no recording). */
+  bypassed: number;
   fusions: FusionCounts;
 }
 
@@ -44,6 +46,11 @@ export interface CaptureReport {
  */
 const MAX_SEGMENT_CALLS = 4096;
 const MAX_PLANS = 16;
+/**
+ * Segments that run op by op after a plan's replay fused nothing (deferring would only cost its
+ * bookkeeping); then the plan is recorded and judged again (the model may have changed).
+ */
+const IDLE_SEGMENTS = 64;
 
 export class Capture implements Producer {
   private log: RecordedCall[] = [];
@@ -75,6 +82,12 @@ export class Capture implements Producer {
    */
   private graveyard: Array<[object, TensorData]> = [];
   private readonly plans = new Map<string, RecordedCall[]>();
+  /** Plans whose last full replay fused nothing, with the segments left to run them op by op. */
+  private readonly idle = new WeakMap<RecordedCall[], number>();
+  /** This segment runs op by op, unrecorded (its plan is idle). */
+  private bypass = false;
+  /** Whether a flush of this segment fused any call away. */
+  private segmentFused = false;
   private flushing = false;
   private paused = 0;
   private stats = Capture.noStats();
@@ -99,7 +112,7 @@ export class Capture implements Producer {
   }
 
   private static noStats(): CaptureReport {
-    return {plansRecorded: 0, replays: 0, deferredCalls: 0, ranCalls: 0, divergences: 0, fusions: noFusions()};
+    return {plansRecorded: 0, replays: 0, deferredCalls: 0, ranCalls: 0, divergences: 0, bypassed: 0, fusions: noFusions()};
   }
 
   report(): CaptureReport {
@@ -112,7 +125,7 @@ export class Capture implements Producer {
 
   /** Runs (or defers) kernel `name`; `wasmKernel`: one of asc's own, whose outputs depend on input shapes only. */
   call(name: string, kernel: KernelFunc, wasmKernel: boolean, args: Parameters<KernelFunc>[0]): TensorInfo|TensorInfo[] {
-    if (!this.enabled || this.flushing || this.paused > 0) return kernel(args);
+    if (!this.enabled || this.flushing || this.paused > 0 || this.bypass) return kernel(args);
     const {inputs, attrs} = args;
     if (this.replay == null && this.log.length === 0) this.beginReplay(name, inputs, attrs);
     if (this.replay != null) {
@@ -136,6 +149,14 @@ export class Capture implements Producer {
   private beginReplay(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap|undefined): void {
     const plan = this.plans.get(planKey(name, inputs));
     if (plan == null || !repeats(plan[0], name, inputs, attrs, this.roles)) return;
+    const idleLeft = this.idle.get(plan);
+    if (idleLeft != null) {
+      this.idle.delete(plan);
+      if (idleLeft > 0) this.idle.set(plan, idleLeft - 1);
+      this.bypass = idleLeft > 0;
+      this.stats.bypassed += idleLeft > 0 ? 1 : 0;
+      return;
+    }
     this.replay = plan;
     this.replayKey = planKey(name, inputs);
     this.position = 0;
@@ -171,7 +192,9 @@ export class Capture implements Producer {
   /** A read: runs what is deferred and ends the segment, keeping it as a plan when it has calls to defer. */
   endSegment(keep = true): void {
     if (!this.enabled || this.flushing) return;
+    const complete = this.replay != null && this.position === this.replay.length;
     this.flush();
+    if (complete && !this.segmentFused) this.idle.set(this.replay!, IDLE_SEGMENTS);
     if (this.replay != null && this.position < this.replay.length) this.leaveReplay();
     if (keep && this.replay == null && this.log.length >= 2 && this.log.some((c) => c.deferrable)) {
       this.plans.delete(this.logKey);
@@ -184,6 +207,8 @@ export class Capture implements Producer {
     this.nextRole = 0;
     this.replay = null;
     this.position = 0;
+    this.bypass = false;
+    this.segmentFused = false;
   }
 
   /** Runs `f` with every kernel running at once (the profiler times kernels one by one). */
@@ -213,10 +238,10 @@ export class Capture implements Producer {
   /** How many disposed tensors the storage still holds for deferred calls. */
   buried = 0;
 
-  /** Runs the deferred calls, fused. */
-  flush(): void {
+  /** Runs the deferred calls, fused; returns whether any call was fused away. */
+  flush(): boolean {
     if (this.flushing) throw new Error('asc backend: internal error: a deferred kernel read data no kernel had written yet');
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0) return false;
     const queue = this.queue;
     this.queue = [];
     this.generation++;
@@ -236,6 +261,8 @@ export class Capture implements Producer {
         for (const [id, entry] of releases[i]) this.release(id, entry);
       });
       this.stats.ranCalls += calls.length;
+      this.segmentFused ||= calls.length < queue.length;
+      return calls.length < queue.length;
     } catch (e) {
       this.fail(queue, e);
       throw e;

@@ -129,4 +129,23 @@ test('the profiler sees every kernel run; memory returns to where it was after m
   model.dispose();
 });
 
+test('a plan whose replay fused nothing runs op by op afterwards, with the same results', async () => {
+  await tf.setBackend('asc-capture');
+  const random = rng(5);
+  const [filter, bias, x] = [randomTensor(random, [3, 3, 8, 8]), randomTensor(random, [8]), randomTensor(random, [1, 9, 9, 8])];
+  const f = () => tf.tidy(() => tf.maxPool(tf.fused.conv2d({x, filter, strides: 1, pad: 'same', bias, activation: 'relu'}), 2, 2, 'same'));
+  resetCaptureReport();
+  const results = [];
+  for (let i = 0; i < 5; i++) {
+    const y = f();
+    results.push(Array.from(y.dataSync()));
+    y.dispose();
+  }
+  const report = captureReport();
+  assert.is(report.replays, 1, 'one replay, which fused nothing');
+  assert.is(report.bypassed, 3, 'the next inferences run op by op');
+  for (const r of results) assert.equal(r, results[0]);
+  tf.dispose([filter, bias, x]);
+});
+
 test.run();
