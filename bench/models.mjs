@@ -134,9 +134,19 @@ async function measure(spec) {
   // What the plan did per replayed inference on one thread: calls deferred and run, fusions fired.
   const report = captureReport('asc-1t');
   const perReplay = (n) => (report.replays > 0 ? n / report.replays : 0);
-  const capture = {replays: report.replays, divergences: report.divergences, deferredCalls: perReplay(report.deferredCalls),
-    ranCalls: perReplay(report.ranCalls),
+  const capture = {replays: report.replays, bypassed: report.bypassed, divergences: report.divergences,
+    deferredCalls: perReplay(report.deferredCalls), ranCalls: perReplay(report.ranCalls),
     fusions: Object.fromEntries(Object.entries(report.fusions).map(([k, n]) => [k, perReplay(n)]).filter(([, n]) => n > 0))};
+  // The bytes one inference holds at its peak in wasm memory beyond what was held before it, planned
+  // (capture) and op by op.
+  const peakBytes = {};
+  for (const backend of ['asc-1t', 'asc-1t-ops']) {
+    tf.setBackend(backend);
+    const before = tf.backend().memory().numBytesInWasm;
+    tf.backend().resetPeakMemory();
+    await outputs(loaded[backend].model, loaded[backend].x);
+    peakBytes[backend] = tf.backend().memory().peakBytesInWasm - before;
+  }
   // asc's kernels by tf.profile, and what of them ran in JavaScript.
   tf.setBackend('asc-1t');
   resetJsFallbackReport('asc-1t');
@@ -164,7 +174,8 @@ async function measure(spec) {
     x.dispose();
   }
   const ms = Object.fromEntries(names.map((name) => [name, median(times[name])]));
-  return {name: spec.name, source: spec.source, input: spec.input, ms, samples: ROUNDS, cpu, litertError, capture, kernelMs, jsMs,
+  return {name: spec.name, source: spec.source, input: spec.input, ms, samples: ROUNDS, cpu, litertError, capture, peakBytes,
+    kernelMs, jsMs,
     jsShare: kernelMs > 0 ? jsMs / kernelMs : 0, jsKernels: inJs.map((k) => `${k.kernel} ${k.ms.toFixed(1)} ms`)};
 }
 
@@ -176,9 +187,12 @@ for (const spec of suite()) {
   const f = (v) => v.toFixed(v >= 100 ? 0 : 1);
   const litert = LITERT_THREADS.filter((t) => row.ms[`litert-${t}t`] != null).map((t) =>
     `, LiteRT.js ${t}t ${f(row.ms[`litert-${t}t`])} (asc/LiteRT.js ${(row.ms[`asc-${t}t`] / row.ms[`litert-${t}t`]).toFixed(2)})`).join('');
-  const fused = Object.entries(row.capture.fusions).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const fused = Object.entries(row.capture.fusions).map(([k, n]) => `${k} ${n}`).join(', ') ||
+      (row.capture.bypassed > 0 ? 'none: plan idle, op by op' : 'none');
+  const mb = (b) => (b / 2 ** 20).toFixed(1);
   console.log(`  asc ${f(row.ms['asc-1t'])} ms (op by op ${f(row.ms['asc-1t-ops'])}; ${row.capture.ranCalls} of ` +
-      `${row.capture.deferredCalls} deferred calls ran, fused: ${fused}), 2 threads ${f(row.ms['asc-2t'])}, tfjs-wasm ${f(row.ms.wasm)}${litert}: ` +
+      `${row.capture.deferredCalls} deferred calls ran, fused: ${fused}; peak ${mb(row.peakBytes['asc-1t'])} MiB, ` +
+      `op by op ${mb(row.peakBytes['asc-1t-ops'])}), 2 threads ${f(row.ms['asc-2t'])}, tfjs-wasm ${f(row.ms.wasm)}${litert}: ` +
       `asc/wasm ${(row.ms['asc-1t'] / row.ms.wasm).toFixed(2)}; cpu ${row.cpu ? `${f(row.cpu.ms)} ms, error ${row.cpu.errorAsc.toExponential(1)}` : '-'}; ` +
       `JS ${(100 * row.jsShare).toFixed(1)}%${row.jsKernels.length ? ` (${row.jsKernels.slice(0, 4).join(', ')})` : ''}`);
 }

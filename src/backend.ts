@@ -23,7 +23,7 @@ export interface AscMemoryInfo {
   unreliable: boolean;
   /** Bytes held in wasm memory: tensor data, packed weights, kernels' scratch. */
   numBytesInWasm: number;
-  /** The most numBytesInWasm has been since the backend was created. */
+  /** The most numBytesInWasm has been since the backend was created (or resetPeakMemory). */
   peakBytesInWasm: number;
   /** Current size of the wasm memory. */
   wasmMemoryBytes: number;
@@ -397,6 +397,11 @@ export class AscBackend extends KernelBackend {
       wasmMemoryBytes: this.wasmMemory.buffer.byteLength,
       wasmMemoryLimitBytes: this.memoryLimitBytes,
     };
+  }
+
+  /** Starts peakBytesInWasm afresh from the bytes held now (to measure one inference's peak). */
+  resetPeakMemory(): void {
+    this.peakBytesInUse = this.bytesInUse;
   }
 
   override floatPrecision(): 32 {
