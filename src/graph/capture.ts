@@ -34,7 +34,10 @@ export interface CaptureReport {
   ranCalls: number;
   /** Replays left because a call differed from its plan. */
   divergences: number;
-  /** Segments run op by op because their plan's last replay fused nothing (no deferring, no recording). */
+  /**
+   * Segments run op by op, unrecorded: their plan's last replay fused nothing, or they begin as a
+   * stream of calls nobody read did.
+   */
   bypassed: number;
   fusions: FusionCounts;
 }
@@ -82,6 +85,11 @@ export class Capture implements Producer {
    */
   private graveyard: Array<[object, TensorData]> = [];
   private readonly plans = new Map<string, RecordedCall[]>();
+  /**
+   * First calls of segments that reached MAX_SEGMENT_CALLS with no read (streams of calls nobody
+   * reads), with the segments left to run op by op, unrecorded, when they start that way again.
+   */
+  private readonly streams = new Map<string, number>();
   /** Plans whose last full replay fused nothing, with the segments left to run them op by op. */
   private readonly idle = new WeakMap<RecordedCall[], number>();
   /** This segment runs op by op, unrecorded (its plan is idle). */
@@ -142,12 +150,26 @@ export class Capture implements Producer {
     const out = kernel(args);
     if (this.log.length === 0) this.logKey = planKey(name, inputs);
     this.log.push(recordCall(name, inputs, attrs, out, wasmKernel, this.roles));
-    if (this.log.length >= MAX_SEGMENT_CALLS) this.endSegment(false);
+    if (this.log.length >= MAX_SEGMENT_CALLS) {
+      this.streams.set(this.logKey, IDLE_SEGMENTS);
+      if (this.streams.size > MAX_PLANS) this.streams.delete(this.streams.keys().next().value!);
+      this.endSegment(false);
+    }
     return out;
   }
 
   private beginReplay(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap|undefined): void {
-    const plan = this.plans.get(planKey(name, inputs));
+    const key = planKey(name, inputs);
+    const streamLeft = this.streams.get(key);
+    if (streamLeft != null) {
+      // Recording a stream costs more than a tiny kernel; it is looked at again now and then.
+      if (streamLeft > 0) this.streams.set(key, streamLeft - 1);
+      else this.streams.delete(key);
+      this.bypass = streamLeft > 0;
+      this.stats.bypassed += streamLeft > 0 ? 1 : 0;
+      return;
+    }
+    const plan = this.plans.get(key);
     if (plan == null || !repeats(plan[0], name, inputs, attrs, this.roles)) return;
     const idleLeft = this.idle.get(plan);
     if (idleLeft != null) {
@@ -158,7 +180,7 @@ export class Capture implements Producer {
       return;
     }
     this.replay = plan;
-    this.replayKey = planKey(name, inputs);
+    this.replayKey = key;
     this.position = 0;
     this.stats.replays++;
   }

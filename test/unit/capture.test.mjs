@@ -148,4 +148,16 @@ test('a plan whose replay fused nothing runs op by op afterwards, with the same 
   tf.dispose([filter, bias, x]);
 });
 
+test('a stream of calls nobody reads is recorded once, then runs op by op unrecorded', async () => {
+  await tf.setBackend('asc-capture');
+  const x = tf.ones([1, 1, 1, 64]);
+  resetCaptureReport();
+  for (let i = 0; i < 5000; i++) tf.relu(x).dispose();
+  const report = captureReport();
+  assert.is(report.plansRecorded, 0, 'a segment ended by the call limit is no plan');
+  assert.is(report.bypassed, 1, 'the stream, once seen, is not recorded again');
+  assert.equal(Array.from(tf.relu(tf.neg(x)).dataSync()), new Array(64).fill(0));
+  tf.dispose(x);
+});
+
 test.run();
