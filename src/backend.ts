@@ -280,7 +280,7 @@ export class AscBackend extends KernelBackend {
   }
 
   override refCount(dataId: DataId): number {
-    return this.data.has(dataId) ? this.data.get(dataId).refCount : 0;
+    return this.data.find(dataId)?.refCount ?? 0;
   }
 
   override incRef(dataId: DataId): void {
@@ -323,22 +323,19 @@ export class AscBackend extends KernelBackend {
   }
 
   override disposeData(dataId: DataId, force = false): boolean {
-    if (!this.data.has(dataId)) return true;
-    const entry = this.data.get(dataId);
+    const entry = this.data.find(dataId);
+    if (entry == null) return true;
     entry.refCount--;
     if (!force && entry.refCount > 0) return false;
     // Deferred kernels still read or write it: it stays in storage, uncounted, until they ran.
-    if (this.capture.holds(entry)) {
-      this.capture.bury(dataId, entry);
-    } else {
-      this.data.delete(dataId);
-      this.destroy(dataId, entry);
-    }
+    if (this.capture.holds(entry)) this.capture.bury(dataId, entry);
+    else this.destroy(dataId, entry);
     return true;
   }
 
-  /** Frees a tensor's data for good: its memory and the blocks derived from it. */
+  /** Frees a tensor's data for good: its storage entry, its memory and the blocks derived from it. */
   destroy(dataId: DataId, entry: TensorData): void {
+    this.data.delete(dataId);
     if (entry.complexTensorInfos != null) {
       this.disposeData(entry.complexTensorInfos.real.dataId, true);
       this.disposeData(entry.complexTensorInfos.imag.dataId, true);

@@ -29,6 +29,11 @@ export class TensorStorage {
     (dataId as Holder)[this.key] = entry;
   }
 
+  /** The entry of `dataId` if this storage holds it (nothing is moved here). */
+  find(dataId: object): TensorData|undefined {
+    return (dataId as Holder)[this.key];
+  }
+
   has(dataId: object): boolean {
     return (dataId as Holder)[this.key] != null;
   }

@@ -13,13 +13,13 @@ import {assignRoles, EXTERNAL, isInput, planKey, recordCall, RecordedCall, repea
 
 /** What the capture needs of the backend. */
 export interface CaptureStorage extends FoldStorage {
-  readonly data: {get(id: object): TensorData, delete(id: object): boolean, has(id: object): boolean};
+  readonly data: {get(id: object): TensorData, find(id: object): TensorData|undefined, delete(id: object): boolean};
   /** A new tensor whose data `producer` writes later. */
   writeDeferred(shape: number[], dtype: DataType, producer: Producer): object;
   allocate(bytes: number): number;
   /** Keeps the worker threads spinning while the deferred calls run. */
   holdThreads(on: boolean): void;
-  /** Frees a tensor's data for good (its memory, caches derived from it). */
+  /** Frees a tensor's data for good (its storage entry, its memory, caches derived from it). */
   destroy(dataId: object, entry: TensorData): void;
   disposeData(dataId: object): boolean;
 }
@@ -63,9 +63,8 @@ export class Capture implements Producer {
   private nextRole = 0;
   private readonly roles: Roles = {
     of: (dataId) => {
-      if (!this.storage.data.has(dataId)) return EXTERNAL;
-      const entry = this.storage.data.get(dataId);
-      return entry.roleSegment === this.segment ? entry.role : EXTERNAL;
+      const entry = this.storage.data.find(dataId);
+      return entry?.roleSegment === this.segment ? entry.role : EXTERNAL;
     },
     give: (dataId) => {
       const entry = this.storage.data.get(dataId);
@@ -84,6 +83,8 @@ export class Capture implements Producer {
    * there, TensorData.buried) but not counted as the engine's, freed after their last use in the flush.
    */
   private graveyard: Array<[object, TensorData]> = [];
+  /** How many of the graveyard's tensors are still unreleased. */
+  private buried = 0;
   private readonly plans = new Map<string, RecordedCall[]>();
   /**
    * First calls of segments that reached MAX_SEGMENT_CALLS with no read (streams of calls nobody
@@ -160,29 +161,29 @@ export class Capture implements Producer {
 
   private beginReplay(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap|undefined): void {
     const key = planKey(name, inputs);
-    const streamLeft = this.streams.get(key);
-    if (streamLeft != null) {
-      // Recording a stream costs more than a tiny kernel; it is looked at again now and then.
-      if (streamLeft > 0) this.streams.set(key, streamLeft - 1);
-      else this.streams.delete(key);
-      this.bypass = streamLeft > 0;
-      this.stats.bypassed += streamLeft > 0 ? 1 : 0;
-      return;
-    }
+    // Recording a stream costs more than a tiny kernel; it is looked at again now and then.
+    if (this.bypassing(this.streams, key)) return;
     const plan = this.plans.get(key);
-    if (plan == null || !repeats(plan[0], name, inputs, attrs, this.roles)) return;
-    const idleLeft = this.idle.get(plan);
-    if (idleLeft != null) {
-      this.idle.delete(plan);
-      if (idleLeft > 0) this.idle.set(plan, idleLeft - 1);
-      this.bypass = idleLeft > 0;
-      this.stats.bypassed += idleLeft > 0 ? 1 : 0;
-      return;
-    }
+    if (plan == null || !repeats(plan[0], name, inputs, attrs, this.roles) || this.bypassing(this.idle, plan)) return;
     this.replay = plan;
     this.replayKey = key;
     this.position = 0;
     this.stats.replays++;
+  }
+
+  /**
+   * Whether this segment runs op by op because `key` has segments left to bypass (one is used;
+   * at none left the key is forgotten and the segment is recorded).
+   */
+  private bypassing<K>(left: {get(key: K): number|undefined, set(key: K, n: number): unknown, delete(key: K): boolean},
+      key: K): boolean {
+    const n = left.get(key);
+    if (n == null) return false;
+    if (n > 0) left.set(key, n - 1);
+    else left.delete(key);
+    this.bypass = n > 0;
+    if (this.bypass) this.stats.bypassed++;
+    return true;
   }
 
   /** A call differed from the plan: what was deferred runs, and the segment goes on as a recording. */
@@ -196,7 +197,7 @@ export class Capture implements Producer {
 
   private defer(recorded: RecordedCall, inputs: NamedTensorInfoMap, attrs: NamedAttrMap|undefined): TensorInfo|TensorInfo[] {
     const outputs = recorded.outputs.map(({shape, dtype}) =>
-      ({dataId: this.storage.writeDeferred(shape, dtype, this), shape: shape.slice(), dtype}));
+      ({dataId: this.storage.writeDeferred(shape, dtype, this), shape, dtype}));
     // The inputs as they are now: a variable's tensor changes its dataId when assigned.
     const snapshot = (Array.isArray(inputs) ? [] : {}) as NamedTensorInfoMap;
     for (const key in inputs) {
@@ -257,9 +258,6 @@ export class Capture implements Producer {
     this.buried++;
   }
 
-  /** How many disposed tensors the storage still holds for deferred calls. */
-  buried = 0;
-
   /** Runs the deferred calls, fused; returns whether any call was fused away. */
   flush(): boolean {
     if (this.flushing) throw new Error('asc backend: internal error: a deferred kernel read data no kernel had written yet');
@@ -271,9 +269,9 @@ export class Capture implements Producer {
     try {
       const data = this.storage.data;
       const calls = fuse(queue, {
-        dead: (id) => data.has(id) && data.get(id).buried,
+        dead: (id) => data.find(id)?.buried === true,
         scalar: (t) => this.scalar(t),
-        materialized: (t) => data.has(t.dataId) && data.get(t.dataId).producer == null,
+        materialized: (t) => data.find(t.dataId)?.producer === null,
         foldBatchNorm: (filter, bias, norm) => this.folded.get(filter, bias, norm),
       }, this.stats.fusions);
       const releases = this.releaseSchedule(calls);
@@ -283,8 +281,9 @@ export class Capture implements Producer {
         for (const [id, entry] of releases[i]) this.release(id, entry);
       });
       this.stats.ranCalls += calls.length;
-      this.segmentFused ||= calls.length < queue.length;
-      return calls.length < queue.length;
+      const fused = calls.length < queue.length;
+      this.segmentFused ||= fused;
+      return fused;
     } catch (e) {
       this.fail(queue, e);
       throw e;
@@ -323,7 +322,6 @@ export class Capture implements Producer {
     if (!entry.buried) return;
     entry.buried = false;
     this.buried--;
-    this.storage.data.delete(id);
     this.storage.destroy(id, entry);
   }
 
@@ -331,7 +329,7 @@ export class Capture implements Producer {
   private fail(queue: QueuedCall[], error: unknown): void {
     for (const call of queue) {
       for (const t of call.outputs) {
-        const entry = this.storage.data.has(t.dataId) ? this.storage.data.get(t.dataId) : null;
+        const entry = this.storage.data.find(t.dataId);
         if (entry?.producer == null) continue;
         entry.producer = null;
         entry.failure = error;
@@ -341,7 +339,7 @@ export class Capture implements Producer {
 
   private scalar(t: TensorInfo): number|null {
     if (t.dtype !== 'float32' || util.sizeFromShape(t.shape) !== 1) return null;
-    const entry = this.storage.data.has(t.dataId) ? this.storage.data.get(t.dataId) : null;
+    const entry = this.storage.data.find(t.dataId);
     if (entry == null || entry.producer != null || entry.address === 0) return null;
     return new Float32Array(this.storage.wasmMemory.buffer, entry.address, 1)[0];
   }

@@ -48,7 +48,7 @@ export interface BatchNormParams {
   varianceEpsilon: number;
 }
 
-/** The kernels a fused head becomes, and the attributes it takes its activation in. */
+/** The kernels that can take a fused epilogue, and the fused kernel each becomes. */
 const HEADS: Record<string, string> = {
   Conv2D: 'FusedConv2D',
   FusedConv2D: 'FusedConv2D',
