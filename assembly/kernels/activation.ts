@@ -34,11 +34,38 @@ function relu6V(v: v128): v128 {
   return f32x4.pmin(f32x4.pmax(v, f32x4.splat(0)), f32x4.splat(6));
 }
 
-/** True when `activateV` handles the activation (a GEMM fuses those into its store, the others take a pass). */
+/**
+ * True when the activation is a clamp to [clampLow, clampHigh] (linear, relu, relu6): a GEMM store
+ * applies it without branching; the others take a pass over what was stored.
+ */
 // @ts-ignore: decorator
 @inline
-export function isVectorActivation(activation: i32): bool {
-  return activation <= ACTIVATION_HARDSWISH_DIV;
+export function isClampActivation(activation: i32): bool {
+  return activation <= ACTIVATION_RELU6;
+}
+
+/** The clamp's lower bound: 0 for relu and relu6, else -Infinity (no bound). */
+// @ts-ignore: decorator
+@inline
+export function clampLow(activation: i32): v128 {
+  return f32x4.splat(activation == ACTIVATION_RELU || activation == ACTIVATION_RELU6 ? 0 : -Infinity);
+}
+
+/** The clamp's upper bound: 6 for relu6, else Infinity (no bound). */
+// @ts-ignore: decorator
+@inline
+export function clampHigh(activation: i32): v128 {
+  return f32x4.splat(activation == ACTIVATION_RELU6 ? 6 : Infinity);
+}
+
+/**
+ * `v` clamped to [low, high], as relu's `v < 0 ? 0 : v` and relu6's min are: NaN passes through,
+ * -0 stays -0.
+ */
+// @ts-ignore: decorator
+@inline
+export function clampV(v: v128, low: v128, high: v128): v128 {
+  return f32x4.pmin(f32x4.pmax(v, low), high);
 }
 
 /** Every activation on four lanes; sigmoid and elu through simd_math's exp. */

@@ -2,7 +2,7 @@
 // dot product of its in-bounds taps with the filter, four input channels at a time. A GEMM would
 // fill 8 output columns to use one. NHWC input [b, h, w, C], filter [kh, kw, C, 1]; output rows
 // [begin, end) of batch * outH; `bias` (one float) may be 0.
-import { activateV, applyActivation, isVectorActivation } from "./activation";
+import { applyActivation, clampHigh, clampLow, clampV, isClampActivation } from "./activation";
 import { madd, maddScalar } from "./madd";
 import { tapRange } from "./taps";
 
@@ -11,8 +11,7 @@ export function conv2dOneChannel(
   filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32, padTop: i32, padLeft: i32,
   activation: i32, alpha: f32, begin: i32, end: i32,
 ): void {
-  const fused = isVectorActivation(activation) ? activation : 0;
-  const alphaV = f32x4.splat(alpha);
+  const low = clampLow(activation), high = clampHigh(activation);
   const pixelBytes = <usize>inC << 2;
   const biasValue: f32 = bias ? load<f32>(bias) : 0;
   for (let row = begin; row < end; row++) {
@@ -39,8 +38,8 @@ export function conv2dOneChannel(
       }
       const sum = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) +
           f32x4.extract_lane(acc, 3)) + tail + biasValue;
-      store<f32>(o + (<usize>ow << 2), f32x4.extract_lane(activateV(f32x4.splat(sum), fused, alphaV), 0));
+      store<f32>(o + (<usize>ow << 2), f32x4.extract_lane(clampV(f32x4.splat(sum), low, high), 0));
     }
-    if (!isVectorActivation(activation)) applyActivation(o, o, activation, alpha, 0, outW);
+    if (!isClampActivation(activation)) applyActivation(o, o, activation, alpha, 0, outW);
   }
 }

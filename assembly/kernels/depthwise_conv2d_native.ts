@@ -1,11 +1,12 @@
 // DepthwiseConv2dNative and FusedDepthwiseConv2D: NHWC input [b, h, w, C], filter [kh, kw, C, M],
 // output channel c*M + q, plus an optional per-channel bias and a fused activation.
+// The store clamps (linear, relu, relu6); other activations take a pass over the row after it.
 // Per output pixel the taps that fall inside the image form one rectangle (its rows from the
 // output row, its columns from the pixel), so the inner loops run over in-bounds taps only: no
 // padding test per tap, and padded taps are skipped as tfjs-backend-cpu skips them. Channel
 // multiplier 1 (MobileNets' case) keeps 4 channels in one register across all taps; larger
 // multipliers vectorize over q.
-import { activateV, applyActivation, isVectorActivation } from "./activation";
+import { applyActivation, clampHigh, clampLow, clampV, isClampActivation } from "./activation";
 import { madd, maddScalar } from "./madd";
 import { tapRange } from "./taps";
 
@@ -16,7 +17,7 @@ import { tapRange } from "./taps";
 // @ts-ignore: decorator
 @inline
 function pixelM1(xp: usize, wp: usize, bias: usize, o: usize, channels: i32, kh0: i32, kh1: i32, kw0: i32, kw1: i32,
-  xRowStep: usize, xColStep: usize, wRowStep: usize, fused: i32, alphaV: v128): void {
+  xRowStep: usize, xColStep: usize, wRowStep: usize, low: v128, high: v128): void {
   const cBytes = <usize>channels << 2;
   let c = 0;
   for (; c + 16 <= channels; c += 16) {
@@ -37,10 +38,10 @@ function pixelM1(xp: usize, wp: usize, bias: usize, o: usize, channels: i32, kh0
         wr += cBytes;
       }
     }
-    v128.store(o + off, activateV(a0, fused, alphaV));
-    v128.store(o + off, activateV(a1, fused, alphaV), 16);
-    v128.store(o + off, activateV(a2, fused, alphaV), 32);
-    v128.store(o + off, activateV(a3, fused, alphaV), 48);
+    v128.store(o + off, clampV(a0, low, high));
+    v128.store(o + off, clampV(a1, low, high), 16);
+    v128.store(o + off, clampV(a2, low, high), 32);
+    v128.store(o + off, clampV(a3, low, high), 48);
   }
   for (; c + 4 <= channels; c += 4) {
     const off = <usize>c << 2;
@@ -52,14 +53,14 @@ function pixelM1(xp: usize, wp: usize, bias: usize, o: usize, channels: i32, kh0
         acc = madd(v128.load(xr + <usize>kw * xColStep), v128.load(wr + <usize>kw * cBytes), acc);
       }
     }
-    v128.store(o + off, activateV(acc, fused, alphaV));
+    v128.store(o + off, clampV(acc, low, high));
   }
-  if (c < channels) pixelM1Tail(xp, wp, bias, o, c, channels, kh0, kh1, kw0, kw1, xRowStep, xColStep, wRowStep, fused, alphaV);
+  if (c < channels) pixelM1Tail(xp, wp, bias, o, c, channels, kh0, kh1, kw0, kw1, xRowStep, xColStep, wRowStep, low, high);
 }
 
 /** The channels [c0, channels) of pixelM1 that do not fill a vector, one at a time. */
 function pixelM1Tail(xp: usize, wp: usize, bias: usize, o: usize, c0: i32, channels: i32, kh0: i32, kh1: i32, kw0: i32,
-  kw1: i32, xRowStep: usize, xColStep: usize, wRowStep: usize, fused: i32, alphaV: v128): void {
+  kw1: i32, xRowStep: usize, xColStep: usize, wRowStep: usize, low: v128, high: v128): void {
   const cBytes = <usize>channels << 2;
   for (let c = c0; c < channels; c++) {
     const off = <usize>c << 2;
@@ -71,7 +72,7 @@ function pixelM1Tail(xp: usize, wp: usize, bias: usize, o: usize, c0: i32, chann
         acc = maddScalar(load<f32>(xr + <usize>kw * xColStep), load<f32>(wr + <usize>kw * cBytes), acc);
       }
     }
-    store<f32>(o + off, f32x4.extract_lane(activateV(f32x4.splat(acc), fused, alphaV), 0));
+    store<f32>(o + off, f32x4.extract_lane(clampV(f32x4.splat(acc), low, high), 0));
   }
 }
 
@@ -86,7 +87,7 @@ function pixelM1Tail(xp: usize, wp: usize, bias: usize, o: usize, c0: i32, chann
 // @ts-ignore: decorator
 @inline
 function strip(k: i32, xp: usize, wp: usize, bias: usize, o: usize, count: i32, channels: i32, xRowStep: usize,
-  xColStep: usize, pixelStep: usize, fused: i32, alphaV: v128): void {
+  xColStep: usize, pixelStep: usize, low: v128, high: v128): void {
   const cBytes = <usize>channels << 2;
   const pairs = pixelStep == xColStep ? count >> 1 : 0;
   for (let c = 0; c + 4 <= channels; c += 4) {
@@ -116,8 +117,8 @@ function strip(k: i32, xp: usize, wp: usize, bias: usize, o: usize, count: i32, 
         acc0 = madd(v0, w6, acc0); acc1 = madd(v1, w6, acc1);
         acc0 = madd(v1, w7, acc0); acc1 = madd(v2, w7, acc1);
         acc0 = madd(v2, w8, acc0); acc1 = madd(v3, w8, acc1);
-        v128.store(op, activateV(acc0, fused, alphaV));
-        v128.store(op + cBytes, activateV(acc1, fused, alphaV));
+        v128.store(op, clampV(acc0, low, high));
+        v128.store(op + cBytes, clampV(acc1, low, high));
         x0 += 2 * pixelStep;
         op += 2 * cBytes;
       }
@@ -132,7 +133,7 @@ function strip(k: i32, xp: usize, wp: usize, bias: usize, o: usize, count: i32, 
         acc = madd(v128.load(x2), w6, acc);
         acc = madd(v128.load(x2 + xColStep), w7, acc);
         acc = madd(v128.load(x2 + 2 * xColStep), w8, acc);
-        v128.store(op, activateV(acc, fused, alphaV));
+        v128.store(op, clampV(acc, low, high));
         x0 += pixelStep;
         op += cBytes;
       }
@@ -156,8 +157,8 @@ function strip(k: i32, xp: usize, wp: usize, bias: usize, o: usize, count: i32, 
           xr += xRowStep;
           wr += 5 * cBytes;
         }
-        v128.store(op, activateV(acc0, fused, alphaV));
-        v128.store(op + cBytes, activateV(acc1, fused, alphaV));
+        v128.store(op, clampV(acc0, low, high));
+        v128.store(op + cBytes, clampV(acc1, low, high));
         x0 += 2 * pixelStep;
         op += 2 * cBytes;
       }
@@ -173,7 +174,7 @@ function strip(k: i32, xp: usize, wp: usize, bias: usize, o: usize, count: i32, 
           xr += xRowStep;
           wr += 5 * cBytes;
         }
-        v128.store(op, activateV(acc, fused, alphaV));
+        v128.store(op, clampV(acc, low, high));
         x0 += pixelStep;
         op += cBytes;
       }
@@ -185,7 +186,7 @@ function strip(k: i32, xp: usize, wp: usize, bias: usize, o: usize, count: i32, 
 // @ts-ignore: decorator
 @inline
 function pixelM(xp: usize, wp: usize, bias: usize, o: usize, inC: i32, multiplier: i32, kh0: i32, kh1: i32, kw0: i32,
-  kw1: i32, xRowStep: usize, xColStep: usize, wRowStep: usize, fused: i32, alphaV: v128): void {
+  kw1: i32, xRowStep: usize, xColStep: usize, wRowStep: usize, low: v128, high: v128): void {
   const outC = inC * multiplier;
   const wColStep = <usize>outC << 2;
   if (bias) memory.copy(o, bias, <usize>outC << 2);
@@ -211,16 +212,16 @@ function pixelM(xp: usize, wp: usize, bias: usize, o: usize, inC: i32, multiplie
     }
   }
   let j = 0;
-  for (; j + 4 <= outC; j += 4) v128.store(o + (<usize>j << 2), activateV(v128.load(o + (<usize>j << 2)), fused, alphaV));
+  for (; j + 4 <= outC; j += 4) v128.store(o + (<usize>j << 2), clampV(v128.load(o + (<usize>j << 2)), low, high));
   for (; j < outC; j++) {
     const p = o + (<usize>j << 2);
-    store<f32>(p, f32x4.extract_lane(activateV(f32x4.splat(load<f32>(p)), fused, alphaV), 0));
+    store<f32>(p, f32x4.extract_lane(clampV(f32x4.splat(load<f32>(p)), low, high), 0));
   }
 }
 
 /**
  * Output rows [begin, end) of batch * outH. `bias` (outC floats) may be 0; `activation` is an
- * ACTIVATION_ code (sigmoid and elu take a pass over the row after it).
+ * ACTIVATION_ code (all but linear, relu and relu6 take a pass over the row after it).
  */
 export function depthwiseConv2dNative(
   x: usize, filter: usize, bias: usize, out: usize,
@@ -229,8 +230,7 @@ export function depthwiseConv2dNative(
   padTop: i32, padLeft: i32, activation: i32, alpha: f32, begin: i32, end: i32,
 ): void {
   const outC = inC * multiplier;
-  const fused = isVectorActivation(activation) ? activation : 0;
-  const alphaV = f32x4.splat(alpha);
+  const low = clampLow(activation), high = clampHigh(activation);
   const xColStep = <usize>(dilationW * inC) << 2;
   const xRowStep = <usize>(dilationH * inW * inC) << 2;
   const wRowStep = <usize>(filterW * outC) << 2;
@@ -250,8 +250,8 @@ export function depthwiseConv2dNative(
       const xs = x + ((<usize>(((b * inH + ih0) * inW + stripBegin * strideW - padLeft) * inC)) << 2);
       const os = o0 + ((<usize>(stripBegin * outC)) << 2);
       const pixelStep = <usize>(strideW * inC) << 2;
-      if (filterH == 3) strip(3, xs, filter, bias, os, stripEnd - stripBegin, inC, xRowStep, xColStep, pixelStep, fused, alphaV);
-      else strip(5, xs, filter, bias, os, stripEnd - stripBegin, inC, xRowStep, xColStep, pixelStep, fused, alphaV);
+      if (filterH == 3) strip(3, xs, filter, bias, os, stripEnd - stripBegin, inC, xRowStep, xColStep, pixelStep, low, high);
+      else strip(5, xs, filter, bias, os, stripEnd - stripBegin, inC, xRowStep, xColStep, pixelStep, low, high);
     }
     for (let ow = 0; ow < outW; ow++) {
       const iw0 = ow * strideW - padLeft;
@@ -262,13 +262,13 @@ export function depthwiseConv2dNative(
       const o = o0 + ((<usize>(ow * outC)) << 2);
       if (ow >= stripBegin && ow < stripEnd) {
         // The strip did the vector channels; the rest, if any, here.
-        if (inC & 3) pixelM1Tail(xp, filter, bias, o, inC & ~3, inC, kh0, kh1, kw0, kw1, xRowStep, xColStep, wRowStep, fused, alphaV);
+        if (inC & 3) pixelM1Tail(xp, filter, bias, o, inC & ~3, inC, kh0, kh1, kw0, kw1, xRowStep, xColStep, wRowStep, low, high);
       } else if (multiplier == 1) {
-        pixelM1(xp, filter, bias, o, inC, kh0, kh1, kw0, kw1, xRowStep, xColStep, wRowStep, fused, alphaV);
+        pixelM1(xp, filter, bias, o, inC, kh0, kh1, kw0, kw1, xRowStep, xColStep, wRowStep, low, high);
       } else {
-        pixelM(xp, filter, bias, o, inC, multiplier, kh0, kh1, kw0, kw1, xRowStep, xColStep, wRowStep, fused, alphaV);
+        pixelM(xp, filter, bias, o, inC, multiplier, kh0, kh1, kw0, kw1, xRowStep, xColStep, wRowStep, low, high);
       }
     }
-    if (!isVectorActivation(activation)) applyActivation(o0, o0, activation, alpha, 0, outW * outC);
+    if (!isClampActivation(activation)) applyActivation(o0, o0, activation, alpha, 0, outW * outC);
   }
 }

@@ -1,11 +1,13 @@
-// Storing one row of an igemm tile: activation, then 8, or the first `valid` (< 8), columns.
-import { activateV } from "./activation";
+// Storing one row of a GEMM tile: clamped to [low, high] (the activations linear, relu and relu6,
+// without a branch: a chain of tests on the activation code per vector cost more than a short k loop
+// on a small convolution), then 8, or the first `valid` (< 8), columns.
+import { clampV } from "./activation";
 
 // @ts-ignore: decorator
 @inline
-export function storeRow(row: usize, c0: v128, c1: v128, valid: i32, activation: i32, alphaV: v128): void {
-  c0 = activateV(c0, activation, alphaV);
-  c1 = activateV(c1, activation, alphaV);
+export function storeRow(row: usize, c0: v128, c1: v128, valid: i32, low: v128, high: v128): void {
+  c0 = clampV(c0, low, high);
+  c1 = clampV(c1, low, high);
   if (valid == 8) {
     v128.store(row, c0);
     v128.store(row, c1, 16);
