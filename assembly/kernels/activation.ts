@@ -16,7 +16,7 @@ export const ACTIVATION_ELU: i32 = 7;
 /** The activations that are one or two SIMD instructions. */
 // @ts-ignore: decorator
 @inline
-export function activateV(v: v128, activation: i32, alpha: v128): v128 {
+function activateV(v: v128, activation: i32, alpha: v128): v128 {
   // pmax(v, 0) is `v < 0 ? 0 : v`: NaN passes through, as Math.max(0, NaN) does on tfjs-backend-cpu.
   if (activation == ACTIVATION_RELU) return f32x4.pmax(v, f32x4.splat(0));
   if (activation == ACTIVATION_RELU6) return relu6V(v);
@@ -71,7 +71,7 @@ export function clampV(v: v128, low: v128, high: v128): v128 {
 /** Every activation on four lanes; sigmoid and elu through simd_math's exp. */
 // @ts-ignore: decorator
 @inline
-export function activateAllV(v: v128, activation: i32, alpha: v128): v128 {
+function activateAllV(v: v128, activation: i32, alpha: v128): v128 {
   if (activation == ACTIVATION_SIGMOID) return sigmoidV(v);
   if (activation == ACTIVATION_ELU) return v128.bitselect(v, expm1V(v), f32x4.ge(v, f32x4.splat(0)));
   return activateV(v, activation, alpha);

@@ -12,7 +12,7 @@
 // transform reads or writes one contiguous run per tile, and a GEMM row of frequency f is row f of
 // its tile (igemm's row pointers make the stride free). The transforms' intermediate rows go through
 // the tile's own rows of V or M (each thread owns its tiles), never through shared scratch.
-import { ACTIVATION_LINEAR, activateAllV } from "./activation";
+import { ACTIVATION_LINEAR, applyActivation, clampHigh, clampLow, clampV, isClampActivation } from "./activation";
 import { igemm, igemmPack, igemmPackedBytes } from "./igemm";
 import { madd } from "./madd";
 
@@ -248,7 +248,8 @@ export function winogradInput(x: usize, zero: usize, v: usize, m: i32, inH: i32,
 /**
  * Output transform of tiles [first + begin, first + end) from M (tile first + u at row u * freqs, cm
  * floats a row): Y = At M A, plus the bias (outC floats, or none when 0), then the activation, stored
- * to the NHWC output where inside outH x outW.
+ * to the NHWC output where inside outH x outW. The store clamps (linear, relu, relu6); other
+ * activations take a pass over the tile's output rows.
  */
 export function winogradOutput(mBuf: usize, bias: usize, out: usize, m: i32, outH: i32, outW: i32, outC: i32,
   cm: i32, tilesH: i32, tilesW: i32, activation: i32, alpha: f32, first: i32, begin: i32, end: i32): void {
@@ -256,7 +257,7 @@ export function winogradOutput(mBuf: usize, bias: usize, out: usize, m: i32, out
   const freqs = side * side;
   const kr2 = v128.load32_splat(K_ADDR, 12), krh = v128.load32_splat(K_ADDR, 16), k2 = v128.load32_splat(K_ADDR, 28);
   const kh = v128.load32_splat(K_ADDR, 32), k2r2 = v128.load32_splat(K_ADDR, 36), kr8 = v128.load32_splat(K_ADDR, 40);
-  const alphaV = f32x4.splat(alpha);
+  const low = clampLow(activation), high = clampHigh(activation);
   const rowBytes = <usize>cm << 2;
   for (let u = begin; u < end; u++) {
     const t = first + u;
@@ -294,22 +295,28 @@ export function winogradOutput(mBuf: usize, bias: usize, out: usize, m: i32, out
         if (m == 4) {
           const m4 = v128.load(o + 4 * rowBytes), m5 = v128.load(o + 5 * rowBytes);
           const a = f32x4.add(m1, m2), d = f32x4.sub(m1, m2), e = f32x4.add(m3, m4), h = f32x4.sub(m3, m4);
-          storePart(pixel, activateAllV(f32x4.add(f32x4.add(f32x4.add(m0, a), e), biasV), activation, alphaV), valid);
+          storePart(pixel, clampV(f32x4.add(f32x4.add(f32x4.add(m0, a), e), biasV), low, high), valid);
           if (colsOut > 1) {
-            storePart(pixel + step, activateAllV(f32x4.add(madd(kr2, d, f32x4.mul(krh, h)), biasV), activation, alphaV), valid);
+            storePart(pixel + step, clampV(f32x4.add(madd(kr2, d, f32x4.mul(krh, h)), biasV), low, high), valid);
           }
           if (colsOut > 2) {
-            storePart(pixel + 2 * step, activateAllV(f32x4.add(madd(k2, a, f32x4.mul(kh, e)), biasV), activation, alphaV), valid);
+            storePart(pixel + 2 * step, clampV(f32x4.add(madd(k2, a, f32x4.mul(kh, e)), biasV), low, high), valid);
           }
           if (colsOut > 3) {
-            storePart(pixel + 3 * step, activateAllV(f32x4.add(madd(k2r2, d, madd(kr8, h, m5)), biasV), activation, alphaV), valid);
+            storePart(pixel + 3 * step, clampV(f32x4.add(madd(k2r2, d, madd(kr8, h, m5)), biasV), low, high), valid);
           }
         } else {
-          storePart(pixel, activateAllV(f32x4.add(f32x4.add(f32x4.add(m0, m1), m2), biasV), activation, alphaV), valid);
+          storePart(pixel, clampV(f32x4.add(f32x4.add(f32x4.add(m0, m1), m2), biasV), low, high), valid);
           if (colsOut > 1) {
-            storePart(pixel + step, activateAllV(f32x4.add(f32x4.sub(f32x4.sub(m1, m2), m3), biasV), activation, alphaV), valid);
+            storePart(pixel + step, clampV(f32x4.add(f32x4.sub(f32x4.sub(m1, m2), m3), biasV), low, high), valid);
           }
         }
+      }
+    }
+    if (!isClampActivation(activation)) {
+      for (let i = 0; i < rowsOut; i++) {
+        const row = out + ((<usize>((b * outH + y0 + i) * outW + x0) * outC) << 2);
+        applyActivation(row, row, activation, alpha, 0, colsOut * outC);
       }
     }
   }
