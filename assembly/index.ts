@@ -21,6 +21,7 @@ export { ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_RELU6, ACTIVATION_LEAKYR
 export { BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_PRELU, BINARY_DIV, BINARY_MIN, BINARY_MAX, BINARY_SQDIFF, binaryFloat32,
   binaryInt32 } from "./kernels/binary_broadcast";
 export { allFinite } from "./kernels/all_finite";
+export { argMaxFloat32, argMaxInt32, argMinFloat32, argMinInt32 } from "./kernels/arg_extreme";
 export { avgPool } from "./kernels/avg_pool";
 export { avgPoolGrad } from "./kernels/avg_pool_grad";
 export { concat } from "./kernels/concat";
@@ -37,6 +38,7 @@ export { resizeBilinearGrad } from "./kernels/resize_bilinear_grad";
 export { resizeNearestNeighbor } from "./kernels/resize_nearest_neighbor";
 export { reduceExtreme, reduceSum } from "./kernels/reduce";
 export { softmax } from "./kernels/softmax";
+export { topKFloat32, topKInt32 } from "./kernels/top_k";
 export { mirrorPad4 } from "./kernels/mirror_pad";
 export { COMPARE_EQUAL, COMPARE_NOT_EQUAL, COMPARE_LESS, COMPARE_LESS_EQUAL, compare } from "./kernels/compare";
 export { select } from "./kernels/select";

@@ -5,6 +5,8 @@ import {capturedKernel} from './graph/capture.js';
 import {absConfig} from './kernels/Abs.js';
 import {addConfig} from './kernels/Add.js';
 import {addNConfig} from './kernels/AddN.js';
+import {argMaxConfig} from './kernels/ArgMax.js';
+import {argMinConfig} from './kernels/ArgMin.js';
 import {avgPoolConfig} from './kernels/AvgPool.js';
 import {avgPoolGradConfig} from './kernels/AvgPoolGrad.js';
 import {batchMatMulConfig} from './kernels/BatchMatMul.js';
@@ -77,6 +79,7 @@ import {subConfig} from './kernels/Sub.js';
 import {sumConfig} from './kernels/Sum.js';
 import {tanhConfig} from './kernels/Tanh.js';
 import {tileConfig} from './kernels/Tile.js';
+import {topKConfig} from './kernels/TopK.js';
 import {transposeConfig} from './kernels/Transpose.js';
 import {unpackConfig} from './kernels/Unpack.js';
 import {zerosLikeConfig} from './kernels/ZerosLike.js';
@@ -85,6 +88,8 @@ export const wasmKernelConfigs: KernelConfig[] = [
   absConfig,
   addConfig,
   addNConfig,
+  argMaxConfig,
+  argMinConfig,
   avgPoolConfig,
   avgPoolGradConfig,
   batchMatMulConfig,
@@ -156,6 +161,7 @@ export const wasmKernelConfigs: KernelConfig[] = [
   sumConfig,
   tanhConfig,
   tileConfig,
+  topKConfig,
   transposeConfig,
   unpackConfig,
   zerosLikeConfig,

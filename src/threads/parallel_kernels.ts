@@ -8,6 +8,7 @@ export const PARALLEL_KERNELS = [
   'reluInt32', 'relu6', 'relu6Int32', 'applyActivation', 'binaryFloat32', 'binaryInt32', 'conv2dBackpropFilter',
   'depthwiseConv2dNative', 'transpose', 'slice4', 'stridedSlice4', 'tile4', 'addN', 'compare', 'select', 'softmax',
   'mirrorPad4', 'gemv', 'conv2dFewChannels', 'conv2dOneChannel', 'gather', 'winogradInput',
-  'winogradProducts', 'winogradOutput', ...UNARY_FLOAT32_KERNELS,
+  'winogradProducts', 'winogradOutput', 'topKFloat32', 'topKInt32', 'argMaxFloat32', 'argMaxInt32', 'argMinFloat32',
+  'argMinInt32', ...UNARY_FLOAT32_KERNELS,
 ] as const;
 export type ParallelKernel = typeof PARALLEL_KERNELS[number];

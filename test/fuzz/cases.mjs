@@ -19,7 +19,7 @@
 // asc computes to a relative accuracy everywhere (subnormal results included), 1 for those that
 // tfjs-backend-cpu itself computes with cancellation near 0 (elu, selu: Math.exp(x) - 1; erf: 1 - ...).
 import * as tf from '@tensorflow/tfjs-core';
-import {axesOf, chance, dim, input, int, permutation, pick, shapeOf} from './draw.mjs';
+import {axesOf, chance, dim, input, int, permutation, pick, shapeOf, valuesOf} from './draw.mjs';
 import {winogradBound} from './winograd_bound.mjs';
 
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'leakyrelu', 'prelu', 'sigmoid', 'elu'];
@@ -484,6 +484,39 @@ export const KERNELS = [
       const dtype = pick(r, ['float32', 'int32', 'bool', undefined]);
       const value = dtype === 'bool' ? int(r, 0, 1) : dtype === 'int32' ? int(r, -5, 5) : pick(r, [0, 1.5, -2.25, NaN, Infinity, -0]);
       return {inputs: [], attrs: {shape: shapeOf(r, int(r, 0, 4), 6), value, dtype}, tolerance: EXACT};
+    },
+  },
+  ...['ArgMax', 'ArgMin'].map((kernel) => ({
+    kernel,
+    draw(r, {specials}) {
+      const x = input(r, 'x', shapeOf(r, int(r, 1, 4), 9), pick(r, ['float32', 'float32', 'int32']), {specials});
+      // Ties half the time (cpu keeps the first): values from a few integers.
+      if (chance(r, 0.5)) x.values = x.values.map((v) => (Number.isFinite(v) && v !== 0 ? int(r, -2, 2) : v));
+      // Rows long enough for the kernel's vector paths now and then.
+      if (chance(r, 0.2)) {
+        x.shape = [int(r, 1, 5), int(r, 8, 80)];
+        x.values = valuesOf(r, x.shape[0] * x.shape[1], x.dtype, {specials});
+      }
+      const rank = x.shape.length;
+      return {inputs: [x], attrs: {axis: int(r, 0, rank - 1) - (chance(r, 0.3) ? rank : 0)}, tolerance: EXACT};
+    },
+  })),
+  {
+    kernel: 'TopK',
+    // asc gives the sorted order for sorted: false too; cpu's is its partition's.
+    reference: (runCpu, inputs, attrs) => runCpu('TopK', inputs, {...attrs, sorted: true}),
+    draw(r) {
+      const dtype = pick(r, ['float32', 'float32', 'int32']);
+      const shape = chance(r, 0.2) ? [int(r, 1, 3), int(r, 100, 3000)] : shapeOf(r, int(r, 1, 3), 12);
+      const x = input(r, 'x', shape, dtype);
+      // Ties (cpu puts the lower index first) and -0 (equal to 0). No infinities or NaN: cpu's
+      // comparator is a difference, NaN for two equal infinities, which also misleads its selection
+      // when an infinity is the pivot (test/unit/top_k.test.mjs checks them against hand-made answers).
+      if (chance(r, 0.5)) x.values = x.values.map(() => int(r, -3, 3));
+      const n = shape[shape.length - 1];
+      if (dtype === 'float32' && chance(r, 0.3)) x.values = x.values.map((v) => (r() < 0.1 ? -0 : v));
+      const k = Math.min(n, pick(r, [0, 1, n, int(r, 0, n), int(r, 0, 8)]));
+      return {inputs: [x], attrs: {k, sorted: chance(r, 0.8)}, tolerance: EXACT};
     },
   },
   {
