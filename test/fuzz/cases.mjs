@@ -160,6 +160,13 @@ function poolGeometry(r, {rounding = true} = {}) {
 
 /** Shapes a and b that broadcast to a shape of up to 5 axes. */
 function broadcastShapes(r) {
+  if (chance(r, 0.15)) {
+    // A per-channel operand over whole vectors of channels (the kernels' unrolled row loop).
+    const channels = pick(r, [4, 16, 32, 48, 64]);
+    const full = [int(r, 1, 2), int(r, 1, 5), int(r, 1, 5), channels];
+    const row = pick(r, [[channels], [1, 1, channels], [1, 1, 1, channels]]);
+    return chance(r, 0.5) ? [full, row] : [row, full];
+  }
   const out = shapeOf(r, int(r, 0, 5), 7);
   const operand = () => {
     const shape = out.slice(int(r, 0, out.length)).map((d) => (chance(r, 0.3) ? 1 : d));
@@ -295,7 +302,8 @@ export const KERNELS = [
   {
     kernel: 'Prelu',
     draw(r, {specials}) {
-      const x = input(r, 'x', shapeOf(r, int(r, 1, 4), 7), 'float32', {specials});
+      const shape = chance(r, 0.2) ? [int(r, 1, 2), int(r, 1, 5), int(r, 1, 5), pick(r, [16, 32, 48])] : shapeOf(r, int(r, 1, 4), 7);
+      const x = input(r, 'x', shape, 'float32', {specials});
       const channels = x.shape[x.shape.length - 1];
       const alphaShape = pick(r, [[channels], [channels], [1], [], x.shape.map((d) => (chance(r, 0.5) ? 1 : d))]);
       return {inputs: [x, input(r, 'alpha', alphaShape, 'float32', {specials})], attrs: {}, tolerance: ONE_ROUNDING};
