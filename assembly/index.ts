@@ -17,7 +17,7 @@ export function heapBase(): usize {
 
 export { ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_RELU6, ACTIVATION_LEAKYRELU, ACTIVATION_HARDSWISH,
   ACTIVATION_HARDSWISH_DIV, ACTIVATION_SIGMOID,
-  ACTIVATION_ELU, applyActivation } from "./kernels/activation";
+  ACTIVATION_ELU, ACTIVATION_X_HARD_SIGMOID, applyActivation } from "./kernels/activation";
 export { BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_PRELU, BINARY_DIV, BINARY_MIN, BINARY_MAX, BINARY_SQDIFF, binaryFloat32,
   binaryInt32 } from "./kernels/binary_broadcast";
 export { allFinite } from "./kernels/all_finite";

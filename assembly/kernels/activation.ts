@@ -12,6 +12,9 @@ export const ACTIVATION_HARDSWISH: i32 = 4;
 export const ACTIVATION_HARDSWISH_DIV: i32 = 5;
 export const ACTIVATION_SIGMOID: i32 = 6;
 export const ACTIVATION_ELU: i32 = 7;
+// x times tfjs-layers' hard sigmoid, x * clip(alpha * x + 0.5, 0, 1) (its MobileNetV3 hard-swish,
+// alpha 0.2): the roundings of the element-wise ops it replaces.
+export const ACTIVATION_X_HARD_SIGMOID: i32 = 8;
 
 /** The activations that are one or two SIMD instructions. */
 // @ts-ignore: decorator
@@ -25,6 +28,10 @@ function activateV(v: v128, activation: i32, alpha: v128): v128 {
   }
   if (activation == ACTIVATION_HARDSWISH) return f32x4.mul(v, f32x4.mul(relu6V(f32x4.add(v, f32x4.splat(3))), alpha));
   if (activation == ACTIVATION_HARDSWISH_DIV) return f32x4.mul(v, f32x4.div(relu6V(f32x4.add(v, f32x4.splat(3))), alpha));
+  if (activation == ACTIVATION_X_HARD_SIGMOID) {
+    const h = f32x4.add(f32x4.mul(v, alpha), f32x4.splat(0.5));
+    return f32x4.mul(v, f32x4.pmin(f32x4.pmax(h, f32x4.splat(0)), f32x4.splat(1)));
+  }
   return v;
 }
 
@@ -109,6 +116,9 @@ function hardSwishRange(src: usize, dst: usize, alpha: f32, begin: i32, end: i32
 function hardSwishDivRange(src: usize, dst: usize, alpha: f32, begin: i32, end: i32): void {
   activateRange(ACTIVATION_HARDSWISH_DIV, src, dst, alpha, begin, end);
 }
+function xHardSigmoidRange(src: usize, dst: usize, alpha: f32, begin: i32, end: i32): void {
+  activateRange(ACTIVATION_X_HARD_SIGMOID, src, dst, alpha, begin, end);
+}
 function sigmoidRange(src: usize, dst: usize, alpha: f32, begin: i32, end: i32): void {
   activateRange(ACTIVATION_SIGMOID, src, dst, alpha, begin, end);
 }
@@ -123,6 +133,7 @@ export function applyActivation(src: usize, dst: usize, activation: i32, alpha: 
   else if (activation == ACTIVATION_LEAKYRELU) leakyReluRange(src, dst, alpha, begin, end);
   else if (activation == ACTIVATION_HARDSWISH) hardSwishRange(src, dst, alpha, begin, end);
   else if (activation == ACTIVATION_HARDSWISH_DIV) hardSwishDivRange(src, dst, alpha, begin, end);
+  else if (activation == ACTIVATION_X_HARD_SIGMOID) xHardSigmoidRange(src, dst, alpha, begin, end);
   else if (activation == ACTIVATION_SIGMOID) sigmoidRange(src, dst, alpha, begin, end);
   else if (activation == ACTIVATION_ELU) eluRange(src, dst, alpha, begin, end);
   else if (src != dst) memory.copy(dst + (<usize>begin << 2), src + (<usize>begin << 2), <usize>(end - begin) << 2);

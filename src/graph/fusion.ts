@@ -68,7 +68,7 @@ export function fuse(calls: QueuedCall[], data: FusionData, counts: FusionCounts
     const head = graph.calls[i];
     if (head == null || HEADS[head.name] == null) continue;
     graph.foldBatchNorm(head, counts);
-    while (graph.foldHardSwish(head, counts) || graph.foldActivation(head, counts)) {
+    while (graph.foldHardSwish(head, counts) || graph.foldXHardSigmoid(head, counts) || graph.foldActivation(head, counts)) {
       // each fold moves the head's output on; try the next one after it
     }
   }
@@ -195,6 +195,29 @@ class CallGraph {
       return false;
     }
     this.absorb(head, [add, relu6, scale, mul], mul.outputs[0], {activation, leakyreluAlpha: alpha});
+    counts.hardSwish++;
+    return true;
+  }
+
+  /**
+   * head → tfjs-layers' hard-swish, x times its hard sigmoid: Multiply(x, s) → Add(·, 0.5) →
+   * ClipByValue(·, 0, 1) → Multiply(x, ·).
+   */
+  foldXHardSigmoid(head: QueuedCall, counts: FusionCounts): boolean {
+    if (!CallGraph.open(head)) return false;
+    const x = head.outputs[0];
+    if (!this.data.dead(x.dataId) || this.readersOf(x).length !== 2) return false;
+    const [slope, mul] = this.readersOf(x).map((i) => this.calls[i]!);
+    const alpha = slope.name === 'Multiply' ? this.operandWith(slope, x, null) : null;
+    const add = this.soleReader(slope.outputs[0]);
+    if (alpha == null || add?.name !== 'Add' || this.operandWith(add, slope.outputs[0], 0.5) == null) return false;
+    const clip = this.soleReader(add.outputs[0]);
+    if (clip?.name !== 'ClipByValue' || clip.attrs?.clipValueMin !== 0 || clip.attrs?.clipValueMax !== 1 ||
+        !sameShape(clip.outputs[0], x) || this.soleReader(clip.outputs[0]) !== mul || mul.name !== 'Multiply' ||
+        !sameOperands(mul, x, clip.outputs[0]) || !sameShape(mul.outputs[0], x)) {
+      return false;
+    }
+    this.absorb(head, [slope, add, clip, mul], mul.outputs[0], {activation: 'xhardsigmoid', leakyreluAlpha: alpha});
     counts.hardSwish++;
     return true;
   }

@@ -8,9 +8,11 @@ const CODES = {
   relu: 'ACTIVATION_RELU',
   relu6: 'ACTIVATION_RELU6',
   leakyrelu: 'ACTIVATION_LEAKYRELU',
-  // Not tfjs activations: the graph fusion's hard-swish (alpha: the scale, or the divisor).
+  // Not tfjs activations: the graph fusion's hard-swish (alpha: the scale, or the divisor), and
+  // x times tfjs-layers' hard sigmoid (alpha: its slope).
   hardswish: 'ACTIVATION_HARDSWISH',
   hardswishdiv: 'ACTIVATION_HARDSWISH_DIV',
+  xhardsigmoid: 'ACTIVATION_X_HARD_SIGMOID',
   sigmoid: 'ACTIVATION_SIGMOID',
   elu: 'ACTIVATION_ELU',
 } as const;

@@ -1,5 +1,5 @@
 // Graph fuzzer for whole-graph capture: random DAGs of the ops the fusion passes rewrite
-// (convolutions plain and fused, depthwise, matmul, bias adds, batch norms, activations, hard-swish in both
+// (convolutions plain and fused, depthwise, matmul, bias adds, batch norms, activations, hard-swish in three
 // spellings and one they must not fuse, residual adds, squeeze-excite, scalar products, work
 // nothing reads), some
 // intermediates kept as outputs so that fusing them away would be wrong. Each graph runs on
@@ -83,10 +83,13 @@ function buildGraph(graph) {
       weights.push(variance);
       layers.push((x) => tf.batchNorm(x, mean, variance, offset, scale, 1e-3));
     } else if (op === 'hswish') {
-      // tfjs-converter's x * (relu6(x + 3) / 6), Keras's x * (relu6(x + 3) * (1/6)), and (x * relu6(x + 3)) / 6.
-      const form = Math.floor(r[3] * 3);
+      // tfjs-converter's x * (relu6(x + 3) / 6), Keras's x * (relu6(x + 3) * (1/6)), tfjs-layers' x times its
+      // hard sigmoid, x * clip(0.2 x + 0.5, 0, 1), and (x * relu6(x + 3)) / 6, which must not fuse.
+      const form = Math.floor(r[3] * 4);
       layers.push((x) => (form === 0 ? tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6)) :
-        form === 1 ? tf.mul(tf.mul(tf.relu6(tf.add(3, x)), 1 / 6), x) : tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6)));
+        form === 1 ? tf.mul(tf.mul(tf.relu6(tf.add(3, x)), 1 / 6), x) :
+        form === 2 ? tf.mul(x, tf.clipByValue(tf.add(0.5, tf.mul(0.2, x)), 0, 1)) :
+        tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6)));
     } else if (op === 'residual') {
       layers.push((x, earlier) => {
         const same = earlier.filter((e) => e !== x && tf.util.arraysEqual(e.shape, x.shape));
