@@ -156,11 +156,15 @@ class CallGraph {
 
   /** head → an activation kernel (ClipByValue to [0, 6] is Relu6). */
   foldActivation(head: QueuedCall, counts: FusionCounts): boolean {
-    if (!CallGraph.open(head)) return false;
     const act = this.soleReader(head.outputs[0]);
-    const relu6 = act?.name === 'ClipByValue' && act.attrs?.clipValueMin === 0 && act.attrs?.clipValueMax === 6;
-    const activation = act == null ? undefined : relu6 ? 'relu6' : ACTIVATIONS[act.name];
-    if (act == null || activation == null || !sameShape(act.outputs[0], head.outputs[0])) return false;
+    if (act == null || !sameShape(act.outputs[0], head.outputs[0])) return false;
+    const relu6 = act.name === 'Relu6' ||
+        (act.name === 'ClipByValue' && act.attrs?.clipValueMin === 0 && act.attrs?.clipValueMax === 6);
+    // Relu then a clip to [0, 6] (tfjs-layers' ReLU with maxValue 6) is relu6 bit for bit, as is relu6 again.
+    const clamped = head.attrs?.activation === 'relu' || head.attrs?.activation === 'relu6';
+    const activation = relu6 && (clamped || CallGraph.open(head)) ? 'relu6' :
+        CallGraph.open(head) ? ACTIVATIONS[act.name] : undefined;
+    if (activation == null || head.inputs.preluActivationWeights != null) return false;
     this.absorb(head, [act], act.outputs[0], {activation, leakyreluAlpha: act.attrs?.alpha ?? 0});
     counts.activation++;
     return true;

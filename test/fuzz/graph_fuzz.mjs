@@ -73,8 +73,9 @@ function buildGraph(graph) {
       const bias = w(r[3] < 0.5 ? [c] : [1, 1, 1, c], 0.5);
       layers.push((x) => (r[4] < 0.5 ? tf.add(x, bias) : tf.add(bias, x)));
     } else if (op === 'act') {
-      // tfjs-layers' ReLU(maxValue 6) is a clip to [0, 6].
-      layers.push((x) => ({linear: (y) => tf.clipByValue(y, 0, 6), relu: tf.relu, relu6: tf.relu6, sigmoid: tf.sigmoid,
+      // A clip to [0, 6], or a relu and then the clip, as tfjs-layers' ReLU(maxValue 6) computes it.
+      const clip6 = r[4] < 0.5 ? (y) => tf.clipByValue(y, 0, 6) : (y) => tf.clipByValue(tf.relu(y), 0, 6);
+      layers.push((x) => ({linear: clip6, relu: tf.relu, relu6: tf.relu6, sigmoid: tf.sigmoid,
         elu: tf.elu, leakyrelu: (y) => tf.leakyRelu(y, alpha)})[act](x));
     } else if (op === 'bn') {
       // tfjs-layers' batchNormalization at inference; offset and scale sometimes absent.
