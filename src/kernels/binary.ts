@@ -14,50 +14,37 @@ export type BinaryOp =
  * one value. `dims`: the merged shape, then a's and b's strides in elements (0 where broadcast).
  */
 export function broadcastDims(aShape: number[], bShape: number[]): {outShape: number[], rank: number, dims: number[]} {
-  // A model repeats a few shape pairs: their geometry is kept (it cost a tenth of a small op's call).
-  const key = `${aShape}|${bShape}`;
-  let geometry = GEOMETRIES.get(key);
-  if (geometry == null) {
-    if (GEOMETRIES.size >= MAX_GEOMETRIES) GEOMETRIES.clear();
-    geometry = mergedAxes(aShape, bShape);
-    GEOMETRIES.set(key, geometry);
-  }
-  // Each output gets its own shape array.
-  return {...geometry, outShape: geometry.outShape.slice()};
-}
-
-type BroadcastGeometry = ReturnType<typeof broadcastDims>;
-const GEOMETRIES = new Map<string, Readonly<BroadcastGeometry>>();
-const MAX_GEOMETRIES = 256;
-
-function mergedAxes(aShape: number[], bShape: number[]): BroadcastGeometry {
-  const outShape = backend_util.assertAndGetBroadcastShape(aShape, bShape);
-  const rank = outShape.length;
-  const stridesFor = (shape: number[]) => {
-    const aligned = new Array(rank - shape.length).fill(1).concat(shape);
-    const dense = util.computeStrides(aligned).concat([1]);
-    return aligned.map((s, i) => (s === 1 ? 0 : dense[i]));
-  };
-  const aStrides = stridesFor(aShape);
-  const bStrides = stridesFor(bShape);
-  // Merge axis i into the previous one when both operands walk them as one contiguous axis.
-  const shape: number[] = [];
-  const as: number[] = [];
-  const bs: number[] = [];
+  const rank = Math.max(aShape.length, bShape.length);
+  const aSkip = rank - aShape.length, bSkip = rank - bShape.length;
+  const outShape = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
-    if (outShape[i] === 1) continue;
+    const p = i < aSkip ? 1 : aShape[i - aSkip], q = i < bSkip ? 1 : bShape[i - bSkip];
+    // tfjs-core's error for shapes that do not broadcast.
+    if (p !== q && p !== 1 && q !== 1) backend_util.assertAndGetBroadcastShape(aShape, bShape);
+    outShape[i] = p === 1 ? q : p;
+  }
+  // Axes from the last: each operand's stride (0 where it is broadcast), merged into the previous
+  // (outer) axis when both operands walk the two as one contiguous axis. Built innermost first.
+  const shape: number[] = [], as: number[] = [], bs: number[] = [];
+  let aStride = 1, bStride = 1;
+  for (let i = rank - 1; i >= 0; i--) {
+    const n = outShape[i];
+    if (n === 1) continue;
+    const p = i < aSkip ? 1 : aShape[i - aSkip], q = i < bSkip ? 1 : bShape[i - bSkip];
+    const sa = p === 1 ? 0 : aStride, sb = q === 1 ? 0 : bStride;
     const last = shape.length - 1;
-    if (last >= 0 && as[last] === aStrides[i] * outShape[i] && bs[last] === bStrides[i] * outShape[i]) {
-      shape[last] *= outShape[i];
-      as[last] = aStrides[i];
-      bs[last] = bStrides[i];
+    if (last >= 0 && sa === as[last] * shape[last] && sb === bs[last] * shape[last]) {
+      shape[last] *= n;
     } else {
-      shape.push(outShape[i]);
-      as.push(aStrides[i]);
-      bs.push(bStrides[i]);
+      shape.push(n);
+      as.push(sa);
+      bs.push(sb);
     }
+    if (p !== 1) aStride *= p;
+    if (q !== 1) bStride *= q;
   }
   if (shape.length === 0) shape.push(1), as.push(0), bs.push(0);
+  shape.reverse(), as.reverse(), bs.reverse();
   return {outShape, rank: shape.length, dims: [...shape, ...as, ...bs]};
 }
 
