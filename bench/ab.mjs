@@ -1,11 +1,14 @@
-// Two builds of asc side by side, for a change that must not move the figures (a refactor): the same
-// workloads (the U-Nets, and a kernel of each family at a mobile net's shapes) timed in a fresh
+// Two builds of asc side by side, for a change that must not move the figures (a refactor) or that
+// should (a kernel's speed-up seen through whole models): the same workloads (the U-Nets, a kernel of
+// each family at a mobile net's shapes, and mobile nets of bench/model_families.mjs as fused ops and
+// as tfjs-layers models, with whole-graph capture on as by default) timed in a fresh
 // process per build per round, the builds alternating, so this machine's drift hits both alike.
 // Prints the median ms per build and the ratio B / A per workload; writes
 // bench/results/ab-node<major>.json.
 // Usage: node bench/ab.mjs <A> <B> [--rounds n] [--only text]  (A, B: folders holding a built dist/,
 // e.g. a git worktree of the base commit after `npm run build`, and `.`; --only: the workloads whose
-// name holds the text). ASC_THREADS and ASC_RELAXED_SIMD pass through (one thread unless set).
+// name holds the text, ' (' the models). ASC_THREADS and ASC_RELAXED_SIMD pass through (one thread
+// unless set), and ASC_IGEMM_TILE (e.g. 8x8-loadsplat) puts both builds on one tile.
 import {execFileSync} from 'node:child_process';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
@@ -22,11 +25,20 @@ if (!a || !b || !(ROUNDS > 0)) {
 }
 
 /** One process's timings: each workload warmed up, then the median of `reps` runs, in ms. */
+const FAMILIES_URL = new URL('./model_families.mjs', import.meta.url).href;
 const timing = (dist) => `
 import * as tf from '@tensorflow/tfjs-core';
 import * as asc from '${dist}/index.js';
 import {createUNet} from '${dist}/unet.js';
+import {FAMILIES, graphFamily, layersFamily} from '${FAMILIES_URL}';
+// Both builds on one GEMM tile when asked (the calibration may pick either of two close ones).
+if (process.env.ASC_IGEMM_TILE) tf.env().set('ASC_IGEMM_TILE', process.env.ASC_IGEMM_TILE);
 await tf.setBackend('asc');
+/** A mobile net of the model suite, built on the active backend with the suite's weights and input. */
+const family = (name, build) => async () => {
+  const model = await build(name), x = tf.randomUniform(FAMILIES[name].input, 0, 1, 'float32', 7);
+  return [() => model.predict(x), 15];
+};
 const ops = {
   'U-Net [16..128] 256²': () => {
     const model = createUNet({features: [16, 32, 64, 128], seed: 7}), x = tf.randomNormal([1, 256, 256, 3], 0, 1, 'float32', 1);
@@ -64,17 +76,22 @@ const ops = {
     const x = tf.randomNormal([1, 56, 56, 144]), y = tf.randomNormal([1, 56, 56, 144]);
     return [() => tf.add(x, y), 15];
   },
+  'MobileNetV3-small (graph)': family('MobileNetV3-small', graphFamily),
+  'MobileNetV3-small (layers)': family('MobileNetV3-small', layersFamily),
+  'MobileNetV2 (layers)': family('MobileNetV2', layersFamily),
+  'BlazeFace-like (graph)': family('BlazeFace-like', graphFamily),
 };
 const out = {};
 for (const [name, make] of Object.entries(ops)) {
   if (!name.includes(${JSON.stringify(ONLY)})) continue;
-  const [run, reps] = make();
+  const [run, reps] = await make();
   const time = () => {
     const started = performance.now();
     const y = run();
-    y.dataSync();
+    // A model may give several outputs.
+    for (const t of [y].flat()) t.dataSync();
     const ms = performance.now() - started;
-    y.dispose();
+    tf.dispose(y);
     return ms;
   };
   time();

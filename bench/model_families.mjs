@@ -6,7 +6,7 @@
 // gives LiteRT.js: CONV_2D and DEPTHWISE_CONV_2D with their activation fused, HARD_SWISH, MEAN,
 // FULLY_CONNECTED, ...). Weights are drawn from a seeded generator, so every backend runs the same numbers.
 import * as tf from '@tensorflow/tfjs-core';
-import {rng} from '../test/unit/helpers.mjs';
+import {rng} from '../test/unit/rng.mjs';
 import {ACT_NONE, ACT_RELU, ACT_RELU6, OP, OPTIONS, PADDING_SAME, TfliteGraph} from './tflite_writer.mjs';
 
 /** Uniform values in [-bound, bound) plus `shift`. */

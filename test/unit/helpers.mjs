@@ -5,17 +5,7 @@ import * as assert from 'uvu/assert';
 
 export {tf};
 
-/** mulberry32: a small seeded generator, so every case is reproducible. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export {rng} from './rng.mjs';
 
 /** Uniform values in [-1, 1). */
 export function randomValues(random, size) {
