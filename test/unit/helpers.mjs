@@ -2,10 +2,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../../dist/index.js';
 import * as assert from 'uvu/assert';
+import {rng} from './rng.mjs';
 
-export {tf};
-
-export {rng} from './rng.mjs';
+export {rng, tf};
 
 /** Uniform values in [-1, 1). */
 export function randomValues(random, size) {
