@@ -19,6 +19,14 @@ function beatsV<T>(isMax: bool, a: v128, b: v128): v128 {
   return isMax ? i32x4.gt_s(a, b) : i32x4.lt_s(a, b);
 }
 
+/** Lanes where (v, i) ranks before (w, k): it beats w, or equals it at a lower index. */
+// @ts-ignore: decorator
+@inline
+function ranksFirstV<T>(isMax: bool, v: v128, i: v128, w: v128, k: v128): v128 {
+  const equal = isFloat<T>() ? f32x4.eq(v, w) : i32x4.eq(v, w);
+  return v128.or(beatsV<T>(isMax, v, w), v128.and(equal, i32x4.lt_s(i, k)));
+}
+
 /** The winner's index in one row of n contiguous elements. */
 // @ts-ignore: decorator
 @inline
@@ -39,25 +47,20 @@ function rowIndex<T>(isMax: bool, row: usize, n: i32): i32 {
       indexV = v128.bitselect(lanes, indexV, m);
       lanes = i32x4.add(lanes, i32x4.splat(4));
     }
-    // The lanes by value, then by lower index (lane l holds indices l, l + 4, ...).
-    const b0: T = isFloat<T>() ? <T>f32x4.extract_lane(bestV, 0) : <T>i32x4.extract_lane(bestV, 0);
-    const b1: T = isFloat<T>() ? <T>f32x4.extract_lane(bestV, 1) : <T>i32x4.extract_lane(bestV, 1);
-    const b2: T = isFloat<T>() ? <T>f32x4.extract_lane(bestV, 2) : <T>i32x4.extract_lane(bestV, 2);
-    const b3: T = isFloat<T>() ? <T>f32x4.extract_lane(bestV, 3) : <T>i32x4.extract_lane(bestV, 3);
-    const i0 = i32x4.extract_lane(indexV, 0), i1 = i32x4.extract_lane(indexV, 1);
-    const i2 = i32x4.extract_lane(indexV, 2), i3 = i32x4.extract_lane(indexV, 3);
-    const take0 = beats<T>(isMax, b0, best) || (b0 == best && i0 < bestIndex);
-    best = select<T>(b0, best, take0);
-    bestIndex = select<i32>(i0, bestIndex, take0);
-    const take1 = beats<T>(isMax, b1, best) || (b1 == best && i1 < bestIndex);
-    best = select<T>(b1, best, take1);
-    bestIndex = select<i32>(i1, bestIndex, take1);
-    const take2 = beats<T>(isMax, b2, best) || (b2 == best && i2 < bestIndex);
-    best = select<T>(b2, best, take2);
-    bestIndex = select<i32>(i2, bestIndex, take2);
-    const take3 = beats<T>(isMax, b3, best) || (b3 == best && i3 < bestIndex);
-    best = select<T>(b3, best, take3);
-    bestIndex = select<i32>(i3, bestIndex, take3);
+    // The lanes by value, then by lower index (lane l holds indices l, l + 4, ...): the halves,
+    // then the pairs, each lane taking its partner where the partner ranks first. Every lane started
+    // from element 0, so the winner among them is the row's so far.
+    let otherV = i32x4.shuffle(bestV, bestV, 2, 3, 0, 1), otherI = i32x4.shuffle(indexV, indexV, 2, 3, 0, 1);
+    let m = ranksFirstV<T>(isMax, otherV, otherI, bestV, indexV);
+    bestV = v128.bitselect(otherV, bestV, m);
+    indexV = v128.bitselect(otherI, indexV, m);
+    otherV = i32x4.shuffle(bestV, bestV, 1, 0, 3, 2);
+    otherI = i32x4.shuffle(indexV, indexV, 1, 0, 3, 2);
+    m = ranksFirstV<T>(isMax, otherV, otherI, bestV, indexV);
+    bestV = v128.bitselect(otherV, bestV, m);
+    indexV = v128.bitselect(otherI, indexV, m);
+    best = isFloat<T>() ? <T>f32x4.extract_lane(bestV, 0) : <T>i32x4.extract_lane(bestV, 0);
+    bestIndex = i32x4.extract_lane(indexV, 0);
   }
   // Without branches: which element wins is data, not a pattern a predictor learns.
   for (; j < n; j++) {

@@ -7,16 +7,6 @@ function aSlot(a: usize, m: i32, tap: i32, taps: i32, mr: i32): usize {
   return a + (<usize>(((m / mr) * taps + tap) * mr + m % mr) << 2);
 }
 
-/**
- * The slot of row m + 1's tap 0, from row m's (`slots`) and m's lane in its tile: the next lane, or
- * past the tile's taps x mr slots to the next tile's first (no division per row).
- */
-// @ts-ignore: decorator
-@inline
-function nextRowSlots(slots: usize, lane: i32, taps: i32, mr: i32): usize {
-  return slots + (lane + 1 == mr ? (<usize>((taps - 1) * mr + 1) << 2) : 4);
-}
-
 /** Pads the last tile: rows past m read the zero block and write nowhere real. */
 function padTail(a: usize, c: usize, m: i32, taps: i32, mr: i32, zero: usize): void {
   for (let r = m; r % mr != 0; r++) {
@@ -38,26 +28,20 @@ export function convIndirection(
     matrixIndirection(x, inC << 2, out, outC << 2, batch * outH * outW, zero, a, c, mr);
     return;
   }
-  const tapBytes = <usize>mr << 2;
   let m = 0;
-  let slots = a, lane = 0;
   for (let b = 0; b < batch; b++) {
     for (let oh = 0; oh < outH; oh++) {
       for (let ow = 0; ow < outW; ow++) {
-        let slot = slots;
         for (let kh = 0; kh < filterH; kh++) {
           const ih = oh * strideH - padTop + kh * dilationH;
           for (let kw = 0; kw < filterW; kw++) {
             const iw = ow * strideW - padLeft + kw * dilationW;
             const inside = <u32>ih < <u32>inH && <u32>iw < <u32>inW;
             const p = inside ? x + ((<usize>((b * inH + ih) * inW + iw) * inC) << 2) : zero;
-            store<u32>(slot, <u32>p);
-            slot += tapBytes;
+            store<u32>(aSlot(a, m, kh * filterW + kw, taps, mr), <u32>p);
           }
         }
         store<u32>(c + (<usize>m << 2), <u32>(out + ((<usize>m * outC) << 2)));
-        slots = nextRowSlots(slots, lane, taps, mr);
-        lane = lane + 1 == mr ? 0 : lane + 1;
         m++;
       }
     }
@@ -78,7 +62,6 @@ export function deconvIndirection(
   mr: i32,
 ): i32 {
   let m = 0;
-  let slots = a, lane = 0;
   for (let b = 0; b < batch; b++) {
     for (let ih = phaseY; ih < inH; ih += strideH) {
       for (let iw = phaseX; iw < inW; iw += strideW) {
@@ -88,11 +71,9 @@ export function deconvIndirection(
           const oh = th / strideH, ow = tw / strideW;
           const inside = th >= 0 && tw >= 0 && oh < outH && ow < outW;
           const p = inside ? dy + ((<usize>((b * dyH + oh) * dyW + ow) * outC) << 2) : zero;
-          store<u32>(slots + (<usize>(t * mr) << 2), <u32>p);
+          store<u32>(aSlot(a, m, t, taps, mr), <u32>p);
         }
         store<u32>(c + (<usize>m << 2), <u32>(dx + ((<usize>((b * inH + ih) * inW + iw) * inC) << 2)));
-        slots = nextRowSlots(slots, lane, taps, mr);
-        lane = lane + 1 == mr ? 0 : lane + 1;
         m++;
       }
     }

@@ -160,11 +160,11 @@ class CallGraph {
     if (act == null || !sameShape(act.outputs[0], head.outputs[0])) return false;
     const relu6 = act.name === 'Relu6' ||
         (act.name === 'ClipByValue' && act.attrs?.clipValueMin === 0 && act.attrs?.clipValueMax === 6);
+    const open = CallGraph.open(head);
     // Relu then a clip to [0, 6] (tfjs-layers' ReLU with maxValue 6) is relu6 bit for bit, as is relu6 again.
     const clamped = head.attrs?.activation === 'relu' || head.attrs?.activation === 'relu6';
-    const activation = relu6 && (clamped || CallGraph.open(head)) ? 'relu6' :
-        CallGraph.open(head) ? ACTIVATIONS[act.name] : undefined;
-    if (activation == null || head.inputs.preluActivationWeights != null) return false;
+    const activation = relu6 && (open || clamped) ? 'relu6' : open ? ACTIVATIONS[act.name] : undefined;
+    if (activation == null) return false;
     this.absorb(head, [act], act.outputs[0], {activation, leakyreluAlpha: act.attrs?.alpha ?? 0});
     counts.activation++;
     return true;

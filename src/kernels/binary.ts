@@ -17,20 +17,16 @@ export function broadcastDims(aShape: number[], bShape: number[]): {outShape: nu
   const rank = Math.max(aShape.length, bShape.length);
   const aSkip = rank - aShape.length, bSkip = rank - bShape.length;
   const outShape = new Array<number>(rank);
-  for (let i = 0; i < rank; i++) {
-    const p = i < aSkip ? 1 : aShape[i - aSkip], q = i < bSkip ? 1 : bShape[i - bSkip];
-    // tfjs-core's error for shapes that do not broadcast.
-    if (p !== q && p !== 1 && q !== 1) backend_util.assertAndGetBroadcastShape(aShape, bShape);
-    outShape[i] = p === 1 ? q : p;
-  }
-  // Axes from the last: each operand's stride (0 where it is broadcast), merged into the previous
-  // (outer) axis when both operands walk the two as one contiguous axis. Built innermost first.
+  // Axes from the last: the output's size, each operand's stride (0 where it is broadcast), merged
+  // into the previous (outer) axis when both operands walk the two as one contiguous axis.
   const shape: number[] = [], as: number[] = [], bs: number[] = [];
   let aStride = 1, bStride = 1;
   for (let i = rank - 1; i >= 0; i--) {
-    const n = outShape[i];
-    if (n === 1) continue;
     const p = i < aSkip ? 1 : aShape[i - aSkip], q = i < bSkip ? 1 : bShape[i - bSkip];
+    // tfjs-core's error for shapes that do not broadcast.
+    if (p !== q && p !== 1 && q !== 1) backend_util.assertAndGetBroadcastShape(aShape, bShape);
+    const n = outShape[i] = p === 1 ? q : p;
+    if (n === 1) continue;
     const sa = p === 1 ? 0 : aStride, sb = q === 1 ? 0 : bStride;
     const last = shape.length - 1;
     if (last >= 0 && sa === as[last] * shape[last] && sb === bs[last] * shape[last]) {
@@ -40,8 +36,8 @@ export function broadcastDims(aShape: number[], bShape: number[]): {outShape: nu
       as.push(sa);
       bs.push(sb);
     }
-    if (p !== 1) aStride *= p;
-    if (q !== 1) bStride *= q;
+    aStride *= p;
+    bStride *= q;
   }
   if (shape.length === 0) shape.push(1), as.push(0), bs.push(0);
   shape.reverse(), as.reverse(), bs.reverse();
