@@ -4,7 +4,8 @@
 // mobile-net 1x1 shapes in interleaved rounds (one process per variant per round, so the machine's drift hits all alike),
 // on one thread, with plain SIMD and with relaxed SIMD (fused multiply-add: no temporary register, so
 // larger tiles fit); a variant's figure is the median over rounds. The default build is restored at the end.
-// Usage: [ROUNDS=n] node bench/tiles.mjs [MR-UNROLL-LOAD ...]  (default: 3 rounds, the list below)
+// Usage: [ROUNDS=n] [SHAPES='[[size, in, out, filter], ...]'] node bench/tiles.mjs [MR-UNROLL-LOAD ...]
+//   (default: 3 rounds, the lists below)
 import {execFileSync} from 'node:child_process';
 import {copyFileSync, mkdirSync} from 'node:fs';
 import {median} from './median.mjs';
@@ -15,7 +16,8 @@ const variants = process.argv.length > 2 ? process.argv.slice(2).map((v) => v.sp
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 // [size, in channels, out channels, filter size]: the U-Net's 3x3 convolutions and a mobile net's 1x1 ones
 // (few input channels at a large map; many at a small one).
-const SHAPES = [[128, 128, 128, 3], [64, 256, 256, 3], [112, 16, 96, 1], [14, 96, 576, 1]];
+const SHAPES = process.env.SHAPES ? JSON.parse(process.env.SHAPES) :
+  [[128, 128, 128, 3], [64, 256, 256, 3], [112, 16, 96, 1], [14, 96, 576, 1]];
 // The timing child process (one per variant per round) takes its median from the same module.
 const MEDIAN_URL = new URL('./median.mjs', import.meta.url).href;
 const timing = (bundle, tileName) => `

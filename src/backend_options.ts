@@ -3,8 +3,8 @@ import {env} from '@tensorflow/tfjs-core';
 import {MAX_THREADS, MIN_PARALLEL_WORK} from './threads/dispatch.js';
 
 /**
- * Which GEMM microkernel tile runs: 'auto' (the host flavor's tiles, x86's or ARM's, calibrated on
- * the first large GEMM), or a tile's name (IGEMM_TILES of the build that runs) to force it.
+ * Which GEMM microkernel tile runs: 'auto' (the host flavor's tiles, x86's or ARM's, calibrated after
+ * the first 4 M multiply-adds of GEMM), or a tile's name (IGEMM_TILES of the build that runs) to force it.
  */
 export type IgemmTileName = 'auto'|string;
 

@@ -44,8 +44,8 @@ env().registerFlag('ASC_MAX_MEMORY_BYTES', () => MAX_MEMORY_BYTES, (bytes) => {
 });
 
 /**
- * Which GEMM microkernel tile runs: 'auto' (the host's tiles, calibrated once per process on the
- * first large GEMM), or a tile's name (IGEMM_TILES of the build that runs) to force one (tests,
+ * Which GEMM microkernel tile runs: 'auto' (the host's tiles, calibrated once per process after its
+ * first 4 M multiply-adds of GEMM), or a tile's name (IGEMM_TILES of the build that runs) to force one (tests,
  * benchmarks).
  */
 env().registerFlag('ASC_IGEMM_TILE', () => 'auto', (tile) => checkTileName('ASC_IGEMM_TILE', tile));
