@@ -1,17 +1,24 @@
 // A pool of worker threads that run kernels on the backend's shared wasm memory. Each worker
 // instantiates the same module on the same memory; a job is one kernel export, its arguments and a
-// range of work units cut into chunks, which the calling thread and the workers claim until none is
-// left (so a slow or not yet started worker never holds a job up). Kernels write disjoint outputs
-// per unit, so results do not depend on who ran which chunk. See worker_main.ts for the protocol.
+// range of work units cut into chunks. Thread i (the calling thread is 0) owns the i-th run of
+// chunks and claims those first, in order, then any left of the others' from their ends (so a slow
+// or not yet started worker never holds a job up). Owning the same share of every job keeps a
+// thread on the same part of the image from one kernel to the next, so what it wrote is still in
+// its own core's cache when it reads it. Kernels write disjoint outputs per unit, so results do not
+// depend on who ran which chunk. See worker_main.ts for the protocol.
 import {importNodeModule, nodeProcess} from '../node_process.js';
+import {claimChunk} from './claim_chunk.js';
 import {browserWorkerSource, nodeWorkerSource} from './worker_main.js';
 
-/** Int32 indices of the control block's fields; the arguments follow as Float64 at argsOffset. */
+/**
+ * Int32 indices of the control block's fields; the arguments follow as Float64 at argsOffset, then
+ * one Int32 claim flag per chunk at claimsOffset.
+ */
 const LAYOUT = {
-  GEN: 0, NEXT: 1, ACTIVE: 2, CHUNKS: 3, CHUNK_UNITS: 4, UNITS: 5, KERNEL: 6, ARG_COUNT: 7, EPOCH: 8, FAILED: 9,
-  READY: 10, HOT: 11, ints: 16, argsOffset: 64, maxArgs: 32,
+  GEN: 0, THREADS: 1, ACTIVE: 2, CHUNKS: 3, CHUNK_UNITS: 4, UNITS: 5, KERNEL: 6, ARG_COUNT: 7, EPOCH: 8, FAILED: 9,
+  READY: 10, HOT: 11, ints: 16, argsOffset: 64, maxArgs: 32, claimsOffset: 64 + 32 * 8, maxChunks: 64,
 };
-export const CONTROL_BYTES = LAYOUT.argsOffset + LAYOUT.maxArgs * 8;
+export const CONTROL_BYTES = LAYOUT.claimsOffset + LAYOUT.maxChunks * 4;
 /** Loads of the job word a worker spins through before it sleeps (a few tens of microseconds). */
 const WORKER_SPINS = 20000;
 
@@ -68,9 +75,11 @@ export async function detectCores(): Promise<number> {
 
 type Kernel = (...args: number[]) => void;
 
+
 export class ThreadPool {
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
+  private readonly claims: Int32Array;
   private workers: WorkerHandle[] = [];
   /** Why the workers failed to start or run, if they did. */
   failure: string|null = null;
@@ -82,6 +91,7 @@ export class ThreadPool {
     // Views of a shared memory stay valid when it grows.
     this.ctl = new Int32Array(memory.buffer, control, LAYOUT.ints);
     this.args = new Float64Array(memory.buffer, control + LAYOUT.argsOffset, LAYOUT.maxArgs);
+    this.claims = new Int32Array(memory.buffer, control + LAYOUT.claimsOffset, LAYOUT.maxChunks);
     this.ctl.fill(0);
   }
 
@@ -115,35 +125,41 @@ export class ThreadPool {
       }
       worker.postMessage({
         module: this.module, memory: this.memory, control: this.control, layout: LAYOUT, names: this.names, epoch,
-        spins: WORKER_SPINS,
+        spins: WORKER_SPINS, thread: i + 1,
       });
       this.workers.push(worker);
     }
   }
 
-  /** Runs kernel `kernel` (an index into `names`) on units [0, units) in chunks of chunkUnits. */
+  /**
+   * Runs kernel `kernel` (an index into `names`) on units [0, units) in chunks of chunkUnits (at
+   * most maxChunks of them).
+   */
   run(kernel: number, args: readonly number[], units: number, chunkUnits: number): void {
-    const {ctl} = this;
+    const {ctl, claims} = this;
     const chunks = Math.ceil(units / chunkUnits);
+    if (chunks > LAYOUT.maxChunks) throw new Error(`asc backend: internal error: ${chunks} chunks, at most ${LAYOUT.maxChunks}`);
+    const threads = this.workers.length + 1;
+    claims.fill(0, 0, chunks);
     this.args.set(args);
     ctl[LAYOUT.KERNEL] = kernel;
     ctl[LAYOUT.ARG_COUNT] = args.length;
     ctl[LAYOUT.UNITS] = units;
     ctl[LAYOUT.CHUNK_UNITS] = chunkUnits;
     ctl[LAYOUT.CHUNKS] = chunks;
+    ctl[LAYOUT.THREADS] = threads;
     Atomics.store(ctl, LAYOUT.FAILED, 0);
-    Atomics.store(ctl, LAYOUT.NEXT, 0);
     Atomics.add(ctl, LAYOUT.GEN, 1); // odd: open
     Atomics.notify(ctl, LAYOUT.GEN);
     const fn = this.kernels[kernel];
     let error: unknown = null;
     try {
-      for (let c = Atomics.add(ctl, LAYOUT.NEXT, 1); c < chunks; c = Atomics.add(ctl, LAYOUT.NEXT, 1)) {
+      for (let c = claimChunk(claims, 0, threads, chunks, 0); c >= 0; c = claimChunk(claims, 0, threads, chunks, c + 1)) {
         fn(...args, c * chunkUnits, Math.min(units, (c + 1) * chunkUnits));
       }
     } catch (e) {
       error = e;
-      Atomics.store(ctl, LAYOUT.NEXT, chunks);
+      for (let c = 0; c < chunks; c++) Atomics.store(claims, c, 1);
     }
     Atomics.add(ctl, LAYOUT.GEN, 1); // even: closed; no worker joins any more
     while (Atomics.load(ctl, LAYOUT.ACTIVE) !== 0) {

@@ -1,21 +1,26 @@
-// The body of a kernel worker thread, turned into source text so it needs no file
-// of its own: Node runs it as an `eval` worker, browsers from a Blob URL. It must not reference
-// anything outside itself. The pool (pool.ts) describes the control block's layout in the first
+// The body of a kernel worker thread, turned into source text (claim_chunk.ts's function passed as an
+// argument) so it needs no file of its own: Node runs it as an `eval` worker, browsers from a Blob
+// URL. It must not reference anything outside itself. The pool (pool.ts) describes the control block's layout in the first
 // message, with the module, the shared memory and the kernels' export names.
 //
 // Protocol (all fields Int32, atomic): GEN is odd while a job is open. A worker that sees a new odd
-// GEN joins (ACTIVE + 1), re-checks GEN (the job may have closed meanwhile), then claims chunks with
-// NEXT + 1 until none are left, runs each as kernel(...args, begin, end), and leaves (ACTIVE - 1).
+// GEN joins (ACTIVE + 1), re-checks GEN (the job may have closed meanwhile), then claims chunks
+// (claimChunk: its own share first; a chunk's flag set by exchange) until none are left, runs each
+// as kernel(...args, begin, end), and leaves (ACTIVE - 1).
 // A worker whose EPOCH is no longer current ends. An idle worker spins a while, then sleeps until
 // GEN changes, unless HOT is set (a run of jobs is coming: it keeps spinning).
 
-function workerMain(port: any, isNode: boolean): void {
+import {claimChunk} from './claim_chunk.js';
+
+type ClaimChunk = typeof claimChunk;
+
+function workerMain(port: any, isNode: boolean, claimChunk: ClaimChunk): void {
   const onFirstMessage = (handler: (data: any) => void) => {
     if (isNode) port.once('message', handler);
     else port.onmessage = (event: MessageEvent) => handler(event.data);
   };
   onFirstMessage((init: any) => {
-    const {module, memory, control, layout, names, epoch, spins} = init;
+    const {module, memory, control, layout, names, epoch, spins, thread} = init;
     const instance = new WebAssembly.Instance(module, {
       env: {
         memory,
@@ -27,7 +32,8 @@ function workerMain(port: any, isNode: boolean): void {
     const kernels = names.map((name: string) => instance.exports[name]);
     const ctl = new Int32Array(memory.buffer, control, layout.ints);
     const args = new Float64Array(memory.buffer, control + layout.argsOffset, layout.maxArgs);
-    const {GEN, NEXT, ACTIVE, CHUNKS, CHUNK_UNITS, UNITS, KERNEL, ARG_COUNT, EPOCH, FAILED, READY, HOT} = layout;
+    const claims = new Int32Array(memory.buffer, control + layout.claimsOffset, layout.maxChunks);
+    const {GEN, THREADS, ACTIVE, CHUNKS, CHUNK_UNITS, UNITS, KERNEL, ARG_COUNT, EPOCH, FAILED, READY, HOT} = layout;
     if (Atomics.load(ctl, EPOCH) === epoch) Atomics.add(ctl, READY, 1);
     let seen = Atomics.load(ctl, GEN);
     for (;;) {
@@ -43,8 +49,8 @@ function workerMain(port: any, isNode: boolean): void {
       if (Atomics.load(ctl, GEN) === gen) {
         const kernel = kernels[ctl[KERNEL]];
         const callArgs = Array.from(args.subarray(0, ctl[ARG_COUNT]));
-        const chunks = ctl[CHUNKS], chunkUnits = ctl[CHUNK_UNITS], units = ctl[UNITS];
-        for (let c = Atomics.add(ctl, NEXT, 1); c < chunks; c = Atomics.add(ctl, NEXT, 1)) {
+        const chunks = ctl[CHUNKS], chunkUnits = ctl[CHUNK_UNITS], units = ctl[UNITS], threads = ctl[THREADS];
+        for (let c = claimChunk(claims, thread, threads, chunks, 0); c >= 0; c = claimChunk(claims, thread, threads, chunks, c + 1)) {
           try {
             kernel(...callArgs, c * chunkUnits, Math.min(units, (c + 1) * chunkUnits));
           } catch {
@@ -64,5 +70,5 @@ function workerMain(port: any, isNode: boolean): void {
  * --input-type=module, a module; dynamic import works in both) and for browsers.
  */
 export const nodeWorkerSource =
-    `import('node:worker_threads').then(({parentPort}) => (${workerMain.toString()})(parentPort, true));\n`;
-export const browserWorkerSource = `(${workerMain.toString()})(self, false);\n`;
+    `import('node:worker_threads').then(({parentPort}) => (${workerMain.toString()})(parentPort, true, ${claimChunk.toString()}));\n`;
+export const browserWorkerSource = `(${workerMain.toString()})(self, false, ${claimChunk.toString()});\n`;
