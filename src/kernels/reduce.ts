@@ -31,9 +31,7 @@ export function reduceKernelConfig(kernelName: 'Sum'|'Mean'): KernelConfig {
     if (outer * inner === 0) return out;
     // The mean of nothing is 0 on tfjs-backend-cpu.
     const divisor = kernelName === 'Mean' ? Math.max(reduce, 1) : 1;
-    backend.withScratch(Math.max(inner, 1) * 8, (acc) => {
-      backend.wasm.reduceSum(backend.ptr(x), backend.ptr(out), outer, reduce, inner, divisor, acc);
-    });
+    backend.wasm.reduceSum(backend.ptr(x), backend.ptr(out), outer, reduce, inner, divisor);
     return out;
   };
   return {kernelName, backendName: 'asc', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc']};
