@@ -38,6 +38,7 @@ export { resizeBilinearGrad } from "./kernels/resize_bilinear_grad";
 export { resizeNearestNeighbor } from "./kernels/resize_nearest_neighbor";
 export { reduceExtreme, reduceSum } from "./kernels/reduce";
 export { softmax } from "./kernels/softmax";
+export { squeezeExcite } from "./kernels/squeeze_excite";
 export { topKFloat32, topKInt32 } from "./kernels/top_k";
 export { mirrorPad4 } from "./kernels/mirror_pad";
 export { COMPARE_EQUAL, COMPARE_NOT_EQUAL, COMPARE_LESS, COMPARE_LESS_EQUAL, compare } from "./kernels/compare";

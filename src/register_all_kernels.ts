@@ -1,7 +1,7 @@
 // The kernels `asc` runs in WebAssembly; every other tfjs-backend-cpu kernel is registered for
 // `asc` through cpu_fallback.
 import {KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
-import {capturedKernel} from './graph/capture.js';
+import {capturedKernel, registerFusedKernel} from './graph/capture.js';
 import {absConfig} from './kernels/Abs.js';
 import {addConfig} from './kernels/Add.js';
 import {addNConfig} from './kernels/AddN.js';
@@ -68,6 +68,7 @@ import {sigmoidConfig} from './kernels/Sigmoid.js';
 import {sliceConfig} from './kernels/Slice.js';
 import {softmaxConfig} from './kernels/Softmax.js';
 import {spaceToBatchNDConfig} from './kernels/SpaceToBatchND.js';
+import {squeezeExciteKernel} from './kernels/SqueezeExcite.js';
 import {softplusConfig} from './kernels/Softplus.js';
 import {splitVConfig} from './kernels/SplitV.js';
 import {sqrtConfig} from './kernels/Sqrt.js';
@@ -170,4 +171,5 @@ export const wasmKernelConfigs: KernelConfig[] = [
 // GatherV2 checks its indices' values when called, so it runs when called.
 const RUN_WHEN_CALLED = new Set(['GatherV2']);
 for (const config of wasmKernelConfigs) registerKernel(capturedKernel(config, !RUN_WHEN_CALLED.has(config.kernelName)));
+registerFusedKernel(squeezeExciteKernel);
 registerCpuKernels(new Set(wasmKernelConfigs.map((c) => c.kernelName)));

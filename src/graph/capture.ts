@@ -376,6 +376,11 @@ export class Capture implements Producer {
 /** asc's kernels by name, unwrapped: what a flush runs. */
 const KERNELS = new Map<string, KernelFunc>();
 
+/** A kernel only fusion makes (no tfjs kernel of that name): what a flush runs for its calls. */
+export function registerFusedKernel({kernelName, kernelFunc}: {kernelName: string, kernelFunc: KernelFunc}): void {
+  KERNELS.set(kernelName, kernelFunc);
+}
+
 /** `config` for registration: its calls go through the backend's capture. */
 export function capturedKernel(config: KernelConfig, wasmKernel: boolean): KernelConfig {
   const {kernelName, kernelFunc} = config;

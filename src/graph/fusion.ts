@@ -21,12 +21,14 @@ export interface FusionCounts {
   hardSwish: number;
   /** A FusedBatchNorm into the convolution's weights and bias (not bit for bit: the weights are rescaled). */
   batchNorm: number;
+  /** A squeeze-excite block's four calls (Mean over H,W, two 1x1 FusedConv2D, Multiply) into one. */
+  squeezeExcite: number;
   /** Calls none of whose outputs is read. */
   deadCode: number;
 }
 
 export function noFusions(): FusionCounts {
-  return {activation: 0, hardSwish: 0, batchNorm: 0, deadCode: 0};
+  return {activation: 0, hardSwish: 0, batchNorm: 0, squeezeExcite: 0, deadCode: 0};
 }
 
 /** What the passes ask of the data: whether a tensor was disposed, and a materialized scalar's value. */
@@ -58,6 +60,26 @@ const HEADS: Record<string, string> = {
   _FusedMatMul: '_FusedMatMul',
 };
 
+/** The kernel a squeeze-excite block becomes (src/kernels/SqueezeExcite.ts). */
+export const SQUEEZE_EXCITE = 'SqueezeExcite';
+
+export interface SqueezeExciteInputs {
+  x: TensorInfo;
+  filter1: TensorInfo;
+  bias1?: TensorInfo;
+  filter2: TensorInfo;
+  bias2?: TensorInfo;
+}
+
+/** The replaced calls' attributes (the kernel runs them as they were when its fast path does not apply). */
+export interface SqueezeExciteAttrs {
+  mean: NamedAttrMap;
+  conv1: NamedAttrMap;
+  conv2: NamedAttrMap;
+  /** The Multiply's first operand was the gate. */
+  gateFirst: boolean;
+}
+
 const ACTIVATIONS: Record<string, string> = {Relu: 'relu', Relu6: 'relu6', Sigmoid: 'sigmoid', Elu: 'elu', LeakyRelu: 'leakyrelu'};
 
 /** Rewrites `calls` (deferred, in order) into the calls to run; counts what fired into `counts`. */
@@ -72,6 +94,8 @@ export function fuse(calls: QueuedCall[], data: FusionData, counts: FusionCounts
       // each fold moves the head's output on; try the next one after it
     }
   }
+  // After the heads took their activations: a block's two convolutions are FusedConv2D by then.
+  for (const call of graph.calls) if (call?.name === 'Mean') graph.foldSqueezeExcite(call, counts);
   return graph.calls.filter((c): c is QueuedCall => c != null);
 }
 
@@ -224,6 +248,46 @@ class CallGraph {
     this.absorb(head, [slope, add, clip, mul], mul.outputs[0], {activation: 'xhardsigmoid', leakyreluAlpha: alpha});
     counts.hardSwish++;
     return true;
+  }
+
+  /**
+   * Mean(x over H,W, keepDims) → FusedConv2D 1x1 (C → S) → FusedConv2D 1x1 (S → C) → Multiply(x, ·):
+   * one SqueezeExcite call where the Multiply was. The kernel checks the rest (filters, bias, padding).
+   */
+  foldSqueezeExcite(mean: QueuedCall, counts: FusionCounts): boolean {
+    const x = mean.inputs.x;
+    if (x == null || x.dtype !== 'float32' || x.shape.length !== 4 || mean.attrs?.keepDims !== true) return false;
+    const axes = util.parseAxisParam(mean.attrs.axis as number|number[], x.shape).sort((p, q) => p - q);
+    if (!util.arraysEqual(axes, [1, 2])) return false;
+    const [, , , channels] = x.shape;
+    const fc1 = this.soleReader(mean.outputs[0]);
+    if (!CallGraph.pointwise(fc1, mean.outputs[0], channels)) return false;
+    const squeezed = fc1!.inputs.filter.shape[3];
+    const fc2 = this.soleReader(fc1!.outputs[0]);
+    if (!CallGraph.pointwise(fc2, fc1!.outputs[0], squeezed) || fc2!.inputs.filter.shape[3] !== channels) return false;
+    const gate = fc2!.outputs[0];
+    const mul = this.soleReader(gate);
+    if (mul?.name !== 'Multiply' || !sameOperands(mul, x, gate) || !sameShape(mul.outputs[0], x) ||
+        mul.outputs[0].dtype !== 'float32') {
+      return false;
+    }
+    const inputs: SqueezeExciteInputs = {x, filter1: fc1!.inputs.filter, bias1: fc1!.inputs.bias,
+      filter2: fc2!.inputs.filter, bias2: fc2!.inputs.bias};
+    const attrs: SqueezeExciteAttrs = {mean: mean.attrs, conv1: fc1!.attrs ?? {}, conv2: fc2!.attrs ?? {},
+      gateFirst: sameData(mul.inputs.a, gate)};
+    this.calls[this.calls.indexOf(mul)] = {name: SQUEEZE_EXCITE, inputs: inputs as unknown as NamedTensorInfoMap,
+      attrs: attrs as unknown as NamedAttrMap, outputs: mul.outputs};
+    for (const call of [mean, fc1!, fc2!]) this.calls[this.calls.indexOf(call)] = null;
+    counts.squeezeExcite++;
+    return true;
+  }
+
+  /** Whether `call` is a FusedConv2D with a 1x1 filter of `inChannels` inputs reading `v`, no prelu. */
+  private static pointwise(call: QueuedCall|null, v: TensorInfo, inChannels: number): boolean {
+    const filter = call?.inputs.filter;
+    return call?.name === 'FusedConv2D' && sameData(call.inputs.x, v) && call.inputs.preluActivationWeights == null &&
+        filter != null && filter.shape.length === 4 && filter.shape[0] === 1 && filter.shape[1] === 1 &&
+        filter.shape[2] === inChannels;
   }
 
   /** The scalar other operand of a binary `call` on `t` (its value, or null); `want` the value it must have. */

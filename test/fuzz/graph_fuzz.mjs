@@ -1,7 +1,7 @@
 // Graph fuzzer for whole-graph capture: random DAGs of the ops the fusion passes rewrite
 // (convolutions plain and fused, depthwise, matmul, bias adds, batch norms, activations, hard-swish in three
-// spellings and one they must not fuse, residual adds, squeeze-excite, scalar products, work
-// nothing reads), some
+// spellings and one they must not fuse, residual adds, squeeze-excite blocks and forms of them that
+// must not fuse, scalar products, work nothing reads), some
 // intermediates kept as outputs so that fusing them away would be wrong. Each graph runs on
 // tfjs-backend-cpu, on asc op by op (capture off), and three times on asc with capture (recorded,
 // then replayed and fused): the fused outputs must equal op by op's bit for bit (the fusions keep
@@ -97,7 +97,21 @@ function buildGraph(graph) {
         return same.length > 0 ? tf.add(x, same[Math.floor(r[3] * same.length)]) : tf.add(x, x);
       });
     } else if (op === 'se') {
-      layers.push((x) => tf.mul(x, tf.sigmoid(tf.mean(x, [1, 2], true))));
+      // Squeeze-excite: the pooled channels through two 1x1 convolutions to a gate that scales x
+      // (either operand order); sometimes a form that must not fuse (no keepDims, a gate from an
+      // activation op, pooling over one axis only).
+      const squeezed = 1 + Math.floor(r[5] * 6), form = Math.floor(r[3] * 5);
+      const f1 = w([1, 1, c, squeezed], 1 / Math.sqrt(c)), b1 = r[6] < 0.8 ? w([squeezed], 0.5) : undefined;
+      const f2 = w([1, 1, squeezed, c], 1 / Math.sqrt(squeezed)), b2 = r[7] < 0.8 ? w([c], 0.5) : undefined;
+      const act2 = r[4] < 0.5 ? 'sigmoid' : ACTS[Math.floor(r[4] * 2 * ACTS.length) % ACTS.length];
+      const fc = (v, filter, bias, activation) => tf.fused.conv2d({x: v, filter, strides: 1, pad: 'same', bias, activation,
+        leakyreluAlpha: alpha});
+      layers.push((x) => {
+        const pooled = form === 3 ? tf.reshape(tf.mean(x, [1, 2]), [1, 1, 1, c]) : form === 4 ? tf.mean(x, 1, true) : tf.mean(x, [1, 2], true);
+        const gate = fc(fc(pooled, f1, b1, act), f2, b2, form === 2 ? 'linear' : act2);
+        const g = form === 2 ? tf.sigmoid(gate) : gate;
+        return r[0] < 0.5 ? tf.mul(x, g) : tf.mul(g, x);
+      });
     } else if (op === 'unused') {
       // Work whose result nothing reads: dead code once the tidy disposes it.
       layers.push((x) => {
@@ -138,7 +152,7 @@ async function run(backend, graph, input, times) {
 const main = rng(Number(args.seed));
 for (const backend of ['asc-ops', 'asc-plan', 'cpu']) await tf.setBackend(backend);
 let mismatches = 0;
-const fused = {activation: 0, hardSwish: 0, batchNorm: 0, deadCode: 0};
+const fused = {activation: 0, hardSwish: 0, batchNorm: 0, squeezeExcite: 0, deadCode: 0};
 const started = Date.now();
 for (let g = 0; g < GRAPHS; g++) {
   const graph = drawGraph(main);

@@ -14,13 +14,18 @@ function block(random) {
   const w = {
     expand: randomTensor(random, [1, 1, 8, 16]), bias: randomTensor(random, [16]),
     dw: randomTensor(random, [3, 3, 16, 1]), project: randomTensor(random, [1, 1, 16, 8]),
+    squeeze: randomTensor(random, [1, 1, 16, 4]), squeezeBias: randomTensor(random, [4]),
+    excite: randomTensor(random, [1, 1, 4, 16]), exciteBias: randomTensor(random, [16]),
   };
   const hardSwish = (y) => tf.mul(y, tf.div(tf.relu6(tf.add(y, 3)), 6));
   const predict = (x, {alsoExpanded = false} = {}) => tf.tidy(() => {
     const expanded = tf.fused.conv2d({x, filter: w.expand, strides: 1, pad: 'same', bias: w.bias});
     let h = hardSwish(expanded);
     h = tf.relu(tf.depthwiseConv2d(h, w.dw, 1, 'same'));
-    h = tf.mul(h, tf.sigmoid(tf.mean(h, [1, 2], true)));
+    const squeezed = tf.fused.conv2d({x: tf.mean(h, [1, 2], true), filter: w.squeeze, strides: 1, pad: 'same',
+      bias: w.squeezeBias, activation: 'relu'});
+    h = tf.mul(h, tf.fused.conv2d({x: squeezed, filter: w.excite, strides: 1, pad: 'same', bias: w.exciteBias,
+      activation: 'sigmoid'}));
     const y = tf.add(x, tf.conv2d(h, w.project, 1, 'same'));
     return alsoExpanded ? [y, expanded] : y;
   });
@@ -52,7 +57,7 @@ function assertBitIdentical(got, want, label) {
   }));
 }
 
-test('a repeated inference replays its plan, fuses hard-swish and relu into the convolutions, and equals op by op', async () => {
+test('a repeated inference replays its plan, fuses hard-swish and relu into the convolutions and the squeeze-excite block into one call, and equals op by op', async () => {
   const inputs = [1, 2, 3, 4].map((seed) => input([1, 9, 9, 8], seed));
   const want = await runOn('asc-no-capture', inputs);
   await tf.setBackend('asc-capture');
@@ -62,6 +67,7 @@ test('a repeated inference replays its plan, fuses hard-swish and relu into the 
   assert.ok(report.replays >= 3, `replays: ${report.replays}`);
   assert.is(report.fusions.hardSwish, 3, 'one hard-swish per replayed inference');
   assert.is(report.fusions.activation, 3, 'the depthwise relu per replayed inference');
+  assert.is(report.fusions.squeezeExcite, 3, 'one squeeze-excite block per replayed inference');
   assert.ok(report.ranCalls < report.deferredCalls, `${report.ranCalls} calls ran of ${report.deferredCalls} deferred`);
 });
 
@@ -74,6 +80,52 @@ test('an intermediate the caller keeps is not fused away; a changed shape leaves
   const report = captureReport();
   assert.is(report.fusions.hardSwish, 0, 'hard-swish reads a tensor the caller keeps');
   assert.ok(report.fusions.activation >= 1);
+});
+
+/**
+ * A squeeze-excite block alone: a batch of 2, the gate as the product's first operand, and forms the
+ * fused kernel runs as its four kernels (a filter holding NaN, which FusedConv2D leaves to
+ * tfjs-backend-cpu; one squeezed channel, which Conv2D computes as a dot product; a bias of shape
+ * [1, 1, 1, n]). Results equal op by op's bit for bit (NaN where it has NaN).
+ */
+test('squeeze-excite blocks fuse into one call in every form, with op by op\'s results', async () => {
+  const variants = [
+    {name: 'batch 2, gate first', squeezed: 6, gateFirst: true},
+    {name: 'NaN in a filter', squeezed: 6, nan: true},
+    {name: 'one squeezed channel', squeezed: 1},
+    {name: 'a [1,1,1,n] bias', squeezed: 6, bias4d: true},
+  ];
+  for (const variant of variants) {
+    const run = async (backend) => {
+      await tf.setBackend(backend);
+      const random = rng(11);
+      const c = 12, s = variant.squeezed;
+      const f1 = randomTensor(random, [1, 1, c, s]), f2 = variant.nan ?
+        tf.tensor(randomValues(random, s * c).map((v, i) => (i === 3 ? NaN : v)), [1, 1, s, c]) : randomTensor(random, [1, 1, s, c]);
+      const b1 = randomTensor(random, variant.bias4d ? [1, 1, 1, s] : [s]), b2 = randomTensor(random, [c]);
+      const x = randomTensor(random, [2, 5, 7, c]);
+      const outs = [];
+      for (let i = 0; i < 3; i++) {
+        const y = tf.tidy(() => {
+          const pooled = tf.mean(x, [2, 1], true);
+          const gate = tf.fused.conv2d({x: tf.fused.conv2d({x: pooled, filter: f1, strides: 1, pad: 'valid', bias: b1,
+            activation: 'relu6'}), filter: f2, strides: 1, pad: 'same', bias: b2, activation: 'sigmoid'});
+          return variant.gateFirst ? tf.mul(gate, x) : tf.mul(x, gate);
+        });
+        outs.push(y.dataSync());
+        y.dispose();
+      }
+      tf.dispose([f1, f2, b1, b2, x]);
+      return outs;
+    };
+    const want = await run('asc-no-capture');
+    resetCaptureReport('asc-capture');
+    const got = await run('asc-capture');
+    assert.is(captureReport('asc-capture').fusions.squeezeExcite, 2, `${variant.name}: fused on both replays`);
+    got.forEach((values, i) => values.forEach((v, k) => {
+      if (!Object.is(v, want[i][k])) assert.unreachable(`${variant.name}: run ${i} [${k}]: ${v} vs ${want[i][k]}`);
+    }));
+  }
 });
 
 test('inputs and weights disposed before the read, and reads in the middle of a replay', async () => {
