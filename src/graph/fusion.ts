@@ -251,17 +251,22 @@ class CallGraph {
   }
 
   /**
-   * Mean(x over H,W, keepDims) → FusedConv2D 1x1 (C → S) → FusedConv2D 1x1 (S → C) → Multiply(x, ·):
-   * one SqueezeExcite call where the Multiply was. The kernel checks the rest (filters, bias, padding).
+   * Mean(x over H,W) → FusedConv2D 1x1 (C → S) → FusedConv2D 1x1 (S → C) → Multiply(x, ·): one
+   * SqueezeExcite call where the Multiply was. The pooled channels may reach the first convolution
+   * reshaped to [N, 1, 1, C] (tfjs-layers pools without keepDims: its Reshape shares the data). The
+   * kernel checks the rest (filters, bias, padding).
    */
   foldSqueezeExcite(mean: QueuedCall, counts: FusionCounts): boolean {
     const x = mean.inputs.x;
-    if (x == null || x.dtype !== 'float32' || x.shape.length !== 4 || mean.attrs?.keepDims !== true) return false;
-    const axes = util.parseAxisParam(mean.attrs.axis as number|number[], x.shape).sort((p, q) => p - q);
+    if (x == null || x.dtype !== 'float32' || x.shape.length !== 4) return false;
+    const axes = util.parseAxisParam(mean.attrs?.axis as number|number[], x.shape).sort((p, q) => p - q);
     if (!util.arraysEqual(axes, [1, 2])) return false;
-    const [, , , channels] = x.shape;
+    const [batch, , , channels] = x.shape;
     const fc1 = this.soleReader(mean.outputs[0]);
-    if (!CallGraph.pointwise(fc1, mean.outputs[0], channels)) return false;
+    if (!CallGraph.pointwise(fc1, mean.outputs[0], channels) ||
+        !util.arraysEqual(fc1!.inputs.x.shape, [batch, 1, 1, channels])) {
+      return false;
+    }
     const squeezed = fc1!.inputs.filter.shape[3];
     const fc2 = this.soleReader(fc1!.outputs[0]);
     if (!CallGraph.pointwise(fc2, fc1!.outputs[0], squeezed) || fc2!.inputs.filter.shape[3] !== channels) return false;

@@ -63,7 +63,8 @@ function asKernels(args: KernelArgs): TensorInfo {
   const {mean, conv1, conv2, gateFirst} = args.attrs as unknown as SqueezeExciteAttrs;
   const run = (kernelFunc: KernelFunc, inputs: Record<string, TensorInfo|undefined>, attrs: object) =>
     kernelFunc({inputs: inputs as never, attrs: attrs as never, backend: backend as never}) as TensorInfo;
-  const pooled = run(meanConfig.kernelFunc, {x}, mean);
+  // Pooled as [N, 1, 1, C] (a Mean without keepDims reached the convolution reshaped so).
+  const pooled = run(meanConfig.kernelFunc, {x}, {...mean, keepDims: true});
   const hidden = run(fusedConv2DConfig.kernelFunc, {x: pooled, filter: filter1, bias: bias1}, conv1);
   const gate = run(fusedConv2DConfig.kernelFunc, {x: hidden, filter: filter2, bias: bias2}, conv2);
   const out = run(multiplyConfig.kernelFunc, gateFirst ? {a: gate, b: x} : {a: x, b: gate}, {});

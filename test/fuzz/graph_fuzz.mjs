@@ -98,8 +98,8 @@ function buildGraph(graph) {
       });
     } else if (op === 'se') {
       // Squeeze-excite: the pooled channels through two 1x1 convolutions to a gate that scales x
-      // (either operand order); sometimes a form that must not fuse (no keepDims, a gate from an
-      // activation op, pooling over one axis only).
+      // (either operand order); as tfjs-layers spells it (no keepDims and a reshape, the gate's
+      // activation an op of its own), and a form that must not fuse (pooling over one axis).
       const squeezed = 1 + Math.floor(r[5] * 6), form = Math.floor(r[3] * 5);
       const f1 = w([1, 1, c, squeezed], 1 / Math.sqrt(c)), b1 = r[6] < 0.8 ? w([squeezed], 0.5) : undefined;
       const f2 = w([1, 1, squeezed, c], 1 / Math.sqrt(squeezed)), b2 = r[7] < 0.8 ? w([c], 0.5) : undefined;
