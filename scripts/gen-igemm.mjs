@@ -5,8 +5,9 @@
 // then a lane shuffle per value). A tile is named by what it is, XNNPACK's way: `4x8-splat`.
 // Each build of the module holds its own tiles (plain SIMD, or relaxed SIMD's f32x4.relaxed_madd);
 // the host picks among those of its flavor at run time (src/conv/gemm_tiles.ts: x86 or ARM by
-// XNNPACK's rule, x86's default NaN being negative and ARM's positive; then the faster on a short
-// calibration, as which is faster depends on the engine: measured with bench/tiles.mjs on one Zen 4,
+// XNNPACK's rule, x86's default NaN being negative and ARM's positive; then the host's first tile
+// unless a short calibration finds another clearly faster, as which is faster depends on the
+// engine: measured with bench/tiles.mjs on one Zen 4,
 // V8 11 (Node 20) runs 8x8-splat fastest with relaxed SIMD (41.9 against 28.7 GFLOP/s for
 // 8x8-loadsplat on a 3x3 conv) and V8 13 (Node 24) 8x8-loadsplat (47.4 against 39.8). Plain SIMD has
 // no fused multiply-add, so a product needs a temporary and 8 accumulators (4 rows) is the most
@@ -16,15 +17,18 @@
 // x86 tiles become just the one given)
 import {mkdirSync, writeFileSync} from 'node:fs';
 
-/** The tiles of each build, in the order of their index: per host, the first is the default before calibration. */
+/**
+ * The tiles of each build, in the order of their index: per host, the first is the default, kept
+ * unless the calibration finds another clearly faster (src/conv/gemm_tiles.ts).
+ */
 const TILES = {
   simd: [
     {mr: 4, unroll: 4, load: 'splat', hosts: ['x86']},
     {mr: 6, unroll: 4, load: 'loadsplat', hosts: ['x86', 'arm']},
   ],
   relaxed: [
-    {mr: 8, unroll: 4, load: 'splat', hosts: ['x86']},
     {mr: 8, unroll: 4, load: 'loadsplat', hosts: ['x86']},
+    {mr: 8, unroll: 4, load: 'splat', hosts: ['x86']},
     {mr: 6, unroll: 4, load: 'loadsplat', hosts: ['arm']},
   ],
 };
