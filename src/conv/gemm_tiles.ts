@@ -108,8 +108,8 @@ export function settleIgemmTile(backend: AscBackend, macs: number): void {
   const work = (MACS_BEFORE_CALIBRATION.get(variant) ?? 0) + macs;
   MACS_BEFORE_CALIBRATION.set(variant, work);
   if (work < CALIBRATE_AFTER_MACS) return;
-  const calibration = CALIBRATIONS.get(backend.features.variant) ?? calibrateTiles(backend, state.candidates);
-  CALIBRATIONS.set(backend.features.variant, calibration);
+  const calibration = CALIBRATIONS.get(variant) ?? calibrateTiles(backend, state.candidates);
+  CALIBRATIONS.set(variant, calibration);
   Object.assign(state, {tile: calibration.tile, candidates: null, how: 'calibrated'});
 }
 

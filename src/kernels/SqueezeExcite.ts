@@ -1,8 +1,8 @@
 // The squeeze-excite block the capture's fusion makes (src/graph/fusion.ts, foldSqueezeExcite): Mean
 // over H,W, two 1x1 FusedConv2D on that pixel, and the Multiply of the input by their gate, in one
-// wasm call (assembly/kernels/squeeze_excite.ts) with the same results bit for bit. Blocks the fast
-// path does not cover (a filter with non-finite values, a bias not one value per channel, prelu)
-// run as the four kernels they were.
+// wasm call (assembly/kernels/squeeze_excite.ts) with the same results bit for bit. The fusion has
+// checked the shapes; blocks the one-pixel GEMM does not cover (a filter with non-finite values, one
+// squeezed channel, a bias not one value per channel, padding) run as the four kernels they were.
 import {backend_util, FusedConv2DAttrs, KernelFunc, NamedAttrMap, TensorInfo, util} from '@tensorflow/tfjs-core';
 import type {AscBackend} from '../backend.js';
 import {packedWeights} from '../conv/igemm_pack.js';
@@ -13,15 +13,16 @@ import {fusedConv2DConfig} from './FusedConv2D.js';
 import {meanConfig} from './Mean.js';
 import {multiplyConfig} from './Multiply.js';
 
-/** One FC of the block as the fused kernel runs it: packed weights (bias inside) and activation, or null. */
+/**
+ * One FC of the block (a 1x1 filter on the one pixel `v`) as the fused kernel runs it: packed weights
+ * (bias inside) and activation, or null.
+ */
 function packedFC(backend: AscBackend, v: TensorInfo, filter: TensorInfo, bias: TensorInfo|undefined,
     convAttrs: NamedAttrMap): {packed: number, activation: number, alpha: number}|null {
   const attrs = convAttrs as unknown as FusedConv2DAttrs;
   const [inChannels, outChannels] = [filter.shape[2], filter.shape[3]];
   // One output channel is Conv2D's dot-product kernel, not the one-pixel GEMM: its sums differ.
-  if (filter.dtype !== 'float32' || filter.shape[0] !== 1 || filter.shape[1] !== 1 || v.shape[3] !== inChannels ||
-      outChannels === 1 ||
-      attrs.dataFormat === 'NCHW' || !backend.allFinite(filter)) {
+  if (filter.dtype !== 'float32' || outChannels === 1 || attrs.dataFormat === 'NCHW' || !backend.allFinite(filter)) {
     return null;
   }
   const info = backend_util.computeConv2DInfo(v.shape as [number, number, number, number],
@@ -42,10 +43,8 @@ function squeezeExcite(args: KernelArgs): TensorInfo {
   const {conv1, conv2, gateFirst} = args.attrs as unknown as SqueezeExciteAttrs;
   const [batch, height, width, channels] = x.shape;
   const squeezed = filter1.shape[3];
-  const pooledShape = [batch, 1, 1, channels];
-  const fc1 = x.dtype === 'float32' && x.shape.length === 4 ? packedFC(backend, {...x, shape: pooledShape}, filter1, bias1, conv1) : null;
-  const fc2 = fc1 && filter2.shape[3] === channels ?
-    packedFC(backend, {...x, shape: [batch, 1, 1, squeezed]}, filter2, bias2, conv2) : null;
+  const fc1 = packedFC(backend, {...x, shape: [batch, 1, 1, channels]}, filter1, bias1, conv1);
+  const fc2 = fc1 && packedFC(backend, {...x, shape: [batch, 1, 1, squeezed]}, filter2, bias2, conv2);
   if (fc1 == null || fc2 == null) return asKernels(args);
   const out = backend.makeOutput(x.shape, 'float32');
   if (util.sizeFromShape(x.shape) === 0) return out;

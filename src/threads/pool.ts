@@ -75,7 +75,6 @@ export async function detectCores(): Promise<number> {
 
 type Kernel = (...args: number[]) => void;
 
-
 export class ThreadPool {
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;

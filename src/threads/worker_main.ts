@@ -1,7 +1,7 @@
 // The body of a kernel worker thread, turned into source text (claim_chunk.ts's function passed as an
 // argument) so it needs no file of its own: Node runs it as an `eval` worker, browsers from a Blob
-// URL. It must not reference anything outside itself. The pool (pool.ts) describes the control block's layout in the first
-// message, with the module, the shared memory and the kernels' export names.
+// URL. It must not reference anything outside itself. The pool (pool.ts) describes the control
+// block's layout in the first message, with the module, the shared memory and the kernels' names.
 //
 // Protocol (all fields Int32, atomic): GEN is odd while a job is open. A worker that sees a new odd
 // GEN joins (ACTIVE + 1), re-checks GEN (the job may have closed meanwhile), then claims chunks
