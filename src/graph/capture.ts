@@ -8,7 +8,8 @@
 import {DataType, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo, util} from '@tensorflow/tfjs-core';
 import type {Producer, TensorData} from '../tensor_data.js';
 import {FoldedWeights, FoldStorage} from './folded_weights.js';
-import {FusionCounts, fuse, noFusions, QueuedCall} from './fusion.js';
+import {FusionCounts, noFusions, QueuedCall} from './fusion.js';
+import {FusionCache, SourcedCall} from './fusion_cache.js';
 import {assignRoles, EXTERNAL, isInput, planKey, recordCall, RecordedCall, repeats, Roles} from './recorded_call.js';
 
 /** What the capture needs of the backend. */
@@ -34,6 +35,8 @@ export interface CaptureReport {
   ranCalls: number;
   /** Replays left because a call differed from its plan. */
   divergences: number;
+  /** Flushes that reused the fusion passes' result of an earlier flush of the same calls (fusion_cache.ts). */
+  fusionReuses: number;
   /**
    * Segments run op by op, unrecorded: their plan's last replay fused nothing, or they begin as a
    * stream of calls nobody read did.
@@ -75,7 +78,8 @@ export class Capture implements Producer {
   private replay: RecordedCall[]|null = null;
   private replayKey = '';
   private position = 0;
-  private queue: QueuedCall[] = [];
+  private queue: SourcedCall[] = [];
+  private readonly fusions = new FusionCache();
   /** Marks the data the queued calls read (TensorData.heldBy): kept, not freed, when disposed. */
   private generation = 0;
   /**
@@ -121,7 +125,8 @@ export class Capture implements Producer {
   }
 
   private static noStats(): CaptureReport {
-    return {plansRecorded: 0, replays: 0, deferredCalls: 0, ranCalls: 0, divergences: 0, bypassed: 0, fusions: noFusions()};
+    return {plansRecorded: 0, replays: 0, deferredCalls: 0, ranCalls: 0, divergences: 0, fusionReuses: 0, bypassed: 0,
+      fusions: noFusions()};
   }
 
   report(): CaptureReport {
@@ -198,16 +203,16 @@ export class Capture implements Producer {
   private defer(recorded: RecordedCall, inputs: NamedTensorInfoMap, attrs: NamedAttrMap|undefined): TensorInfo|TensorInfo[] {
     const outputs = recorded.outputs.map(({shape, dtype}) =>
       ({dataId: this.storage.writeDeferred(shape, dtype, this), shape, dtype}));
-    // The inputs as they are now: a variable's tensor changes its dataId when assigned.
+    // The inputs as they are now (a variable's tensor changes its dataId when assigned), in the
+    // record's key order (the fusion cache finds tensors by position); repeats() saw every one.
     const snapshot = (Array.isArray(inputs) ? [] : {}) as NamedTensorInfoMap;
-    for (const key in inputs) {
+    for (const {key} of recorded.inputs) {
       const t = inputs[key];
-      if (t == null) continue;
       snapshot[key] = {dataId: t.dataId, shape: t.shape, dtype: t.dtype};
       this.storage.data.get(t.dataId).heldBy = this.generation;
     }
     for (const t of outputs) this.roles.give(t.dataId);
-    this.queue.push({name: recorded.name, inputs: snapshot, attrs, outputs});
+    this.queue.push({name: recorded.name, inputs: snapshot, attrs, outputs, source: recorded});
     this.stats.deferredCalls++;
     return recorded.returnsArray ? outputs : outputs[0];
   }
@@ -268,7 +273,7 @@ export class Capture implements Producer {
     this.flushing = true;
     try {
       const data = this.storage.data;
-      const calls = fuse(queue, {
+      const {calls, reused} = this.fusions.fuse(queue, {
         dead: (id) => data.find(id)?.buried === true,
         scalar: (t) => this.scalar(t),
         materialized: (t) => data.find(t.dataId)?.producer === null,
@@ -281,6 +286,7 @@ export class Capture implements Producer {
         for (const [id, entry] of releases[i]) this.release(id, entry);
       });
       this.stats.ranCalls += calls.length;
+      if (reused) this.stats.fusionReuses++;
       const fused = calls.length < queue.length;
       this.segmentFused ||= fused;
       return fused;

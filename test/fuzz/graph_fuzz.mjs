@@ -3,9 +3,10 @@
 // spellings and one they must not fuse, residual adds, squeeze-excite blocks and forms of them that
 // must not fuse, scalar products, work nothing reads), some
 // intermediates kept as outputs so that fusing them away would be wrong. Each graph runs on
-// tfjs-backend-cpu, on asc op by op (capture off), and three times on asc with capture (recorded,
-// then replayed and fused): the fused outputs must equal op by op's bit for bit (the fusions keep
-// the roundings) unless a batch norm was folded into weights, and be within the tolerance of cpu.
+// tfjs-backend-cpu, on asc op by op (capture off), and five times on asc with capture (recorded,
+// replayed and fused, replayed on the fusion result kept from that flush, replayed holding one more
+// intermediate, replayed as before): the fused outputs must equal op by op's bit for bit (the fusions
+// keep the roundings) unless a batch norm was folded into weights, and be within the tolerance of cpu.
 // Usage: node test/fuzz/graph_fuzz.mjs [--graphs N] [--seed S]
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -122,7 +123,8 @@ function buildGraph(graph) {
       layers.push((x) => tf.mul(x, 0.5 + r[3]));
     }
   }
-  const predict = (x) => tf.tidy(() => {
+  // `hold`: one more layer whose output is returned too (last), so fusions through it must not happen.
+  const predict = (x, hold = -1) => tf.tidy(() => {
     const earlier = [x];
     const outs = [];
     for (let i = 0; i < layers.length; i++) {
@@ -130,18 +132,19 @@ function buildGraph(graph) {
       earlier.push(y);
       if (graph.keep[i] || i === layers.length - 1) outs.push(y);
     }
-    return outs;
+    return hold >= 0 ? [...outs, earlier[hold + 1]] : outs;
   });
   return {predict, weights};
 }
 
-async function run(backend, graph, input, times) {
+/** Runs `graph` `times` times; the runs listed in `holding` also return the output of layer `hold`, last. */
+async function run(backend, graph, input, times, hold = -1, holding = []) {
   await tf.setBackend(backend);
   const {predict, weights} = buildGraph(graph);
   const x = tf.tensor(input, graph.input);
   const results = [];
   for (let t = 0; t < times; t++) {
-    const ys = predict(x);
+    const ys = holding.includes(t) ? predict(x, hold) : predict(x);
     results.push(ys.map((y) => y.dataSync()));
     tf.dispose(ys);
   }
@@ -151,18 +154,23 @@ async function run(backend, graph, input, times) {
 
 const main = rng(Number(args.seed));
 for (const backend of ['asc-ops', 'asc-plan', 'cpu']) await tf.setBackend(backend);
-let mismatches = 0;
+let mismatches = 0, reuses = 0;
 const fused = {activation: 0, hardSwish: 0, batchNorm: 0, squeezeExcite: 0, deadCode: 0};
 const started = Date.now();
 for (let g = 0; g < GRAPHS; g++) {
   const graph = drawGraph(main);
   const inputSize = graph.input.reduce((a, b) => a * b, 1);
   const input = Float32Array.from({length: inputSize}, () => main() * 2 - 1);
-  const [cpu] = await run('cpu', graph, input, 1);
-  const [ops] = await run('asc-ops', graph, input, 1);
-  const before = captureReport('asc-plan').fusions;
-  const planned = await run('asc-plan', graph, input, 3);
-  const after = captureReport('asc-plan').fusions;
+  // The references hold layer `hold`'s output too: the planned runs' outputs are their first ones.
+  const hold = Math.floor(main() * graph.steps.length);
+  const [cpu] = await run('cpu', graph, input, 1, hold, [0]);
+  const [ops] = await run('asc-ops', graph, input, 1, hold, [0]);
+  const {fusions: before, fusionReuses: reusesBefore} = captureReport('asc-plan');
+  // Recorded, replayed (fused), replayed again (the fusion result reused), replayed holding one more
+  // intermediate (reused only where nothing held was fused away), replayed as at first.
+  const planned = await run('asc-plan', graph, input, 5, hold, [3]);
+  const {fusions: after, fusionReuses: reusesAfter} = captureReport('asc-plan');
+  reuses += reusesAfter - reusesBefore;
   for (const k of Object.keys(fused)) fused[k] += after[k] - before[k];
   // Every fusion keeps op by op's roundings but the batch norm fold, which rescales the weights.
   const exact = after.batchNorm === before.batchNorm;
@@ -189,9 +197,9 @@ for (let g = 0; g < GRAPHS; g++) {
   }
 }
 console.log(`graph fuzz: ${GRAPHS} graphs, ${mismatches} mismatches (fused = op by op bit for bit unless a batch norm folded, all within 2e-4 of cpu); ` +
-  `fusions fired: ${JSON.stringify(fused)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  `fusions fired: ${JSON.stringify(fused)}, fusion results reused ${reuses} times (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 if (mismatches > 0) process.exit(1);
-if (Object.values(fused).some((n) => n === 0)) {
-  console.error('graph fuzz: a fusion pass never fired');
+if (Object.values(fused).some((n) => n === 0) || reuses === 0) {
+  console.error('graph fuzz: a fusion pass never fired, or no flush reused a fusion result');
   process.exit(1);
 }

@@ -8,6 +8,8 @@ import {captureReport, registerAscBackend, resetCaptureReport} from '../../dist/
 
 registerAscBackend('asc-capture', {capture: true});
 registerAscBackend('asc-no-capture', {capture: false});
+// A backend of its own for counting reuses from a first recording (plans outlive a test).
+registerAscBackend('asc-capture-fresh', {capture: true});
 
 /** A MobileNetV3-like block: conv, hard-swish (tfjs-converter's spelling), depthwise + relu, SE, residual. */
 function block(random) {
@@ -80,6 +82,30 @@ test('an intermediate the caller keeps is not fused away; a changed shape leaves
   const report = captureReport();
   assert.is(report.fusions.hardSwish, 0, 'hard-swish reads a tensor the caller keeps');
   assert.ok(report.fusions.activation >= 1);
+});
+
+test('a replay reuses the fusion result of the last flush of its calls, unless the caller keeps what it fused away', async () => {
+  const kept = [false, false, false, true, false];
+  const inputs = kept.map((_, i) => input([1, 9, 9, 8], i + 1));
+  const run = async (backend) => {
+    await tf.setBackend(backend);
+    const model = block(rng(3));
+    const results = inputs.map((values, i) => {
+      const x = tf.tensor(values.data, values.shape);
+      const ys = [model.predict(x, {alsoExpanded: kept[i]})].flat();
+      const out = ys.map((y) => y.dataSync());
+      tf.dispose([x, ...ys]);
+      return out;
+    });
+    model.dispose();
+    return results;
+  };
+  const want = await run('asc-no-capture');
+  assertBitIdentical(await run('asc-capture-fresh'), want, 'reused fusion');
+  const report = captureReport('asc-capture-fresh');
+  // Recorded; fused; reused; the expanded tensor kept (fused anew, no hard-swish); fused anew.
+  assert.is(report.fusionReuses, 1, 'the third inference reuses the second one\'s fusion');
+  assert.is(report.fusions.hardSwish, 3, 'hard-swish fused in the three replays that dispose the expanded tensor');
 });
 
 /**
