@@ -51,22 +51,26 @@ function printModels({date, machine, rounds, geomean, geomeanLitert, rows, perCa
   const relaxedBy = Number(machine.node.slice(1).split('.')[0]) < 22 ? 'no flags: plain SIMD' : 'relaxed SIMD on by default';
   const f = (v) => (v == null ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
   const ratio = (a, b) => (a != null && b != null ? (a / b).toFixed(2) : '–');
-  const litert = geomeanLitert ? Object.entries(geomeanLitert).map(([t, g]) => `, asc / LiteRT.js (${t}): ${g.toFixed(2)}`).join('') : '';
+  const litert = geomeanLitert ? Object.entries(geomeanLitert).map(([t, g]) =>
+    `, asc${t.endsWith('-compiled') ? ' compiled' : ''} / LiteRT.js (${t.replace('-compiled', '')}): ${g.toFixed(2)}`).join('') : '';
   console.log(`Measured ${date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node} (${relaxedBy}); ` +
       `median of ${rounds} interleaved rounds${tileNote(machine.igemmTile)}. Geomean asc / tfjs-wasm (one thread): ` +
       `${geomean.toFixed(2)}${litert}.\n`);
-  console.log('| model | source | asc ms | asc op by op ms | asc 2 threads ms | tfjs-wasm ms | LiteRT.js ms | LiteRT.js 2 threads ms | ' +
-      'tfjs-cpu ms | asc / tfjs-wasm | asc / LiteRT.js | asc / LiteRT.js, 2 threads | 2-thread scaling | fused per inference | ' +
-      'peak MiB, planned / op by op | max error vs cpu (asc, tfjs-wasm) | in JavaScript |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |');
+  console.log('| model | source | asc ms | asc op by op ms | asc 2 threads ms | asc compiled ms | asc compiled 2 threads ms | ' +
+      'tfjs-wasm ms | LiteRT.js ms | LiteRT.js 2 threads ms | tfjs-cpu ms | asc / tfjs-wasm | asc / LiteRT.js | ' +
+      'asc / LiteRT.js, 2 threads | compiled / LiteRT.js | compiled / LiteRT.js, 2 threads | 2-thread scaling | ' +
+      'fused per inference | peak MiB, planned / op by op | max error vs cpu (asc, tfjs-wasm) | in JavaScript |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |');
   for (const r of rows) {
     const js = r.jsKernels.length ? `${(100 * r.jsShare).toFixed(1)}% (${r.jsKernels.join(', ')})` : '0%';
     const fused = r.capture ? Object.entries(r.capture.fusions).map(([k, n]) => `${k} ${n}`).join(', ') ||
         (r.capture.bypassed > 0 ? 'none (plan idle: op by op)' : 'none') : '–';
     const peak = r.peakBytes ? `${(r.peakBytes['asc-1t'] / 2 ** 20).toFixed(1)} / ${(r.peakBytes['asc-1t-ops'] / 2 ** 20).toFixed(1)}` : '–';
-    console.log(`| ${r.name} | ${r.source} | ${f(r.ms['asc-1t'])} | ${f(r.ms['asc-1t-ops'])} | ${f(r.ms['asc-2t'])} | ${f(r.ms.wasm)} | ${f(r.ms['litert-1t'])} | ` +
+    console.log(`| ${r.name} | ${r.source} | ${f(r.ms['asc-1t'])} | ${f(r.ms['asc-1t-ops'])} | ${f(r.ms['asc-2t'])} | ` +
+        `${f(r.ms['asc-1t-compiled'])} | ${f(r.ms['asc-2t-compiled'])} | ${f(r.ms.wasm)} | ${f(r.ms['litert-1t'])} | ` +
         `${f(r.ms['litert-2t'])} | ${r.cpu ? f(r.cpu.ms) : '–'} | ${ratio(r.ms['asc-1t'], r.ms.wasm)} | ` +
         `${ratio(r.ms['asc-1t'], r.ms['litert-1t'])} | ${ratio(r.ms['asc-2t'], r.ms['litert-2t'])} | ` +
+        `${ratio(r.ms['asc-1t-compiled'], r.ms['litert-1t'])} | ${ratio(r.ms['asc-2t-compiled'], r.ms['litert-2t'])} | ` +
         `${ratio(r.ms['asc-1t'], r.ms['asc-2t'])} | ${fused} | ${peak} | ` +
         `${r.cpu ? `${r.cpu.errorAsc.toExponential(1)}, ${r.cpu.errorWasm.toExponential(1)}` : '–'} | ${js} |`);
   }

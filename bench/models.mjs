@@ -13,7 +13,7 @@
 // magnitude; and the share of asc's kernel time (tf.profile) that ran in JavaScript, with the kernels.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import {captureReport, hasRelaxedSimd, igemmTileChoice, jsFallbackReport, registerAscBackend, resetCaptureReport,
+import {captureReport, compile, hasRelaxedSimd, igemmTileChoice, jsFallbackReport, registerAscBackend, resetCaptureReport,
   resetJsFallbackReport} from '../dist/index.js';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
@@ -30,6 +30,7 @@ const {values: args} = parseArgs({options: {
 const ROUNDS = args.quick ? 3 : 7;
 // asc as a user gets it (whole-graph capture: repeated inferences run deferred and fused), and one
 // thread op by op (capture off) to show what the plan gains.
+// compile() of each model's predict on one and two threads (src/graph/compile.ts) runs beside them.
 const TIMED = ['asc-1t', 'asc-2t', 'asc-1t-ops', 'wasm'];
 
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
@@ -111,8 +112,23 @@ async function measure(spec) {
     tf.setBackend(backend);
     return outputs(loaded[backend].model, loaded[backend].x);
   }}]));
+  // compile() of the model's predict on one and two threads: traced here, replayed in the rounds.
+  const compiledOut = {};
+  for (const backend of ['asc-1t', 'asc-2t']) {
+    tf.setBackend(backend);
+    const predict = compile((x) => loaded[backend].model.predict(x));
+    await outputs({predict}, loaded[backend].x);
+    compiledOut[backend] = await outputs({predict}, loaded[backend].x);
+    if (predict.lastRun !== null) throw new Error(`${spec.name}: the compiled predict did not replay: ${predict.lastRun}`);
+    runners[`${backend}-compiled`] = {run: () => {
+      tf.setBackend(backend);
+      return outputs({predict}, loaded[backend].x);
+    }, dispose: () => predict.dispose()};
+  }
   tf.setBackend('asc-1t');
   const ascOut = await outputs(loaded['asc-1t'].model, loaded['asc-1t'].x);
+  // Compiled and drop-in run the same fused kernels: their outputs agree to the last bit, or nearly.
+  const compiledError = Math.max(relativeError(compiledOut['asc-1t'], ascOut), relativeError(compiledOut['asc-2t'], ascOut));
   let litertError = null;
   if (spec.tflite) {
     const litert = await litertRunners(spec, loaded['asc-1t'].x, ascOut);
@@ -174,7 +190,7 @@ async function measure(spec) {
     x.dispose();
   }
   const ms = Object.fromEntries(names.map((name) => [name, median(times[name])]));
-  return {name: spec.name, source: spec.source, input: spec.input, ms, samples: ROUNDS, cpu, litertError, capture, peakBytes,
+  return {name: spec.name, source: spec.source, input: spec.input, ms, samples: ROUNDS, cpu, litertError, compiledError, capture, peakBytes,
     kernelMs, jsMs,
     jsShare: kernelMs > 0 ? jsMs / kernelMs : 0, jsKernels: inJs.map((k) => `${k.kernel} ${k.ms.toFixed(1)} ms`)};
 }
@@ -192,7 +208,8 @@ for (const spec of suite()) {
   const mb = (b) => (b / 2 ** 20).toFixed(1);
   console.log(`  asc ${f(row.ms['asc-1t'])} ms (op by op ${f(row.ms['asc-1t-ops'])}; ${row.capture.ranCalls} of ` +
       `${row.capture.deferredCalls} deferred calls ran, fused: ${fused}; peak ${mb(row.peakBytes['asc-1t'])} MiB, ` +
-      `op by op ${mb(row.peakBytes['asc-1t-ops'])}), 2 threads ${f(row.ms['asc-2t'])}, tfjs-wasm ${f(row.ms.wasm)}${litert}: ` +
+      `op by op ${mb(row.peakBytes['asc-1t-ops'])}), 2 threads ${f(row.ms['asc-2t'])}, compiled ${f(row.ms['asc-1t-compiled'])} ` +
+      `(2 threads ${f(row.ms['asc-2t-compiled'])}, vs drop-in ${row.compiledError.toExponential(1)}), tfjs-wasm ${f(row.ms.wasm)}${litert}: ` +
       `asc/wasm ${(row.ms['asc-1t'] / row.ms.wasm).toFixed(2)}; cpu ${row.cpu ? `${f(row.cpu.ms)} ms, error ${row.cpu.errorAsc.toExponential(1)}` : '-'}; ` +
       `JS ${(100 * row.jsShare).toFixed(1)}%${row.jsKernels.length ? ` (${row.jsKernels.slice(0, 4).join(', ')})` : ''}`);
 }
@@ -242,10 +259,12 @@ const geomeanLitert = {};
 for (const threads of LITERT_THREADS) {
   const withLitert = rows.filter((r) => r.ms[`litert-${threads}t`] != null);
   if (withLitert.length === 0) continue;
-  const vs = withLitert.map((r) => r.ms[`asc-${threads}t`] / r.ms[`litert-${threads}t`]);
-  geomeanLitert[`${threads}t`] = geomeanOf(vs);
-  console.log(`geomean asc/LiteRT.js (${threads} thread${threads > 1 ? 's' : ''}): ${geomeanOf(vs).toFixed(2)} over ` +
-      `${withLitert.length} models; slowest ratio ${Math.max(...vs).toFixed(2)}`);
+  for (const form of ['', '-compiled']) {
+    const vs = withLitert.map((r) => r.ms[`asc-${threads}t${form}`] / r.ms[`litert-${threads}t`]);
+    geomeanLitert[`${threads}t${form}`] = geomeanOf(vs);
+    console.log(`geomean asc${form ? ' compiled' : ''}/LiteRT.js (${threads} thread${threads > 1 ? 's' : ''}): ` +
+        `${geomeanOf(vs).toFixed(2)} over ${withLitert.length} models; slowest ratio ${Math.max(...vs).toFixed(2)}`);
+  }
 }
 
 const machine = {cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}`,

@@ -242,6 +242,7 @@ export class AscBackend extends KernelBackend {
   override write(values: BackendValues|null, shape: number[], dtype: DataType): DataId {
     const dataId = {id: this.nextDataId++};
     this.data.set(dataId, this.createEntry(dataId, values, shape, dtype, 1));
+    if (values != null) this.capture.wrote(dataId);
     return dataId;
   }
 

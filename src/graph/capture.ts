@@ -11,6 +11,7 @@ import {FoldedWeights, FoldStorage} from './folded_weights.js';
 import {FusionCounts, noFusions, QueuedCall} from './fusion.js';
 import {FusionCache, SourcedCall} from './fusion_cache.js';
 import {assignRoles, EXTERNAL, isInput, planKey, recordCall, RecordedCall, repeats, Roles} from './recorded_call.js';
+import type {Trace, TraceRunner} from './trace.js';
 
 /** What the capture needs of the backend. */
 export interface CaptureStorage extends FoldStorage {
@@ -58,7 +59,7 @@ const MAX_PLANS = 16;
  */
 const IDLE_SEGMENTS = 64;
 
-export class Capture implements Producer {
+export class Capture implements Producer, TraceRunner {
   private log: RecordedCall[] = [];
   private logKey = '';
   /** The segment's roles, stamped on the tensors' storage (TensorData.role, .roleSegment). */
@@ -108,6 +109,8 @@ export class Capture implements Producer {
   private readonly folded: FoldedWeights;
   /** Filters disposed during a flush: what was folded from them may still be read until it ends. */
   private foldedToDrop: object[] = [];
+  /** The compiled function's run being traced (compile.ts), if one is. */
+  private tracer: Trace|null = null;
 
   constructor(private readonly storage: CaptureStorage, private readonly backend: unknown, readonly enabled: boolean) {
     this.folded = new FoldedWeights(storage);
@@ -139,6 +142,7 @@ export class Capture implements Producer {
 
   /** Runs (or defers) kernel `name`; `wasmKernel`: one of asc's own, whose outputs depend on input shapes only. */
   call(name: string, kernel: KernelFunc, wasmKernel: boolean, args: Parameters<KernelFunc>[0]): TensorInfo|TensorInfo[] {
+    if (this.tracer != null && !this.flushing && this.paused === 0) return this.tracer.call(name, kernel, wasmKernel, args);
     if (!this.enabled || this.flushing || this.paused > 0 || this.bypass) return kernel(args);
     const {inputs, attrs} = args;
     if (this.replay == null && this.log.length === 0) this.beginReplay(name, inputs, attrs);
@@ -200,7 +204,41 @@ export class Capture implements Producer {
     this.flush();
   }
 
-  private defer(recorded: RecordedCall, inputs: NamedTensorInfoMap, attrs: NamedAttrMap|undefined): TensorInfo|TensorInfo[] {
+  /** Whether a wasm kernel call can be deferred now. */
+  get deferring(): boolean {
+    return this.enabled && !this.flushing && this.paused === 0 && this.tracer == null;
+  }
+
+  /** Runs `run` as `trace`'s run: its kernel calls run at once, recorded into the trace; then ends the segment. */
+  traceRun<T>(trace: Trace, run: () => T): T {
+    this.endSegment();
+    this.tracer = trace;
+    try {
+      return run();
+    } finally {
+      this.tracer = null;
+      this.endSegment();
+    }
+  }
+
+  /** The backend wrote data from values (a traced run's constants are copied). */
+  wrote(dataId: object): void {
+    this.tracer?.wrote(dataId);
+  }
+
+  /** Whether the last flush of a queue that began with `recorded` fused any call away (null: not known). */
+  fusedAny(recorded: RecordedCall): boolean|null {
+    return this.fusions.fusedAny(recorded);
+  }
+
+  /** Replays a trace on `inputs` (Trace.replay), after what was deferred before. */
+  replayTrace(trace: Trace, inputs: TensorInfo[]): TensorInfo[]|null {
+    this.endSegment();
+    return trace.replay(inputs, this);
+  }
+
+  /** Defers a call that repeats `recorded`: outputs whose data the flush writes. */
+  defer(recorded: RecordedCall, inputs: NamedTensorInfoMap, attrs: NamedAttrMap|undefined): TensorInfo|TensorInfo[] {
     const outputs = recorded.outputs.map(({shape, dtype}) =>
       ({dataId: this.storage.writeDeferred(shape, dtype, this), shape, dtype}));
     // The inputs as they are now (a variable's tensor changes its dataId when assigned), in the
@@ -219,6 +257,7 @@ export class Capture implements Producer {
 
   /** A read: runs what is deferred and ends the segment, keeping it as a plan when it has calls to defer. */
   endSegment(keep = true): void {
+    this.tracer?.read();
     if (!this.enabled || this.flushing) return;
     const complete = this.replay != null && this.position === this.replay.length;
     this.flush();

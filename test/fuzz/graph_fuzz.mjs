@@ -1,16 +1,16 @@
 // Graph fuzzer for whole-graph capture: random DAGs of the ops the fusion passes rewrite
 // (convolutions plain and fused, depthwise, matmul, bias adds, batch norms, activations, hard-swish in three
 // spellings and one they must not fuse, residual adds, squeeze-excite blocks and forms of them that
-// must not fuse, scalar products, work nothing reads), some
+// must not fuse, scalar products, concatenations, work nothing reads), some
 // intermediates kept as outputs so that fusing them away would be wrong. Each graph runs on
 // tfjs-backend-cpu, on asc op by op (capture off), and five times on asc with capture (recorded,
 // replayed and fused, replayed on the fusion result kept from that flush, replayed holding one more
-// intermediate, replayed as before): the fused outputs must equal op by op's bit for bit (the fusions
+// intermediate, replayed as before) and three times compiled (traced, replayed twice): the fused outputs must equal op by op's bit for bit (the fusions
 // keep the roundings) unless a batch norm was folded into weights, and be within the tolerance of cpu.
 // Usage: node test/fuzz/graph_fuzz.mjs [--graphs N] [--seed S]
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import {captureReport, registerAscBackend} from '../../dist/index.js';
+import {captureReport, compile, registerAscBackend} from '../../dist/index.js';
 import {parseArgs} from 'node:util';
 import {rng} from '../unit/helpers.mjs';
 
@@ -29,7 +29,7 @@ function drawGraph(random) {
   const steps = [];
   const count = 3 + Math.floor(random() * 9);
   for (let i = 0; i < count; i++) steps.push({op: pick(random, ['conv', 'conv', 'dw', 'matmul', 'bias', 'act', 'hswish',
-    'hswish', 'residual', 'se', 'scale', 'unused', 'bn', 'bn']), r: Array.from({length: 8}, () => random())});
+    'hswish', 'residual', 'se', 'scale', 'unused', 'bn', 'bn', 'concat']), r: Array.from({length: 8}, () => random())});
   const keep = steps.map(() => random() < 0.15);
   return {input: [1, size, size, channels], steps, keep, seed: Math.floor(random() * 2 ** 31)};
 }
@@ -113,6 +113,10 @@ function buildGraph(graph) {
         const g = form === 2 ? tf.sigmoid(gate) : gate;
         return r[0] < 0.5 ? tf.mul(x, g) : tf.mul(g, x);
       });
+    } else if (op === 'concat') {
+      // A list of inputs (the fusion cache keeps it a list): x beside a multiple of itself.
+      layers.push((x) => tf.concat([x, tf.mul(x, 0.5 + r[3])], 3));
+      shape = [...shape.slice(0, 3), 2 * c];
     } else if (op === 'unused') {
       // Work whose result nothing reads: dead code once the tidy disposes it.
       layers.push((x) => {
@@ -138,9 +142,11 @@ function buildGraph(graph) {
 }
 
 /** Runs `graph` `times` times; the runs listed in `holding` also return the output of layer `hold`, last. */
-async function run(backend, graph, input, times, hold = -1, holding = []) {
+async function run(backend, graph, input, times, hold = -1, holding = [], compiled = false) {
   await tf.setBackend(backend);
-  const {predict, weights} = buildGraph(graph);
+  const built = buildGraph(graph);
+  const {weights} = built;
+  const predict = compiled ? compile((x) => built.predict(x)) : built.predict;
   const x = tf.tensor(input, graph.input);
   const results = [];
   for (let t = 0; t < times; t++) {
@@ -149,6 +155,10 @@ async function run(backend, graph, input, times, hold = -1, holding = []) {
     tf.dispose(ys);
   }
   tf.dispose([x, ...weights]);
+  if (compiled) {
+    if (predict.lastRun !== null) throw new Error(`graph fuzz: a compiled graph did not replay: ${predict.lastRun}`);
+    predict.dispose();
+  }
   return results;
 }
 
@@ -169,6 +179,8 @@ for (let g = 0; g < GRAPHS; g++) {
   // Recorded, replayed (fused), replayed again (the fusion result reused), replayed holding one more
   // intermediate (reused only where nothing held was fused away), replayed as at first.
   const planned = await run('asc-plan', graph, input, 5, hold, [3]);
+  // Compiled (compile.ts): traced, then replayed twice.
+  planned.push(...await run('asc-plan', graph, input, 3, -1, [], true));
   const {fusions: after, fusionReuses: reusesAfter} = captureReport('asc-plan');
   reuses += reusesAfter - reusesBefore;
   for (const k of Object.keys(fused)) fused[k] += after[k] - before[k];
