@@ -298,7 +298,7 @@ export class AscBackend extends KernelBackend {
 
   override readSync(dataId: DataId): BackendValues {
     // A read ends an inference: what was deferred runs.
-    this.capture.endSegment();
+    this.capture.read(dataId);
     const entry = this.data.get(dataId);
     if (entry.dtype === 'complex64') {
       const {real, imag} = entry.complexTensorInfos!;

@@ -34,8 +34,8 @@ export {installKernelHandoff, kernelHandoffReport, resetKernelHandoffReport} fro
 export type {KernelHandoffReport, KernelHandoffStats} from './gpu/kernel_handoff.js';
 export type {WebGpuInfo, WebGpuOptions} from './gpu/webgpu_device.js';
 export {warmup} from './warmup.js';
-export {compile} from './graph/compile.js';
-export type {CompiledFunction, CompiledResult} from './graph/compile.js';
+export {compile} from './compile.js';
+export type {CompiledFunction, CompiledResult} from './compile.js';
 export type {Predictor, WarmupReport} from './warmup.js';
 
 /** The most bytes the backend's wasm memory may grow to (default and upper bound: 4 GiB). */

@@ -255,9 +255,14 @@ export class Capture implements Producer, TraceRunner {
     return recorded.returnsArray ? outputs : outputs[0];
   }
 
+  /** `dataId`'s data are read: a traced run notes it; what is deferred runs (endSegment). */
+  read(dataId: object): void {
+    this.tracer?.read(dataId);
+    this.endSegment();
+  }
+
   /** A read: runs what is deferred and ends the segment, keeping it as a plan when it has calls to defer. */
   endSegment(keep = true): void {
-    this.tracer?.read();
     if (!this.enabled || this.flushing) return;
     const complete = this.replay != null && this.position === this.replay.length;
     this.flush();
@@ -280,6 +285,7 @@ export class Capture implements Producer, TraceRunner {
 
   /** Runs `f` with every kernel running at once (the profiler times kernels one by one). */
   runUncaptured<T>(f: () => T): T {
+    this.tracer?.read(null);
     this.endSegment();
     this.paused++;
     try {

@@ -1,4 +1,4 @@
-// One run of a compiled function (compile.ts) recorded call by call, and its replay. The trace keeps
+// One run of a compiled function (src/compile.ts) recorded call by call, and its replay. The trace keeps
 // each kernel call with where every input comes from: an earlier call's output (by role), one of
 // the function's inputs, a tensor that outlives the run (a weight, referenced) or a constant the run
 // made from values (a scalar operand, copied). A replay feeds the calls straight to the capture:
@@ -60,9 +60,16 @@ export class Trace {
     this.written.add(dataId);
   }
 
-  /** The run read data (its results may depend on them). */
-  read(): void {
-    this.invalid ??= 'it reads tensor data while it runs';
+  /**
+   * The run read `dataId`'s data (null: kernels were timed one by one). Reading a weight or a constant
+   * is reading what the trace holds fixed (tfjs-converter reads its shape and axis tensors so); reading
+   * an input or what the run computed makes the run depend on data.
+   */
+  read(dataId: object|null): void {
+    if (dataId == null) this.invalid ??= 'its kernels were timed one by one (tf.profile) while it ran';
+    else if (this.roleOf.has(dataId) || this.inputs.some((x) => x.dataId === dataId)) {
+      this.invalid ??= 'it reads tensor data it computes while it runs';
+    }
   }
 
   /** Runs a kernel call of the run and records it. */

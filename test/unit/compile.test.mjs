@@ -1,4 +1,4 @@
-// compile(fn) (src/graph/compile.ts, trace.ts): a function of tensors traced once per input shapes,
+// compile(fn) (src/compile.ts, src/graph/trace.ts): a function of tensors traced once per input shapes,
 // then replayed without tfjs-core's ops; results equal the function's own, memory stays flat, and
 // what cannot be replayed (reads, data-dependent shapes, disposed weights) runs as it is.
 import {test} from 'uvu';
@@ -102,6 +102,17 @@ test('a function that reads data, or whose output shapes depend on data, runs as
     y.dispose();
   }
   assert.match(reads.lastRun, /reads tensor data/);
+  // Reading a weight (as tfjs-converter reads its shape tensors) reads what the trace holds fixed.
+  const scale = tf.tensor([3]);
+  const readsWeight = compile((x) => tf.mul(x, scale.dataSync()[0]));
+  for (const values of [[1, 2], [4, 5], [7, 8]]) {
+    const y = readsWeight(tf.tensor(values));
+    assert.equal(Array.from(y.dataSync()), values.map((v) => 3 * v));
+    y.dispose();
+  }
+  assert.is(readsWeight.lastRun, null, 'replayed');
+  scale.dispose();
+  readsWeight.dispose();
   const unique = compile((x) => tf.unique(tf.relu(x)).values);
   for (const values of [[1, 1, 2], [3, 4, 5], [0, 0, 0]]) {
     const y = unique(tf.tensor(values));

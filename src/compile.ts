@@ -1,11 +1,11 @@
 // compile(fn): a function of tensors (a model's predict or execute) traced once per input shapes on
-// an asc backend, then replayed from the trace (trace.ts): the kernels it calls go straight to the
+// an asc backend, then replayed from the trace (graph/trace.ts): the kernels it calls go straight to the
 // capture, deferred, fused and run at the read, without the tfjs ops, the converter's or the
 // layers' executor, or the capture's matching of each call. What the drop-in path does per call is
 // what a compiled call skips.
 import {engine, NamedTensorMap, Tensor, TensorInfo, tidy} from '@tensorflow/tfjs-core';
-import {AscBackend} from '../backend.js';
-import {Trace} from './trace.js';
+import {AscBackend} from './backend.js';
+import {Trace} from './graph/trace.js';
 
 /** What a compiled function may return: a tensor, a list of them or tensors by name. */
 export type CompiledResult = Tensor|Tensor[]|NamedTensorMap;
