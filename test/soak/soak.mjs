@@ -1,6 +1,7 @@
 // Soak: U-Net inferences with the input shape changing on every call, tiled segmentations with the
 // image size and the strips changing, a mobile graph (MobileNetV3-small's fused ops) whose input size
-// changes, so whole-graph capture records, replays and leaves plans, then training steps, on asc.
+// changes, so whole-graph capture records, replays and leaves plans, the same graph compiled (a trace
+// per size), then training steps, on asc.
 //   npm run soak -- [--inferences N] [--tiled N] [--mobile N] [--steps N] [--seed S] [--json FILE]
 // After a warm-up that sees every shape once, tensors, bytes in use and the wasm memory's size must
 // not change from call to call; after a full GC, the JS heap in use must not grow, nor the memory
@@ -9,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {parseArgs} from 'node:util';
-import {captureReport} from '../../dist/index.js';
+import {captureReport, compile} from '../../dist/index.js';
 import {graphFamily} from '../../bench/model_families.mjs';
 import {createUNet, syntheticTensors, UNet, UNetTrainer} from '../../dist/unet.js';
 import {rng} from '../unit/helpers.mjs';
@@ -148,6 +149,19 @@ if (mobileRuns > 0) {
     await y.data();
     tf.dispose([x, y]);
   }));
+  // The same graph compiled (src/compile.ts): one trace per size, then replays.
+  const compiled = compile((x) => mobile.predict(x));
+  let uncompiled = 0;
+  results.push(await soak('compiled mobile graph', 2 * MOBILE_SIDES.length, mobileRuns, async (i) => {
+    const side = i < 2 * MOBILE_SIDES.length ? MOBILE_SIDES[i % MOBILE_SIDES.length] : pick(MOBILE_SIDES);
+    const x = tf.randomUniform([1, side, side, 3], 0, 1, 'float32', i);
+    const y = compiled(x);
+    if (i >= MOBILE_SIDES.length && compiled.lastRun !== null) uncompiled++;
+    await y.data();
+    tf.dispose([x, y]);
+  }));
+  compiled.dispose();
+  if (uncompiled > 0) violations.push(`compiled mobile graph: ${uncompiled} calls did not replay`);
   mobile.dispose();
   const {replays, fusions} = captureReport();
   if (replays - replaysBefore < mobileRuns) violations.push(`mobile graph: ${replays - replaysBefore} replays in ${mobileRuns} runs`);
