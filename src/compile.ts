@@ -40,8 +40,8 @@ interface Traced {
  * traces the kernels it calls; later calls with those shapes replay the trace. The tensors it reads
  * besides its inputs (the model's weights) must stay alive (a disposed one means a new trace);
  * tensors it makes from values (scalar operands, constants) are copied at the trace and stay fixed.
- * A function that reads tensor data while it runs, or whose kernels' output shapes depend on data,
- * runs uncompiled (`lastRun` says why). On another backend it runs as it is.
+ * A function that reads data computed from its inputs while it runs, or whose kernels' output shapes
+ * depend on data, runs uncompiled (`lastRun` says why). On another backend it runs as it is.
  */
 export function compile<R extends CompiledResult>(fn: (...inputs: Tensor[]) => R): CompiledFunction<R> {
   const traced = new WeakMap<AscBackend, Map<string, Traced>>();

@@ -44,6 +44,8 @@ export class Trace {
     of: (dataId) => this.roleOf.get(dataId) ?? EXTERNAL,
     give: (dataId) => void this.roleOf.set(dataId, this.roleOf.size),
   };
+  /** Roles computed from the function's inputs (the others come from weights and constants alone). */
+  private readonly fromInputs = new Set<number>();
   /** Data written from values during the run (constants): copied when a call reads them. */
   private readonly written = new Set<object>();
   /** Copies of those constants, owned by the trace. */
@@ -61,14 +63,19 @@ export class Trace {
   }
 
   /**
-   * The run read `dataId`'s data (null: kernels were timed one by one). Reading a weight or a constant
-   * is reading what the trace holds fixed (tfjs-converter reads its shape and axis tensors so); reading
-   * an input or what the run computed makes the run depend on data.
+   * The run read `dataId`'s data (null: kernels were timed one by one). Reading a weight, a constant
+   * or what the run computed from those alone is reading what every replay computes alike
+   * (tfjs-converter reads its shape and axis tensors so); reading an input or what the run computed
+   * from one makes the run depend on data.
    */
   read(dataId: object|null): void {
-    if (dataId == null) this.invalid ??= 'its kernels were timed one by one (tf.profile) while it ran';
-    else if (this.roleOf.has(dataId) || this.inputs.some((x) => x.dataId === dataId)) {
-      this.invalid ??= 'it reads tensor data it computes while it runs';
+    if (dataId == null) {
+      this.invalid ??= 'its kernels were timed one by one (tf.profile) while it ran';
+      return;
+    }
+    const role = this.roleOf.get(dataId);
+    if ((role != null && this.fromInputs.has(role)) || this.inputs.some((x) => x.dataId === dataId)) {
+      this.invalid ??= 'it reads tensor data computed from its inputs while it runs';
     }
   }
 
@@ -82,8 +89,12 @@ export class Trace {
       else sources.push(this.sourceOf(t));
     }
     const out = kernel(args);
+    const firstRole = this.roleOf.size;
     this.calls.push({recorded: recordCall(name, args.inputs, args.attrs, out, wasmKernel, this.roles), kernel, sources,
       listed: Array.isArray(args.inputs)});
+    if (sources.some((s) => 'input' in s || ('role' in s && this.fromInputs.has(s.role)))) {
+      for (let role = firstRole; role < this.roleOf.size; role++) this.fromInputs.add(role);
+    }
     return out;
   }
 

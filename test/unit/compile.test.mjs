@@ -111,8 +111,17 @@ test('a function that reads data, or whose output shapes depend on data, runs as
     y.dispose();
   }
   assert.is(readsWeight.lastRun, null, 'replayed');
+  // So is reading what the run computes from weights alone (a converted graph's shape arithmetic).
+  const readsDerived = compile((x) => tf.mul(x, tf.add(scale, 1).dataSync()[0]));
+  for (const values of [[1, 2], [4, 5], [7, 8]]) {
+    const y = readsDerived(tf.tensor(values));
+    assert.equal(Array.from(y.dataSync()), values.map((v) => 4 * v));
+    y.dispose();
+  }
+  assert.is(readsDerived.lastRun, null, 'replayed');
   scale.dispose();
   readsWeight.dispose();
+  readsDerived.dispose();
   const unique = compile((x) => tf.unique(tf.relu(x)).values);
   for (const values of [[1, 1, 2], [3, 4, 5], [0, 0, 0]]) {
     const y = unique(tf.tensor(values));
