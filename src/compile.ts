@@ -23,6 +23,7 @@ export interface CompiledFunction<R extends CompiledResult> {
 
 /** Input shapes a compiled function keeps traces for (the oldest goes). */
 const MAX_TRACES = 8;
+const DATA_DEPENDENT_SHAPES = 'its kernels\' output shapes depend on data';
 
 /** The results' form, to rebuild it from a flat list. */
 type Form = {single: true}|{list: number}|{names: string[]};
@@ -44,7 +45,7 @@ interface Traced {
  * depend on data, runs uncompiled (`lastRun` says why). On another backend it runs as it is.
  */
 export function compile<R extends CompiledResult>(fn: (...inputs: Tensor[]) => R): CompiledFunction<R> {
-  const traced = new WeakMap<AscBackend, Map<string, Traced>>();
+  let traced = new WeakMap<AscBackend, Map<string, Traced>>();
   /** Every trace kept, for dispose(). */
   const kept = new Set<Trace>();
   let lastRun: string|null = null;
@@ -87,8 +88,8 @@ export function compile<R extends CompiledResult>(fn: (...inputs: Tensor[]) => R
     const results = backend.capture.replayTrace(entry.trace, inputs);
     if (results == null) {
       drop(entry.trace);
-      traces.set(key, {trace: null, invalid: 'its kernels\' output shapes depend on data', form: entry.form});
-      lastRun = 'its kernels\' output shapes depend on data';
+      traces.set(key, {trace: null, invalid: DATA_DEPENDENT_SHAPES, form: entry.form});
+      lastRun = DATA_DEPENDENT_SHAPES;
       return tidy(() => fn(...inputs));
     }
     lastRun = null;
@@ -99,8 +100,7 @@ export function compile<R extends CompiledResult>(fn: (...inputs: Tensor[]) => R
     dispose() {
       for (const trace of kept) trace.dispose();
       kept.clear();
-      const backend = engine().backend;
-      if (backend instanceof AscBackend) traced.delete(backend);
+      traced = new WeakMap();
     },
   }) as unknown as CompiledFunction<R>;
 }

@@ -50,10 +50,12 @@ export class Trace {
   private readonly written = new Set<object>();
   /** Copies of those constants, owned by the trace. */
   private readonly constants = new Map<object, TensorInfo>();
+  /** The tensors the calls read by reference (weights), each once: they must stay alive. */
+  private readonly weights = new Map<object, TensorInfo>();
   /** Why the run cannot be replayed, if it cannot. */
   invalid: string|null = null;
   outputs: Source[] = [];
-  outputShapes: TensorInfo[] = [];
+  outputShapes: Array<{shape: number[], dtype: TensorInfo['dtype']}> = [];
 
   constructor(private readonly storage: TraceStorage, private readonly inputs: TensorInfo[]) {}
 
@@ -103,7 +105,11 @@ export class Trace {
     if (role != null) return {role};
     const input = this.inputs.findIndex((x) => x.dataId === t.dataId);
     if (input >= 0) return {input};
-    if (!this.written.has(t.dataId)) return {tensor: {dataId: t.dataId, shape: t.shape, dtype: t.dtype}};
+    if (!this.written.has(t.dataId)) {
+      const weight = {dataId: t.dataId, shape: t.shape, dtype: t.dtype};
+      if (!this.weights.has(t.dataId)) this.weights.set(t.dataId, weight);
+      return {tensor: weight};
+    }
     let copy = this.constants.get(t.dataId);
     if (copy == null) {
       // Written from values, so in storage now (a read would end the traced run's segment).
@@ -116,29 +122,16 @@ export class Trace {
   /** The run returned `results` (flattened). */
   finish(results: TensorInfo[]): void {
     this.outputs = results.map((t) => this.sourceOf(t));
-    this.outputShapes = results.map(({shape, dtype}) => ({dataId: {}, shape, dtype}));
-    for (const call of this.calls) {
-      for (const s of call.sources) {
-        if ('tensor' in s && !this.owns(s.tensor) && this.storage.data.find(s.tensor.dataId) == null) {
-          this.invalid ??= 'a tensor it reads was made during the run and disposed';
-        }
-      }
+    this.outputShapes = results.map(({shape, dtype}) => ({shape, dtype}));
+    for (const dataId of this.weights.keys()) {
+      if (this.storage.data.find(dataId) == null) this.invalid ??= 'a tensor it reads was made during the run and disposed';
     }
-  }
-
-  private owns(t: TensorInfo): boolean {
-    for (const copy of this.constants.values()) if (copy === t) return true;
-    return false;
   }
 
   /** Why the trace cannot replay now (a weight it reads was disposed), or null. */
   stale(): string|null {
-    for (const call of this.calls) {
-      for (const s of call.sources) {
-        if ('tensor' in s && !(this.storage.data.find(s.tensor.dataId)?.disposed === false)) {
-          return 'a tensor it reads was disposed';
-        }
-      }
+    for (const dataId of this.weights.keys()) {
+      if (this.storage.data.find(dataId)?.disposed !== false) return 'a tensor it reads was disposed';
     }
     return null;
   }
