@@ -5,6 +5,7 @@ import {backend_util, BackendTimingInfo, buffer, DataType, engine, env, KernelBa
 import {AscBackendOptions, checkedOptions} from './backend_options.js';
 import {AscFeatures, detectFeatures} from './features.js';
 import {Capture} from './graph/capture.js';
+import type {ProgramHost, ProgramRecorder} from './graph/program.js';
 import {JsFallback, JsFallbackEntry} from './js_fallback.js';
 import {elementBytes} from './kernels/dtypes.js';
 import {nodeProcess} from './node_process.js';
@@ -14,7 +15,8 @@ import {CONTROL_BYTES, SpawnWorker} from './threads/pool.js';
 import {Producer, TensorData} from './tensor_data.js';
 import {TensorStorage} from './tensor_storage.js';
 import {WeightCache} from './weight_cache.js';
-import {instantiateKernels, KernelExports, MAX_BLOCK_BYTES} from './wasm_module.js';
+import {WasmHeap} from './wasm_heap.js';
+import {instantiateKernels, KernelExports} from './wasm_module.js';
 
 type DataId = object;
 type BackendValues = backend_util.BackendValues;
@@ -31,40 +33,39 @@ export interface AscMemoryInfo {
   wasmMemoryLimitBytes: number;
 }
 
-export class AscBackend extends KernelBackend {
+export class AscBackend extends KernelBackend implements ProgramHost {
   readonly data: TensorStorage;
   /** Read by tfjs-backend-cpu's BatchMatMul when it serves a cold path. */
   readonly blockSize = 48;
   /** The options the backend was created with (those not given come from the flags where they are read). */
   readonly options: Readonly<AscBackendOptions>;
   private nextDataId = 0;
-  private bytesInUse = 0;
-  private peakBytesInUse = 0;
+  /** The wasm memory and kernels as kernels use them (wasm_heap.ts). */
+  readonly heap: WasmHeap;
   /** Blocks derived from weight tensors (packed weights), per tensor, freed with it. */
-  private readonly weightCache = new WeightCache(this);
+  private readonly weightCache = new WeightCache(this, () => this.weightsChanged());
   /** Whether a float32 tensor is free of NaN and infinity, per tensor (tensor data never change). */
   private readonly finiteCache = new WeakMap<DataId, boolean>();
-  /** A small wasm block for passing shapes and pointer lists to kernels. */
-  private readonly argsPtr: number;
-  private static readonly ARGS_BYTES = 1024;
   /** Runs tfjs-backend-cpu's kernels on this backend's data. */
   private readonly jsFallback: JsFallback;
   private readonly dispatch: ThreadDispatch;
   /** Records kernel calls, defers repeats and runs them fused (src/graph/capture.ts). */
   readonly capture: Capture;
+  /** Changes whenever a block derived from weights (packed, folded) is dropped or replaced. */
+  weightEpoch = 0;
 
   constructor(
-      readonly wasm: KernelExports, readonly wasmMemory: WebAssembly.Memory, readonly memoryLimitBytes: number,
+      kernels: KernelExports, readonly wasmMemory: WebAssembly.Memory, readonly memoryLimitBytes: number,
       readonly features: AscFeatures, module: WebAssembly.Module, spawn: SpawnWorker|null,
       options: AscBackendOptions = {}) {
     super();
     const {threads = null, minParallelWork = MIN_PARALLEL_WORK} = options;
     this.options = options;
+    this.heap = new WasmHeap(kernels, wasmMemory, memoryLimitBytes);
     this.jsFallback = new JsFallback(this);
     this.data = new TensorStorage(this);
     this.capture = new Capture(this, this, options.capture ?? env().getBool('ASC_CAPTURE'));
-    this.argsPtr = this.allocate(AscBackend.ARGS_BYTES);
-    this.dispatch = new ThreadDispatch({wasm, memory: wasmMemory, module, spawn, control: spawn ? this.allocate(CONTROL_BYTES) : 0,
+    this.dispatch = new ThreadDispatch({wasm: kernels, memory: wasmMemory, module, spawn, control: spawn ? this.allocate(CONTROL_BYTES) : 0,
       cores: features.cores, threadsReason: features.threadsReason, fixedThreads: threads, minParallelWork});
   }
 
@@ -83,6 +84,20 @@ export class AscBackend extends KernelBackend {
     // first large kernel without a yield, keeping backend creation cheap for tfjs's op suite).
     if (spawn != null && nodeProcess() == null) await backend.startThreads();
     return backend;
+  }
+
+  /** The wasm kernels; while a program is recorded, calls to them are its steps (wasm_heap.ts). */
+  get wasm(): KernelExports {
+    return this.heap.calls;
+  }
+
+  /** Watches the wasm work while a compiled replay is made into a program (graph/program.ts). */
+  get recorder(): ProgramRecorder|null {
+    return this.heap.recorder;
+  }
+
+  set recorder(recorder: ProgramRecorder|null) {
+    this.heap.recorder = recorder;
   }
 
   // ---- threads (threads/dispatch.ts) ----
@@ -112,6 +127,10 @@ export class AscBackend extends KernelBackend {
    * across the threads when the work is large enough; chunk boundaries are multiples of `align`.
    */
   parallel(kernel: ParallelKernel, args: number[], units: number, unitWork: number, align = 1): void {
+    if (this.recorder != null) {
+      const recorded = args.slice();
+      this.recorder.step(() => this.dispatch.parallel(kernel, recorded, units, unitWork, align));
+    }
     this.dispatch.parallel(kernel, args, units, unitWork, align);
   }
 
@@ -131,41 +150,63 @@ export class AscBackend extends KernelBackend {
 
   // ---- wasm memory ----
 
-  /** Allocates `bytes` in wasm memory; 0 bytes give the null pointer. */
+  // The heap's services, as kernels call them (wasm_heap.ts).
   allocate(bytes: number): number {
-    if (bytes === 0) return 0;
-    const tooLarge = bytes > MAX_BLOCK_BYTES;
-    let ptr = 0;
-    if (!tooLarge) {
-      try {
-        // wasm32 returns addresses as i32: past 2 GiB they come back negative.
-        ptr = this.wasm.alloc(bytes) >>> 0;
-      } catch (e) {
-        if (!(e instanceof WebAssembly.RuntimeError)) throw e;
-      }
-    }
-    if (!ptr) {
-      throw new Error(
-          `asc backend: cannot allocate ${bytes} bytes: ` +
-          (tooLarge ? `one tensor may hold at most ${MAX_BLOCK_BYTES} bytes` :
-                      `the wasm memory limit is ${this.memoryLimitBytes} bytes`) +
-          ` (${this.bytesInUse} bytes in use)`);
-    }
-    this.bytesInUse += bytes;
-    this.peakBytesInUse = Math.max(this.peakBytesInUse, this.bytesInUse);
-    return ptr;
+    return this.heap.allocate(bytes);
   }
 
   release(ptr: number, bytes: number): void {
-    if (ptr === 0) return;
-    this.wasm.free(ptr);
-    this.bytesInUse -= bytes;
+    this.heap.release(ptr, bytes);
+  }
+
+  allocateArena(bytes: number): number {
+    return this.heap.allocateArena(bytes);
+  }
+
+  freeArena(ptr: number): void {
+    this.heap.freeArena(ptr);
+  }
+
+  withScratch<T>(bytes: number, use: (ptr: number) => T): T {
+    return this.heap.withScratch(bytes, use);
+  }
+
+  view(entry: TensorData): TypedArray {
+    return this.heap.view(entry);
+  }
+
+  args(values: ArrayLike<number>): number {
+    return this.heap.args(values);
+  }
+
+  writeInts(ptr: number, values: ArrayLike<number>): void {
+    this.heap.writeInts(ptr, values);
+  }
+
+  zero(ptr: number, bytes: number): void {
+    this.heap.zero(ptr, bytes);
+  }
+
+  fill(info: TensorInfo, value: number): void {
+    this.heap.fill(this.data.get(info.dataId), value);
+  }
+
+  copyBytes(dst: number, src: number, bytes: number): void {
+    this.heap.copyBytes(dst, src, bytes);
+  }
+
+  /** Blocks derived from weights were dropped (programs that read them must go). */
+  weightsChanged(): void {
+    this.weightEpoch++;
   }
 
   /** A block derived from `weights` (packed for a kernel), kept until `weights` is disposed (weight_cache.ts). */
   cachedWeights(weights: TensorInfo, kind: string, bias: TensorInfo|undefined,
       prepare: () => {bytes: number, fill: (ptr: number) => void}): number {
-    return this.weightCache.get(weights, kind, bias, prepare);
+    return this.weightCache.get(weights, kind, bias, () => {
+      this.recorder?.abort('it packed weights');
+      return prepare();
+    });
   }
 
   /**
@@ -176,40 +217,10 @@ export class AscBackend extends KernelBackend {
   allFinite(info: TensorInfo): boolean {
     let finite = this.finiteCache.get(info.dataId);
     if (finite == null) {
-      finite = Boolean(this.wasm.allFinite(this.ptr(info), util.sizeFromShape(info.shape)));
+      finite = Boolean(this.heap.kernels.allFinite(this.ptr(info), util.sizeFromShape(info.shape)));
       this.finiteCache.set(info.dataId, finite);
     }
     return finite;
-  }
-
-  /** Runs `use` with a temporary wasm block of `bytes` bytes, freed afterwards. */
-  withScratch<T>(bytes: number, use: (ptr: number) => T): T {
-    const ptr = this.allocate(bytes);
-    try {
-      return use(ptr);
-    } finally {
-      this.release(ptr, bytes);
-    }
-  }
-
-  /** A view of a wasm-resident tensor; valid until the next allocation. */
-  view(entry: TensorData): TypedArray {
-    const {buffer} = this.wasmMemory;
-    switch (entry.dtype) {
-      case 'float32': return new Float32Array(buffer, entry.ptr, entry.size);
-      case 'int32': return new Int32Array(buffer, entry.ptr, entry.size);
-      case 'bool': return new Uint8Array(buffer, entry.ptr, entry.size);
-      default: throw new Error(`asc backend: dtype '${entry.dtype}' has no wasm storage`);
-    }
-  }
-
-  /** Writes i32 values to the shared argument block and returns its address. */
-  args(values: ArrayLike<number>): number {
-    if (values.length * 4 > AscBackend.ARGS_BYTES) {
-      throw new Error(`asc backend: ${values.length} kernel arguments exceed the argument block`);
-    }
-    new Int32Array(this.wasmMemory.buffer, this.argsPtr, values.length).set(values);
-    return this.argsPtr;
   }
 
   // ---- tensor storage ----
@@ -360,6 +371,7 @@ export class AscBackend extends KernelBackend {
    * jsFallbackReport (the flag ASC_LOG_JS_FALLBACK logs each kernel's first call).
    */
   runCpuKernel<T>(kernelName: string, kernel: () => T): T {
+    this.recorder?.abort(`kernel ${kernelName} ran in JavaScript`);
     return this.jsFallback.run(kernelName, kernel);
   }
 
@@ -390,8 +402,8 @@ export class AscBackend extends KernelBackend {
   override memory(): AscMemoryInfo {
     return {
       unreliable: false,
-      numBytesInWasm: this.bytesInUse,
-      peakBytesInWasm: this.peakBytesInUse,
+      numBytesInWasm: this.heap.bytesInUse,
+      peakBytesInWasm: this.heap.peakBytesInUse,
       wasmMemoryBytes: this.wasmMemory.buffer.byteLength,
       wasmMemoryLimitBytes: this.memoryLimitBytes,
     };
@@ -399,7 +411,7 @@ export class AscBackend extends KernelBackend {
 
   /** Starts peakBytesInWasm afresh from the bytes held now (to measure one inference's peak). */
   resetPeakMemory(): void {
-    this.peakBytesInUse = this.bytesInUse;
+    this.heap.peakBytesInUse = this.heap.bytesInUse;
   }
 
   override floatPrecision(): 32 {

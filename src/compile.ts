@@ -17,6 +17,13 @@ export interface CompiledFunction<R extends CompiledResult> {
    * null when it replayed a trace.
    */
   readonly lastRun: string|null;
+  /**
+   * Whether the last call ran its trace as a program (null), else why not: the first replays of a
+   * trace make it into one (graph/program.ts), and some cannot be.
+   */
+  readonly lastProgram: string|null;
+  /** Bytes of the arenas of the traces' programs (every intermediate of a run at a planned place). */
+  readonly arenaBytes: number;
   /** Frees the traces (and the constants they copied). */
   dispose(): void;
 }
@@ -49,12 +56,14 @@ export function compile<R extends CompiledResult>(fn: (...inputs: Tensor[]) => R
   /** Every trace kept, for dispose(). */
   const kept = new Set<Trace>();
   let lastRun: string|null = null;
+  let lastProgram: string|null = 'not replayed';
   const drop = (trace: Trace|null) => {
     trace?.dispose();
     if (trace != null) kept.delete(trace);
   };
   const run = (...inputs: Tensor[]): R => {
     const backend = engine().backend;
+    lastProgram = 'not replayed';
     if (!(backend instanceof AscBackend)) {
       lastRun = 'the active backend is not asc';
       return tidy(() => fn(...inputs));
@@ -86,6 +95,7 @@ export function compile<R extends CompiledResult>(fn: (...inputs: Tensor[]) => R
       return tidy(() => fn(...inputs));
     }
     const results = backend.capture.replayTrace(entry.trace, inputs);
+    lastProgram = entry.trace.program?.status ?? null;
     if (results == null) {
       drop(entry.trace);
       traces.set(key, {trace: null, invalid: DATA_DEPENDENT_SHAPES, form: entry.form});
@@ -96,6 +106,8 @@ export function compile<R extends CompiledResult>(fn: (...inputs: Tensor[]) => R
     return rebuild(entry.form, results.map((t) => engine().makeTensorFromTensorInfo(t, backend)));
   };
   Object.defineProperty(run, 'lastRun', {get: () => lastRun});
+  Object.defineProperty(run, 'lastProgram', {get: () => lastProgram});
+  Object.defineProperty(run, 'arenaBytes', {get: () => [...kept].reduce((sum, t) => sum + (t.program?.arenaBytes ?? 0), 0)});
   return Object.assign(run, {
     dispose() {
       for (const trace of kept) trace.dispose();

@@ -19,7 +19,8 @@ interface Memory {
 export class WeightCache {
   private readonly blocks = new Map<object, CachedWeights>();
 
-  constructor(private readonly memory: Memory) {}
+  /** `changed` runs whenever a block is dropped or replaced (programs that read it must go). */
+  constructor(private readonly memory: Memory, private readonly changed: () => void) {}
 
   /**
    * The block derived from `weights` for `kind` (a layout and its geometry); `bias`, when packed in
@@ -50,5 +51,6 @@ export class WeightCache {
     if (cached == null) return;
     this.memory.release(cached.ptr, cached.bytes);
     this.blocks.delete(dataId);
+    this.changed();
   }
 }

@@ -108,6 +108,7 @@ export function settleIgemmTile(backend: AscBackend, macs: number): void {
   const work = (MACS_BEFORE_CALIBRATION.get(variant) ?? 0) + macs;
   MACS_BEFORE_CALIBRATION.set(variant, work);
   if (work < CALIBRATE_AFTER_MACS) return;
+  backend.recorder?.abort('the GEMM tile was calibrated');
   const calibration = CALIBRATIONS.get(variant) ?? calibrateTiles(backend, state.candidates);
   CALIBRATIONS.set(variant, calibration);
   Object.assign(state, {tile: calibration.tile, candidates: null, how: 'calibrated'});

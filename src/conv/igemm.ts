@@ -22,7 +22,7 @@ export function runIgemm(
     const a = scratch;
     const c = a + aBytes;
     const zero = c + cBytes;
-    new Float32Array(backend.wasmMemory.buffer, zero, zeroBytes / 4).fill(0);
+    backend.zero(zero, zeroBytes);
     fillTables(a, c, zero, mr);
     // Threads share the row tiles, or the column blocks when there are too few row tiles to go round
     // evenly. Rows even where B is the larger operand: threads writing the two halves of every row of C

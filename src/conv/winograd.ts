@@ -151,7 +151,7 @@ function runTiles(backend: AscBackend, algorithm: WinogradAlgorithm, x: number, 
   const {wasm} = backend;
   backend.withScratch(vBytes + mBytes + 2 * tableBytes + cp * 4, (scratch) => {
     const v = scratch, mBuf = v + vBytes, aTable = mBuf + mBytes, cTable = aTable + tableBytes, zero = cTable + tableBytes;
-    new Float32Array(backend.wasmMemory.buffer, zero, cp).fill(0);
+    backend.zero(zero, cp * 4);
     wasm.winogradTables(aTable, cTable, v, mBuf, perBlock, m, cp, cm);
     const columnBlocks = Math.ceil(outChannels / 8);
     for (let first = 0; first < tiles; first += perBlock) {

@@ -19,6 +19,7 @@ export interface CaptureStorage extends FoldStorage {
   /** A new tensor whose data `producer` writes later. */
   writeDeferred(shape: number[], dtype: DataType, producer: Producer): object;
   allocate(bytes: number): number;
+  copyBytes(dst: number, src: number, bytes: number): void;
   /** Keeps the worker threads spinning while the deferred calls run. */
   holdThreads(on: boolean): void;
   /** Frees a tensor's data for good (its storage entry, its memory, caches derived from it). */
@@ -231,10 +232,10 @@ export class Capture implements Producer, TraceRunner {
     return this.fusions.fusedAny(recorded);
   }
 
-  /** Replays a trace on `inputs` (Trace.replay), after what was deferred before. */
+  /** Replays a trace on `inputs` (Trace.run), after what was deferred before. */
   replayTrace(trace: Trace, inputs: TensorInfo[]): TensorInfo[]|null {
     this.endSegment();
-    return trace.replay(inputs, this);
+    return trace.run(inputs, this);
   }
 
   /** Defers a call that repeats `recorded`: outputs whose data the flush writes. */
@@ -413,7 +414,7 @@ export class Capture implements Producer, TraceRunner {
     }
     if (source.refCount > 1 || isInput(inputs, from.dataId)) {
       target.address = this.storage.allocate(target.byteLength);
-      new Uint8Array(this.storage.wasmMemory.buffer).copyWithin(target.address, source.ptr, source.ptr + source.byteLength);
+      this.storage.copyBytes(target.address, source.ptr, source.byteLength);
       this.storage.disposeData(from.dataId);
     } else {
       target.address = source.address;

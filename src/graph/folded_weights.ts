@@ -11,6 +11,8 @@ export interface FoldStorage {
   readonly wasmMemory: WebAssembly.Memory;
   makeTensorInfo(shape: number[], dtype: DataType, values?: Float32Array): TensorInfo;
   disposeData(dataId: object): boolean;
+  /** Folded weights were dropped (programs that read them must go). */
+  weightsChanged(): void;
 }
 
 interface Folded {
@@ -54,6 +56,7 @@ export class FoldedWeights {
     const folded = this.byFilter.get(filterId);
     if (folded == null) return;
     this.byFilter.delete(filterId);
+    this.storage.weightsChanged();
     this.storage.disposeData(folded.filter.dataId);
     this.storage.disposeData(folded.bias.dataId);
   }

@@ -5,6 +5,7 @@
 // wasm kernels deferred (then fused and run at the read, as a replayed plan is), the others run at
 // once. No tfjs-core op, no plan matching per call.
 import {backend_util, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo, util} from '@tensorflow/tfjs-core';
+import {ProgramHost, TraceProgram} from './program.js';
 import {EXTERNAL, recordCall, RecordedCall, Roles} from './recorded_call.js';
 
 /** Where a traced call's input comes from. */
@@ -20,8 +21,8 @@ interface TracedCall {
 }
 
 /** What a trace needs of the backend. */
-export interface TraceStorage {
-  readonly data: {find(id: object): {disposed: boolean, values: backend_util.BackendValues}|undefined};
+export interface TraceStorage extends ProgramHost {
+  readonly data: ProgramHost['data'] & {find(id: object): {disposed: boolean, values: backend_util.BackendValues}|undefined};
   makeTensorInfo(shape: number[], dtype: TensorInfo['dtype'], values?: backend_util.BackendValues): TensorInfo;
   disposeData(dataId: object): boolean;
   incRef(dataId: object): void;
@@ -34,6 +35,8 @@ export interface TraceRunner {
   /** Whether the last flush of a queue that began with `recorded` fused any call away (null: not known). */
   fusedAny(recorded: RecordedCall): boolean|null;
   defer(recorded: RecordedCall, inputs: NamedTensorInfoMap, attrs: NamedAttrMap|undefined): TensorInfo|TensorInfo[];
+  /** Runs what was deferred. */
+  endSegment(): void;
 }
 
 export class Trace {
@@ -56,6 +59,8 @@ export class Trace {
   invalid: string|null = null;
   outputs: Source[] = [];
   outputShapes: Array<{shape: number[], dtype: TensorInfo['dtype']}> = [];
+  /** The replay as a program (program.ts), made by the first replays. */
+  program: TraceProgram|null = null;
 
   constructor(private readonly storage: TraceStorage, private readonly inputs: TensorInfo[]) {}
 
@@ -123,6 +128,7 @@ export class Trace {
   finish(results: TensorInfo[]): void {
     this.outputs = results.map((t) => this.sourceOf(t));
     this.outputShapes = results.map(({shape, dtype}) => ({shape, dtype}));
+    this.program = new TraceProgram(this.storage, this.outputs.map((s) => ('role' in s ? null : s)));
     for (const dataId of this.weights.keys()) {
       if (this.storage.data.find(dataId) == null) this.invalid ??= 'a tensor it reads was made during the run and disposed';
     }
@@ -137,11 +143,26 @@ export class Trace {
   }
 
   /**
+   * The results of the trace on `inputs`: its program's (program.ts), or a replay's with what it
+   * deferred run at its end (a replay made into a program holds all its work, and defers every wasm
+   * call: the fusions are the program's, the deferring's cost is paid once).
+   */
+  run(inputs: TensorInfo[], runner: TraceRunner): TensorInfo[]|null {
+    return this.program!.run(inputs, (making) => {
+      try {
+        return this.replay(inputs, runner, making);
+      } finally {
+        runner.endSegment();
+      }
+    });
+  }
+
+  /**
    * Runs the traced calls on `inputs`; returns the results (each holding one reference), or null
    * when a call's outputs differ in shape from the trace's (data-dependent shapes: nothing is left
-   * behind, the caller runs the function instead).
+   * behind, the caller runs the function instead). `deferAll`: defer every wasm call the runner can.
    */
-  replay(inputs: TensorInfo[], runner: TraceRunner): TensorInfo[]|null {
+  private replay(inputs: TensorInfo[], runner: TraceRunner, deferAll = false): TensorInfo[]|null {
     const produced: TensorInfo[] = [];
     const roleOf = new Map<object, number>();
     // Every tensor info a call returned, each holding a reference this replay gives back at the end.
@@ -150,7 +171,7 @@ export class Trace {
       dataId: 'role' in s ? produced[s.role].dataId : 'input' in s ? inputs[s.input].dataId : s.tensor.dataId, shape, dtype});
     // Deferred unless the last replay's flush fused nothing (then the calls run at once, faster).
     const first = this.calls.find((c) => c.recorded.deferrable);
-    const defer = runner.deferring && first != null && runner.fusedAny(first.recorded) !== false;
+    const defer = runner.deferring && first != null && (deferAll || runner.fusedAny(first.recorded) !== false);
     try {
       for (const {recorded, kernel, sources, listed} of this.calls) {
         const named = (listed ? [] : {}) as NamedTensorInfoMap;
@@ -178,8 +199,9 @@ export class Trace {
     }
   }
 
-  /** Frees the constants the trace copied. */
+  /** Frees the constants the trace copied and its program's arena. */
   dispose(): void {
+    this.program?.dispose();
     for (const copy of this.constants.values()) this.storage.disposeData(copy.dataId);
     this.constants.clear();
   }

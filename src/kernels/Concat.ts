@@ -20,7 +20,7 @@ export function concatImpl(backend: AscBackend, inputs: TensorInfo[], axis: numb
   const list = parts.flatMap((t) => [backend.ptr(t), util.sizeFromShape(t.shape.slice(axis)) * bytes]);
   // The pointer list gets a block of its own: it can outgrow the argument block.
   backend.withScratch(list.length * 4, (listPtr) => {
-    new Int32Array(backend.wasmMemory.buffer, listPtr, list.length).set(list);
+    backend.writeInts(listPtr, list);
     // Threads share the outer rows.
     const rowBytes = list.reduce((sum, v, i) => (i % 2 ? sum + v : sum), 0);
     backend.parallel('concat', [backend.ptr(out), parts.length, listPtr], outer, 2 * rowBytes);

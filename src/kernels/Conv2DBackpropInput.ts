@@ -86,7 +86,7 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
           Math.ceil(Math.max(0, inWidth - p.x) / strideWidth);
       runIgemm(backend, rows, inChannels, p.taps.length, outChannels, packed + p.offset, linear, 0, (a, c, zero, mr) =>
         backend.withScratch(Math.max(1, p.taps.length) * 8, (tapList) => {
-          new Int32Array(backend.wasmMemory.buffer, tapList, p.taps.length * 2).set(p.taps.flat());
+          backend.writeInts(tapList, p.taps.flat());
           backend.wasm.deconvIndirection(
               backend.ptr(dyNHWC), zero, a, c, backend.ptr(dx), batchSize, inHeight, inWidth, inChannels, outHeight,
               outWidth, outChannels, dyNHWC.shape[1], dyNHWC.shape[2], strideHeight, strideWidth, top, left, p.y, p.x,

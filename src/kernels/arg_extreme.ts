@@ -22,7 +22,7 @@ export function argExtremeKernelConfig(kernelName: typeof ArgMax|typeof ArgMin):
     if (outer * inner === 0) return out;
     if (n === 0) {
       // Nothing to scan: cpu's index stays 0.
-      backend.view(backend.data.get(out.dataId)).fill(0);
+      backend.fill(out, 0);
       return out;
     }
     const kernel = `${kernelName === ArgMax ? 'argMax' : 'argMin'}${x.dtype === 'float32' ? 'Float32' : 'Int32'}` as const;

@@ -9,7 +9,7 @@ import {elementBytes} from './dtypes.js';
 export function fillImpl(backend: AscBackend, shape: number[], dtype: DataType, value: number): TensorInfo|null {
   if (elementBytes(dtype) === 0) return null;
   const out = backend.makeOutput(shape, dtype);
-  backend.view(backend.data.get(out.dataId)).fill(value);
+  backend.fill(out, value);
   return out;
 }
 

@@ -5,7 +5,8 @@
 // intermediates kept as outputs so that fusing them away would be wrong. Each graph runs on
 // tfjs-backend-cpu, on asc op by op (capture off), and five times on asc with capture (recorded,
 // replayed and fused, replayed on the fusion result kept from that flush, replayed holding one more
-// intermediate, replayed as before) and three times compiled (traced, replayed twice): the fused outputs must equal op by op's bit for bit (the fusions
+// intermediate, replayed as before) and five times compiled (traced, replayed logging its blocks, replayed
+// recording its program, the program run twice): the fused outputs must equal op by op's bit for bit (the fusions
 // keep the roundings) unless a batch norm was folded into weights, and be within the tolerance of cpu.
 // Usage: node test/fuzz/graph_fuzz.mjs [--graphs N] [--seed S]
 import * as tf from '@tensorflow/tfjs-core';
@@ -157,6 +158,7 @@ async function run(backend, graph, input, times, hold = -1, holding = [], compil
   tf.dispose([x, ...weights]);
   if (compiled) {
     if (predict.lastRun !== null) throw new Error(`graph fuzz: a compiled graph did not replay: ${predict.lastRun}`);
+    if (predict.lastProgram !== null) throw new Error(`graph fuzz: a compiled graph did not run as a program: ${predict.lastProgram}`);
     predict.dispose();
   }
   return results;
@@ -179,8 +181,8 @@ for (let g = 0; g < GRAPHS; g++) {
   // Recorded, replayed (fused), replayed again (the fusion result reused), replayed holding one more
   // intermediate (reused only where nothing held was fused away), replayed as at first.
   const planned = await run('asc-plan', graph, input, 5, hold, [3]);
-  // Compiled (compile.ts): traced, then replayed twice.
-  planned.push(...await run('asc-plan', graph, input, 3, -1, [], true));
+  // Compiled (compile.ts): traced, replayed (logged, recorded), then run twice as a program.
+  planned.push(...await run('asc-plan', graph, input, 5, -1, [], true));
   const {fusions: after, fusionReuses: reusesAfter} = captureReport('asc-plan');
   reuses += reusesAfter - reusesBefore;
   for (const k of Object.keys(fused)) fused[k] += after[k] - before[k];

@@ -149,19 +149,23 @@ if (mobileRuns > 0) {
     await y.data();
     tf.dispose([x, y]);
   }));
-  // The same graph compiled (src/compile.ts): one trace per size, then replays.
+  // The same graph compiled (src/compile.ts): per size a trace, a replay logging its blocks and one
+  // recording its program (the warm-up), then program runs.
   const compiled = compile((x) => mobile.predict(x));
-  let uncompiled = 0;
-  results.push(await soak('compiled mobile graph', 2 * MOBILE_SIDES.length, mobileRuns, async (i) => {
-    const side = i < 2 * MOBILE_SIDES.length ? MOBILE_SIDES[i % MOBILE_SIDES.length] : pick(MOBILE_SIDES);
+  let uncompiled = 0, notPrograms = 0;
+  const warmUp = 3 * MOBILE_SIDES.length;
+  results.push(await soak('compiled mobile graph', warmUp, mobileRuns, async (i) => {
+    const side = i < warmUp ? MOBILE_SIDES[i % MOBILE_SIDES.length] : pick(MOBILE_SIDES);
     const x = tf.randomUniform([1, side, side, 3], 0, 1, 'float32', i);
     const y = compiled(x);
     if (i >= MOBILE_SIDES.length && compiled.lastRun !== null) uncompiled++;
+    if (i >= warmUp && compiled.lastProgram !== null) notPrograms++;
     await y.data();
     tf.dispose([x, y]);
   }));
   compiled.dispose();
   if (uncompiled > 0) violations.push(`compiled mobile graph: ${uncompiled} calls did not replay`);
+  if (notPrograms > 0) violations.push(`compiled mobile graph: ${notPrograms} calls after the warm-up did not run a program`);
   mobile.dispose();
   const {replays, fusions} = captureReport();
   if (replays - replaysBefore < mobileRuns) violations.push(`mobile graph: ${replays - replaysBefore} replays in ${mobileRuns} runs`);

@@ -69,6 +69,75 @@ for (const backend of ['asc-compile', 'asc-compile-ops']) {
   });
 }
 
+test('replays become a program: an arena, one step per kernel call, results bit for bit; other inputs, aliased results, kernels in JavaScript and repacked weights', async () => {
+  await tf.setBackend('asc-compile');
+  const {fn, w} = block(rng(9));
+  const compiled = compile(fn);
+  const x = inputOf(1), other = inputOf(2);
+  const want = runAll((v) => tf.tidy(() => fn(v)), [1, 2]);
+  const call = (input) => {
+    const out = compiled(input);
+    const values = Object.fromEntries(Object.entries(out).map(([k, t]) => [k, t.dataSync()]));
+    tf.dispose(Object.values(out));
+    return values;
+  };
+  const statuses = [];
+  for (let i = 0; i < 5; i++) {
+    assertSame([call(x)], [want[0]], `call ${i}`);
+    statuses.push(compiled.lastProgram);
+  }
+  assert.match(statuses[1], /logged/);
+  assert.match(statuses[2], /recorded/);
+  assert.equal(statuses.slice(3), [null, null], 'the program runs');
+  assert.ok(compiled.arenaBytes > 0);
+  // Another input, elsewhere in memory: copied into the arena as the first was.
+  for (let i = 0; i < 4; i++) {
+    assertSame([call(i % 2 ? x : other)], [want[1 - (i % 2)]], `alternating ${i}`);
+    assert.is(compiled.lastProgram, null);
+  }
+  const before = {tensors: tf.memory().numTensors, bytes: tf.memory().numBytesInWasm};
+  for (let i = 0; i < 10; i++) call(x);
+  assert.equal({tensors: tf.memory().numTensors, bytes: tf.memory().numBytesInWasm}, before, 'program runs leave nothing');
+  // A weight's packed block replaced (the filter with another bias): the program is made anew.
+  const bias = randomTensor(rng(3), [16]);
+  tf.tidy(() => tf.fused.conv2d({x: tf.ones([1, 2, 2, 8]), filter: w.expand, strides: 1, pad: 'same', bias}).dataSync());
+  const afterRepack = [];
+  for (let i = 0; i < 5; i++) {
+    assertSame([call(x)], [want[0]], `after repacking ${i}`);
+    afterRepack.push(compiled.lastProgram);
+  }
+  assert.match(afterRepack[0], /packed or folded again/);
+  assert.is(afterRepack[4], null);
+  compiled.dispose();
+  assert.ok(tf.memory().numBytesInWasm < before.bytes, 'dispose frees the arena');
+
+  // Results that are an input, a weight, or one tensor twice; a kernel in JavaScript (no program).
+  const aliasing = compile((v) => {
+    const y = tf.relu(v);
+    return [y, y, v, w.bias];
+  });
+  const inJs = compile((v) => tf.relu(tf.cumsum(v, 1)));
+  for (let i = 0; i < 5; i++) {
+    const outs = aliasing(x);
+    assert.equal(Array.from(outs[0].dataSync()), Array.from(outs[1].dataSync()));
+    assert.equal(Array.from(outs[2].dataSync()), Array.from(x.dataSync()));
+    assert.equal(Array.from(outs[3].dataSync()), Array.from(w.bias.dataSync()));
+    // The traced call returns what the function returns (x itself); replays, tensors of their own.
+    tf.dispose(i === 0 ? outs[0] : outs);
+    const y = inJs(x);
+    const yWant = tf.tidy(() => tf.relu(tf.cumsum(x, 1)));
+    assert.equal(Array.from(y.dataSync()), Array.from(yWant.dataSync()));
+    tf.dispose([y, yWant]);
+  }
+  assert.is(aliasing.lastProgram, null, 'aliased results');
+  assert.is(inJs.lastRun, null, 'replayed');
+  assert.match(inJs.lastProgram, /Cumsum ran in JavaScript/);
+  assert.ok(!x.isDisposed && !w.bias.isDisposed, 'aliased inputs and weights keep their references');
+  aliasing.dispose();
+  inJs.dispose();
+  tf.dispose([x, other, bias, ...Object.values(w)]);
+});
+
 test('new input shapes trace again; a disposed weight traces again; results stay right', async () => {
   await tf.setBackend('asc-compile');
   const random = rng(7);

@@ -1,0 +1,388 @@
+// A compiled function's replay made into a program: the wasm work of one replay (kernel calls, the
+// few writes the host makes to wasm memory), recorded with every block it allocates at a planned
+// offset of one arena, then run again as a list of steps: no tfjs op, no kernel's JavaScript, no
+// fusion, no allocation but the results'. Made in two replays that are also real runs:
+//   1. logged: which blocks the replay allocates, in order, and when each is freed; the offsets
+//      come from their lifetimes (largest first, lowest offset free for the whole lifetime);
+//   2. recorded: the same replay with each block at its offset in the arena and every step noted.
+// Inputs are copied into the arena first (a caller's next input lies elsewhere); results are copied
+// out of the arena into fresh tensors.
+// Anything the host cannot repeat (a kernel in JavaScript, a read of data, weights packed or folded
+// during the replay) leaves the replay unrecorded; it simply ran.
+import {DataType, TensorInfo} from '@tensorflow/tfjs-core';
+import type {TensorData} from '../tensor_data.js';
+
+/** Watches the host's work on wasm memory while a replay is logged or recorded. */
+export interface ProgramRecorder {
+  /** Where the next block goes (recording: in the arena), or undefined to allocate it as usual. */
+  place(bytes: number): number|undefined;
+  /** A block was allocated as usual. */
+  allocated(ptr: number, bytes: number): void;
+  /** A block is being freed. */
+  released(ptr: number): void;
+  /** The host did this to wasm memory (a kernel call, a write): the program does it again. */
+  step(action: () => void): void;
+  /** The host did something a program cannot repeat. */
+  abort(reason: string): void;
+}
+
+/** What programs need of the backend. */
+export interface ProgramHost {
+  recorder: ProgramRecorder|null;
+  readonly data: {get(id: object): TensorData};
+  allocate(bytes: number): number;
+  /** An arena: a block whose own blocks are never freed one by one (release() leaves them). */
+  allocateArena(bytes: number): number;
+  freeArena(ptr: number): void;
+  makeTensorInfo(shape: number[], dtype: DataType): TensorInfo;
+  incRef(dataId: object): void;
+  copyBytes(dst: number, src: number, bytes: number): void;
+  holdThreads(on: boolean): void;
+  /** Changes whenever a block derived from weights (packed, folded) is dropped or replaced. */
+  readonly weightEpoch: number;
+}
+
+/** Blocks start at multiples of a cache line (threads writing neighbouring blocks share none). */
+const ALIGN = 64;
+/** Replays that failed to become a program before the trace stops trying. */
+const MAX_FAILURES = 4;
+
+const aligned = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
+
+/** The blocks of a logged replay at their offsets, and which block each result is. */
+interface Plan {
+  sizes: number[];
+  /** Block k allocated (k) and freed (~k), in order: a recording must repeat it. */
+  events: number[];
+  offsets: number[];
+  bytes: number;
+  results: number[];
+}
+
+/** Replay 1: the blocks allocated, in order, with when each was allocated and freed. */
+class AllocationLog implements ProgramRecorder {
+  readonly sizes: number[] = [];
+  readonly born: number[] = [];
+  readonly died: number[] = [];
+  readonly events: number[] = [];
+  /** Blocks of the log not yet freed, by address. */
+  readonly live = new Map<number, number>();
+  private clock = 0;
+  failure: string|null = null;
+
+  place(): undefined {
+    return undefined;
+  }
+
+  allocated(ptr: number, bytes: number): void {
+    this.live.set(ptr, this.sizes.length);
+    this.events.push(this.sizes.length);
+    this.sizes.push(bytes);
+    this.born.push(this.clock++);
+    this.died.push(Infinity);
+  }
+
+  released(ptr: number): void {
+    const k = this.live.get(ptr);
+    if (k == null) return;
+    this.died[k] = this.clock++;
+    this.events.push(~k);
+    this.live.delete(ptr);
+  }
+
+  step(): void {}
+
+  abort(reason: string): void {
+    this.failure ??= reason;
+  }
+
+  /**
+   * Offsets for the blocks: largest first, each at the lowest offset where no block placed so far
+   * that lives at the same time lies (XNNPACK's memory planner does the same). Results must be
+   * blocks still live, and no other block may be.
+   */
+  plan(results: TensorData[]): Plan|string {
+    const resultBlocks = results.map((e) => this.live.get(e.address));
+    if (resultBlocks.some((k) => k == null)) return 'a result its kernels computed is in no block they allocated';
+    if (this.live.size !== results.length) return 'a block it allocates outlives it';
+    const order = this.sizes.map((_, k) => k).sort((a, b) => this.sizes[b] - this.sizes[a] || a - b);
+    const offsets = new Array<number>(this.sizes.length).fill(0);
+    const placed: number[] = [];
+    let bytes = 0;
+    for (const k of order) {
+      const size = aligned(this.sizes[k]);
+      const overlapping = placed.filter((j) => this.born[j] < this.died[k] && this.born[k] < this.died[j])
+          .sort((a, b) => offsets[a] - offsets[b]);
+      let offset = 0;
+      for (const j of overlapping) {
+        if (offset + size <= offsets[j]) break;
+        offset = Math.max(offset, offsets[j] + aligned(this.sizes[j]));
+      }
+      offsets[k] = offset;
+      placed.push(k);
+      bytes = Math.max(bytes, offset + size);
+    }
+    return {sizes: this.sizes, events: this.events, offsets, bytes, results: resultBlocks as number[]};
+  }
+}
+
+/**
+ * Replay 2: every block at its planned place in the arena, every step noted. The blocks must come
+ * and go as logged (then no two live blocks share a byte).
+ */
+class Recording implements ProgramRecorder {
+  readonly steps: Array<() => void> = [];
+  private next = 0;
+  private event = 0;
+  /**
+   * Arena blocks not freed yet (planned indices), by address: more than one where the replay kept a
+   * block past its logged end (then it is no program, and the arena is freed only once no block is left).
+   */
+  private readonly live = new Map<number, number[]>();
+  failure: string|null = null;
+
+  constructor(private readonly plan: Plan, private readonly arena: number) {}
+
+  place(bytes: number): number|undefined {
+    if (this.failure != null) return undefined;
+    const k = this.next++;
+    if (this.plan.sizes[k] !== bytes || this.plan.events[this.event++] !== k) {
+      this.abort('it allocated other blocks than when logged');
+      return undefined;
+    }
+    const ptr = this.arena + this.plan.offsets[k];
+    const here = this.live.get(ptr);
+    if (here == null) this.live.set(ptr, [k]);
+    else here.push(k);
+    return ptr;
+  }
+
+  allocated(): void {}
+
+  released(ptr: number): void {
+    const here = this.live.get(ptr);
+    if (here == null) return;
+    const k = here.pop()!;
+    if (here.length === 0) this.live.delete(ptr);
+    if (this.failure == null && this.plan.events[this.event++] !== ~k) this.abort('it freed blocks in another order than when logged');
+  }
+
+  step(action: () => void): void {
+    if (this.failure == null) this.steps.push(action);
+  }
+
+  abort(reason: string): void {
+    this.failure ??= reason;
+  }
+
+  /** Whether every planned block came and went as logged, leaving the results' blocks alone. */
+  complete(results: TensorData[]): boolean {
+    if (this.event !== this.plan.events.length) this.abort('it allocated or freed fewer blocks than when logged');
+    if (!this.onlyAt(results.map((e) => e.address))) this.abort('a block it allocates outlives it');
+    return this.failure == null;
+  }
+
+  /** Whether the arena blocks still live are one at each of `addresses` (then they are the results'). */
+  onlyAt(addresses: number[]): boolean {
+    return this.live.size === addresses.length && addresses.every((at) => this.live.get(at)?.length === 1);
+  }
+}
+
+/**
+ * Where a result of the trace comes from when its kernels do not compute it: one of the inputs, or
+ * a tensor that outlives the run (a weight); null for the results they compute.
+ */
+export type ExternalResult = {input: number}|{tensor: TensorInfo}|null;
+
+/** A ready program: its steps, its arena, where it reads its inputs and where its results lie. */
+interface Program {
+  steps: Array<() => void>;
+  arena: number;
+  bytes: number;
+  /** Per input: its place in the arena. */
+  slots: number[];
+  /** The data its kernels compute that it returns, each once: where in the arena. */
+  computed: Array<{at: number, bytes: number, shape: number[], dtype: DataType}>;
+  /** Per result: its index in `computed`, or -1 (an external result). */
+  resultData: number[];
+  weightEpoch: number;
+}
+
+/** The program of one trace: how far it got, and the program once there is one. */
+export class TraceProgram {
+  private plan: Plan|null = null;
+  private program: Program|null = null;
+  private failures = 0;
+  /** Program runs so far. */
+  runs = 0;
+  /** Why the last call did not run the program, or null when it did. */
+  status: string|null = 'not run yet';
+
+  constructor(private readonly host: ProgramHost, private readonly external: readonly ExternalResult[]) {}
+
+  /** Bytes of the arena of the program (0 while there is none). */
+  get arenaBytes(): number {
+    return this.program?.bytes ?? 0;
+  }
+
+  /**
+   * The results of a replay of the trace on `inputs`: the program's, or `replay`'s (logged or
+   * recorded on the way to a program: then `making` is true). Null when `replay` returns null.
+   */
+  run(inputs: TensorInfo[], replay: (making: boolean) => TensorInfo[]|null): TensorInfo[]|null {
+    if (this.host.recorder != null) return replay(false);
+    const repacked = this.program != null && this.program.weightEpoch !== this.host.weightEpoch;
+    if (this.program != null && !repacked) return this.runProgram(this.program, inputs);
+    if (repacked) {
+      // Weights it reads were packed or folded again: their blocks may lie elsewhere.
+      this.drop();
+      this.plan = null;
+    }
+    if (this.failures >= MAX_FAILURES) return replay(false);
+    const results = this.plan == null ? this.log(replay) : this.record(inputs, replay);
+    if (repacked) this.status = `weights it reads were packed or folded again; ${this.status}`;
+    return results;
+  }
+
+  /** Frees the program's arena. */
+  dispose(): void {
+    this.drop();
+    this.plan = null;
+  }
+
+  private drop(): void {
+    if (this.program != null) this.host.freeArena(this.program.arena);
+    this.program = null;
+  }
+
+  private fail(reason: string): void {
+    this.failures++;
+    this.status = `not a program: ${reason}`;
+  }
+
+  private runProgram(program: Program, inputs: TensorInfo[]): TensorInfo[] {
+    const {host} = this;
+    program.slots.forEach((slot, i) => {
+      const entry = host.data.get(inputs[i].dataId);
+      host.copyBytes(slot, entry.ptr, entry.byteLength);
+    });
+    host.holdThreads(true);
+    try {
+      for (const step of program.steps) step();
+    } finally {
+      host.holdThreads(false);
+    }
+    this.runs++;
+    this.status = null;
+    const made = program.computed.map(({at, bytes, shape, dtype}) => {
+      const t = host.makeTensorInfo(shape, dtype);
+      host.copyBytes(host.data.get(t.dataId).ptr, at, bytes);
+      return t;
+    });
+    // Each result holds a reference, as a replay's do.
+    const given = made.map(() => false);
+    return program.resultData.map((d, i) => {
+      const from = d >= 0 ? made[d] : this.externalOf(i, inputs);
+      if (d < 0 || given[d]) host.incRef(from.dataId);
+      if (d >= 0) given[d] = true;
+      return from;
+    });
+  }
+
+  private externalOf(i: number, inputs: TensorInfo[]): TensorInfo {
+    const source = this.external[i]!;
+    const t = 'input' in source ? inputs[source.input] : source.tensor;
+    return {dataId: t.dataId, shape: t.shape, dtype: t.dtype};
+  }
+
+  /** The results the kernels compute, as their data's entries, each once; and per result its index there (or -1). */
+  private computedOf(results: TensorInfo[]): {entries: TensorData[], resultData: number[], infos: TensorInfo[]} {
+    const entries: TensorData[] = [], infos: TensorInfo[] = [];
+    const resultData = results.map((t, i) => {
+      if (this.external[i] != null) return -1;
+      const entry = this.host.data.get(t.dataId);
+      let d = entries.indexOf(entry);
+      if (d < 0) {
+        d = entries.push(entry) - 1;
+        infos.push(t);
+      }
+      return d;
+    });
+    return {entries, resultData, infos};
+  }
+
+  /** Replay 1: runs `replay` logging its blocks, and plans them. */
+  private log(replay: (making: boolean) => TensorInfo[]|null): TensorInfo[]|null {
+    const log = new AllocationLog();
+    const results = this.watch(log, replay);
+    if (results == null) return null;
+    const plan = log.failure ?? log.plan(this.computedOf(results).entries);
+    if (typeof plan === 'string') this.fail(plan);
+    else {
+      this.plan = plan;
+      this.status = 'logged its blocks: the next call records the program';
+    }
+    return results;
+  }
+
+  /** Replay 2: runs `replay` with its blocks in a new arena, recording its steps. */
+  private record(inputs: TensorInfo[], replay: (making: boolean) => TensorInfo[]|null): TensorInfo[]|null {
+    const {host} = this;
+    const plan = this.plan!;
+    const entries = inputs.map((t) => host.data.get(t.dataId));
+    const bytes = entries.reduce((sum, e) => sum + aligned(e.byteLength), plan.bytes);
+    const arena = host.allocateArena(bytes);
+    const weightEpoch = host.weightEpoch;
+    // The kernels read the inputs from their slots (copied there first on every run).
+    const slots: number[] = [];
+    let slotAt = arena + plan.bytes;
+    const saved = entries.map((e) => {
+      const address = e.ptr;
+      slots.push(slotAt);
+      host.copyBytes(slotAt, address, e.byteLength);
+      e.address = slotAt;
+      slotAt += aligned(e.byteLength);
+      return address;
+    });
+    const recording = new Recording(plan, arena);
+    let results: TensorInfo[]|null = null;
+    try {
+      results = this.watch(recording, replay);
+    } finally {
+      // In reverse: an input given twice was saved the second time at its slot.
+      for (let i = entries.length - 1; i >= 0; i--) entries[i].address = saved[i];
+    }
+    const {entries: resultEntries, resultData, infos} = this.computedOf(results ?? []);
+    const complete = results != null && recording.complete(resultEntries);
+    // The results move out of the arena (their blocks' places are the program's copies' sources).
+    const placed = resultEntries.map((e, d) => {
+      const at = e.address;
+      if (at >= arena && at < arena + bytes) {
+        e.address = host.allocate(e.byteLength);
+        host.copyBytes(e.address, at, e.byteLength);
+      }
+      return {at, bytes: e.byteLength, shape: infos[d].shape, dtype: infos[d].dtype};
+    });
+    if (!complete || weightEpoch !== host.weightEpoch) {
+      // A block still in the arena may be some tensor's: then the arena stays (release() leaves its blocks).
+      const inArena = placed.map((p) => p.at).filter((at) => at >= arena && at < arena + bytes);
+      if (recording.onlyAt(inArena)) host.freeArena(arena);
+      this.fail(recording.failure ?? (results == null ? 'its output shapes depend on data' :
+        'weights it reads were packed or folded while it was recorded'));
+      this.plan = null;
+      return results;
+    }
+    this.program = {steps: recording.steps, arena, bytes, slots, computed: placed, resultData, weightEpoch};
+    this.status = 'recorded: the next call runs the program';
+    return results;
+  }
+
+  private watch(recorder: ProgramRecorder, replay: (making: boolean) => TensorInfo[]|null): TensorInfo[]|null {
+    this.host.recorder = recorder;
+    try {
+      return replay(true);
+    } finally {
+      this.host.recorder = null;
+    }
+  }
+}
