@@ -59,13 +59,14 @@ function printModels({date, machine, rounds, geomean, geomeanLitert, rows, perCa
   console.log('| model | source | asc ms | asc op by op ms | asc 2 threads ms | asc compiled ms | asc compiled 2 threads ms | ' +
       'tfjs-wasm ms | LiteRT.js ms | LiteRT.js 2 threads ms | tfjs-cpu ms | asc / tfjs-wasm | asc / LiteRT.js | ' +
       'asc / LiteRT.js, 2 threads | compiled / LiteRT.js | compiled / LiteRT.js, 2 threads | 2-thread scaling | ' +
-      'fused per inference | peak MiB, planned / op by op | max error vs cpu (asc, tfjs-wasm) | in JavaScript |');
+      'fused per inference | peak MiB, planned / op by op / compiled arena | max error vs cpu (asc, tfjs-wasm) | in JavaScript |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |');
   for (const r of rows) {
     const js = r.jsKernels.length ? `${(100 * r.jsShare).toFixed(1)}% (${r.jsKernels.join(', ')})` : '0%';
     const fused = r.capture ? Object.entries(r.capture.fusions).map(([k, n]) => `${k} ${n}`).join(', ') ||
         (r.capture.bypassed > 0 ? 'none (plan idle: op by op)' : 'none') : '–';
-    const peak = r.peakBytes ? `${(r.peakBytes['asc-1t'] / 2 ** 20).toFixed(1)} / ${(r.peakBytes['asc-1t-ops'] / 2 ** 20).toFixed(1)}` : '–';
+    const arena = r.program == null ? '' : ` / ${r.program.status == null ? (r.program.arenaBytes / 2 ** 20).toFixed(1) : 'no program'}`;
+    const peak = r.peakBytes ? `${(r.peakBytes['asc-1t'] / 2 ** 20).toFixed(1)} / ${(r.peakBytes['asc-1t-ops'] / 2 ** 20).toFixed(1)}${arena}` : '–';
     console.log(`| ${r.name} | ${r.source} | ${f(r.ms['asc-1t'])} | ${f(r.ms['asc-1t-ops'])} | ${f(r.ms['asc-2t'])} | ` +
         `${f(r.ms['asc-1t-compiled'])} | ${f(r.ms['asc-2t-compiled'])} | ${f(r.ms.wasm)} | ${f(r.ms['litert-1t'])} | ` +
         `${f(r.ms['litert-2t'])} | ${r.cpu ? f(r.cpu.ms) : '–'} | ${ratio(r.ms['asc-1t'], r.ms.wasm)} | ` +

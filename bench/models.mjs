@@ -112,16 +112,23 @@ async function measure(spec) {
     tf.setBackend(backend);
     return outputs(loaded[backend].model, loaded[backend].x);
   }}]));
-  // compile() of the model's predict on one and two threads: traced here, replayed in the rounds.
-  // A model that cannot be replayed (lastRun says why) has no compiled rows.
+  // compile() of the model's predict on one and two threads: traced here, then replayed until the
+  // replays became a program (src/graph/program.ts: two replays, more where the first ones fold or
+  // pack weights), the program run in the rounds. A model that cannot be replayed (lastRun says
+  // why) has no compiled rows.
   const compiledOut = {};
   let notCompiled = null;
+  let program = null;
   for (const backend of ['asc-1t', 'asc-2t']) {
     tf.setBackend(backend);
     const predict = compile((x) => loaded[backend].model.predict(x));
-    await outputs({predict}, loaded[backend].x);
+    for (let call = 0; call < 8; call++) {
+      await outputs({predict}, loaded[backend].x);
+      if (call > 0 && (predict.lastRun !== null || predict.lastProgram === null)) break;
+    }
     compiledOut[backend] = await outputs({predict}, loaded[backend].x);
     notCompiled ??= predict.lastRun;
+    if (backend === 'asc-1t') program = {status: predict.lastProgram, arenaBytes: predict.arenaBytes};
     if (predict.lastRun !== null) continue;
     runners[`${backend}-compiled`] = {run: () => {
       tf.setBackend(backend);
@@ -194,7 +201,8 @@ async function measure(spec) {
     x.dispose();
   }
   const ms = Object.fromEntries(names.map((name) => [name, median(times[name])]));
-  return {name: spec.name, source: spec.source, input: spec.input, ms, samples: ROUNDS, cpu, litertError, compiledError, notCompiled, capture, peakBytes,
+  return {name: spec.name, source: spec.source, input: spec.input, ms, samples: ROUNDS, cpu, litertError, compiledError, notCompiled, program,
+    capture, peakBytes,
     kernelMs, jsMs,
     jsShare: kernelMs > 0 ? jsMs / kernelMs : 0, jsKernels: inJs.map((k) => `${k.kernel} ${k.ms.toFixed(1)} ms`)};
 }
@@ -214,7 +222,8 @@ for (const spec of suite()) {
       `${row.capture.deferredCalls} deferred calls ran, fused: ${fused}; peak ${mb(row.peakBytes['asc-1t'])} MiB, ` +
       `op by op ${mb(row.peakBytes['asc-1t-ops'])}), 2 threads ${f(row.ms['asc-2t'])}, ` +
       (row.notCompiled ? `not compiled (${row.notCompiled})` : `compiled ${f(row.ms['asc-1t-compiled'])} ` +
-      `(2 threads ${f(row.ms['asc-2t-compiled'])}, vs drop-in ${row.compiledError.toExponential(1)})`) + `, tfjs-wasm ${f(row.ms.wasm)}${litert}: ` +
+      `(2 threads ${f(row.ms['asc-2t-compiled'])}, vs drop-in ${row.compiledError.toExponential(1)}, ` +
+      (row.program.status == null ? `a program, arena ${mb(row.program.arenaBytes)} MiB)` : `${row.program.status})`)) + `, tfjs-wasm ${f(row.ms.wasm)}${litert}: ` +
       `asc/wasm ${(row.ms['asc-1t'] / row.ms.wasm).toFixed(2)}; cpu ${row.cpu ? `${f(row.cpu.ms)} ms, error ${row.cpu.errorAsc.toExponential(1)}` : '-'}; ` +
       `JS ${(100 * row.jsShare).toFixed(1)}%${row.jsKernels.length ? ` (${row.jsKernels.slice(0, 4).join(', ')})` : ''}`);
 }

@@ -155,8 +155,10 @@ export class WasmHeap {
   }
 
   /** Sets every element of `data` to `value`, in its dtype's storage. */
-  fill(data: Stored, value: number): void {
-    const run = () => this.typedView(data).fill(value);
+  fill({dtype, ptr, size}: Stored, value: number): void {
+    // Where the data are now (a program repeats the fill there, whatever the tensor becomes).
+    const at = {dtype, ptr, size};
+    const run = () => this.typedView(at).fill(value);
     this.recorder?.step(run);
     run();
   }

@@ -117,6 +117,8 @@ test('replays become a program: an arena, one step per kernel call, results bit 
     return [y, y, v, w.bias];
   });
   const inJs = compile((v) => tf.relu(tf.cumsum(v, 1)));
+  // Fill kernels write from JavaScript: the program repeats the write where the data were then.
+  const fills = compile((v) => tf.addN([tf.relu(v), tf.onesLike(v), tf.fill(v.shape, 2.5)]));
   for (let i = 0; i < 5; i++) {
     const outs = aliasing(x);
     assert.equal(Array.from(outs[0].dataSync()), Array.from(outs[1].dataSync()));
@@ -124,16 +126,22 @@ test('replays become a program: an arena, one step per kernel call, results bit 
     assert.equal(Array.from(outs[3].dataSync()), Array.from(w.bias.dataSync()));
     // The traced call returns what the function returns (x itself); replays, tensors of their own.
     tf.dispose(i === 0 ? outs[0] : outs);
+    const filled = fills(x);
+    const filledWant = tf.tidy(() => tf.addN([tf.relu(x), tf.onesLike(x), tf.fill(x.shape, 2.5)]));
+    assert.equal(Array.from(filled.dataSync()), Array.from(filledWant.dataSync()));
+    tf.dispose([filled, filledWant]);
     const y = inJs(x);
     const yWant = tf.tidy(() => tf.relu(tf.cumsum(x, 1)));
     assert.equal(Array.from(y.dataSync()), Array.from(yWant.dataSync()));
     tf.dispose([y, yWant]);
   }
   assert.is(aliasing.lastProgram, null, 'aliased results');
+  assert.is(fills.lastProgram, null, 'fills');
   assert.is(inJs.lastRun, null, 'replayed');
   assert.match(inJs.lastProgram, /Cumsum ran in JavaScript/);
   assert.ok(!x.isDisposed && !w.bias.isDisposed, 'aliased inputs and weights keep their references');
   aliasing.dispose();
+  fills.dispose();
   inJs.dispose();
   tf.dispose([x, other, bias, ...Object.values(w)]);
 });
