@@ -80,7 +80,7 @@ function tile(build, t) {
   emit('// @ts-ignore: decorator');
   emit('@inline');
   emit(`export function ${functionOf(t, build)}(a: usize, taps: i32, kc: i32, w: usize, c: usize, column: usize, rows: i32,`);
-  emit('  valid: i32, low: v128, high: v128): void {');
+  emit('  valid: i32, low: v128, high: v128, act: bool, activation: i32, alpha: v128): void {');
   emit('  const b0 = v128.load(w), b1 = v128.load(w, 16);');
   emit(`  let ${rows.map((r) => `c${r}0 = b0, c${r}1 = b1`).join(', ')};`);
   emit('  let w0: v128, w1: v128, va: v128;');
@@ -101,7 +101,7 @@ function tile(build, t) {
   emit('    }');
   emit('  }');
   for (const r of rows) {
-    const call = `storeRow(<usize>load<u32>(c, ${r * 4}) + column, c${r}0, c${r}1, valid, low, high);`;
+    const call = `storeRow(<usize>load<u32>(c, ${r * 4}) + column, c${r}0, c${r}1, valid, low, high, act, activation, alpha);`;
     emit(r === 0 ? `  ${call}` : `  if (rows > ${r}) ${call}`);
   }
   emit('}');
@@ -136,10 +136,10 @@ emit('/** Tile `tile` of this build; `tile` is a constant at each call site, so 
 emit('// @ts-ignore: decorator');
 emit('@inline');
 emit('export function igemmTile(tile: i32, a: usize, taps: i32, kc: i32, w: usize, c: usize, column: usize, rows: i32,');
-emit('  valid: i32, low: v128, high: v128): void {');
+emit('  valid: i32, low: v128, high: v128, act: bool, activation: i32, alpha: v128): void {');
 for (const build of ['relaxed', 'simd']) {
   emit(`  ${build === 'relaxed' ? 'if (ASC_FEATURE_RELAXED_SIMD)' : 'else'} {`);
-  TILES[build].forEach((t, i) => emit(`    ${i ? 'else ' : ''}if (tile == ${i}) ${functionOf(t, build)}(a, taps, kc, w, c, column, rows, valid, low, high);`));
+  TILES[build].forEach((t, i) => emit(`    ${i ? 'else ' : ''}if (tile == ${i}) ${functionOf(t, build)}(a, taps, kc, w, c, column, rows, valid, low, high, act, activation, alpha);`));
   emit('  }');
 }
 emit('}');

@@ -16,10 +16,10 @@ export const ACTIVATION_ELU: i32 = 7;
 // alpha 0.2): the roundings of the element-wise ops it replaces.
 export const ACTIVATION_X_HARD_SIGMOID: i32 = 8;
 
-/** The activations that are one or two SIMD instructions. */
+/** The activations of a few SIMD instructions (others pass `v` through). */
 // @ts-ignore: decorator
 @inline
-function activateV(v: v128, activation: i32, alpha: v128): v128 {
+export function activateV(v: v128, activation: i32, alpha: v128): v128 {
   // pmax(v, 0) is `v < 0 ? 0 : v`: NaN passes through, as Math.max(0, NaN) does on tfjs-backend-cpu.
   if (activation == ACTIVATION_RELU) return f32x4.pmax(v, f32x4.splat(0));
   if (activation == ACTIVATION_RELU6) return relu6V(v);
@@ -41,9 +41,16 @@ function relu6V(v: v128): v128 {
   return f32x4.pmin(f32x4.pmax(v, f32x4.splat(0)), f32x4.splat(6));
 }
 
+/** Whether activateV applies the activation (the others take a pass over what was stored). */
+// @ts-ignore: decorator
+@inline
+export function isStoreActivation(activation: i32): bool {
+  return activation != ACTIVATION_SIGMOID && activation != ACTIVATION_ELU;
+}
+
 /**
- * True when the activation is a clamp to [clampLow, clampHigh] (linear, relu, relu6): a GEMM store
- * applies it without branching; the others take a pass over what was stored.
+ * True when the activation is a clamp to [clampLow, clampHigh] (linear, relu, relu6): a store
+ * applies it without branching.
  */
 // @ts-ignore: decorator
 @inline

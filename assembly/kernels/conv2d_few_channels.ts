@@ -6,7 +6,7 @@
 // NHWC input [b, h, w, inC]; `packed` as igemmPack lays out the HWIO filter seen as a
 // [filterH * filterW * inC, outC] matrix (per 8 columns: 8 bias values, then a row of 8 per k).
 // Output rows [begin, end) of batch * outH.
-import { applyActivation, clampHigh, clampLow, isClampActivation } from "./activation";
+import { applyActivation, clampHigh, clampLow, isClampActivation, isStoreActivation } from "./activation";
 import { storeRow } from "./igemm_store";
 import { madd } from "./madd";
 import { tapRange } from "./taps";
@@ -16,7 +16,25 @@ export function conv2dFewChannels(
   filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32, padTop: i32, padLeft: i32,
   activation: i32, alpha: f32, begin: i32, end: i32,
 ): void {
+  // A copy whose store activates (hard-swish, leaky relu: storeRow), one that clamps.
+  if (!isClampActivation(activation) && isStoreActivation(activation)) {
+    rows(true, x, packed, out, inH, inW, inC, outH, outW, outC, filterH, filterW, strideH, strideW, dilationH, dilationW,
+      padTop, padLeft, activation, alpha, begin, end);
+  } else {
+    rows(false, x, packed, out, inH, inW, inC, outH, outW, outC, filterH, filterW, strideH, strideW, dilationH, dilationW,
+      padTop, padLeft, activation, alpha, begin, end);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function rows(act: bool,
+  x: usize, packed: usize, out: usize, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, outC: i32,
+  filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32, padTop: i32, padLeft: i32,
+  activation: i32, alpha: f32, begin: i32, end: i32,
+): void {
   const low = clampLow(activation), high = clampHigh(activation);
+  const alphaV = f32x4.splat(alpha);
   const depth = filterH * filterW * inC;
   const blockBytes = <usize>(8 + depth * 8) << 2;
   const rowTaps = filterW * inC;
@@ -64,10 +82,10 @@ export function conv2dFewChannels(
             }
             const o = oRow + (<usize>(ow * outC) << 2) + column;
             const pixelBytes = <usize>outC << 2;
-            storeRow(o, c00, c01, valid, low, high);
-            storeRow(o + pixelBytes, c10, c11, valid, low, high);
-            storeRow(o + 2 * pixelBytes, c20, c21, valid, low, high);
-            storeRow(o + 3 * pixelBytes, c30, c31, valid, low, high);
+            storeRow(o, c00, c01, valid, low, high, act, activation, alphaV);
+            storeRow(o + pixelBytes, c10, c11, valid, low, high, act, activation, alphaV);
+            storeRow(o + 2 * pixelBytes, c20, c21, valid, low, high, act, activation, alphaV);
+            storeRow(o + 3 * pixelBytes, c30, c31, valid, low, high, act, activation, alphaV);
           }
           if (ow >= outW) break;
         }
@@ -89,9 +107,9 @@ export function conv2dFewChannels(
             }
           }
         }
-        storeRow(oRow + (<usize>(ow * outC) << 2) + column, c0, c1, valid, low, high);
+        storeRow(oRow + (<usize>(ow * outC) << 2) + column, c0, c1, valid, low, high, act, activation, alphaV);
       }
     }
-    if (!isClampActivation(activation)) applyActivation(oRow, oRow, activation, alpha, 0, outW * outC);
+    if (!isStoreActivation(activation)) applyActivation(oRow, oRow, activation, alpha, 0, outW * outC);
   }
 }
