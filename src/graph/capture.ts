@@ -9,12 +9,15 @@ import {DataType, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, Te
 import type {Producer, TensorData} from '../tensor_data.js';
 import {FoldedWeights, FoldStorage} from './folded_weights.js';
 import {FusionCounts, noFusions, QueuedCall} from './fusion.js';
+import {FlushPrograms} from './flush_program.js';
+import {Graveyard} from './graveyard.js';
 import {FusionCache, SourcedCall} from './fusion_cache.js';
+import type {ProgramHost} from './program.js';
 import {assignRoles, EXTERNAL, isInput, planKey, recordCall, RecordedCall, repeats, Roles} from './recorded_call.js';
 import type {Trace, TraceRunner} from './trace.js';
 
 /** What the capture needs of the backend. */
-export interface CaptureStorage extends FoldStorage {
+export interface CaptureStorage extends FoldStorage, ProgramHost {
   readonly data: {get(id: object): TensorData, find(id: object): TensorData|undefined, delete(id: object): boolean};
   /** A new tensor whose data `producer` writes later. */
   writeDeferred(shape: number[], dtype: DataType, producer: Producer): object;
@@ -39,6 +42,8 @@ export interface CaptureReport {
   divergences: number;
   /** Flushes that reused the fusion passes' result of an earlier flush of the same calls (fusion_cache.ts). */
   fusionReuses: number;
+  /** Flushes run as a program (flush_program.ts). */
+  programRuns: number;
   /**
    * Segments run op by op, unrecorded: their plan's last replay fused nothing, or they begin as a
    * stream of calls nobody read did.
@@ -82,15 +87,12 @@ export class Capture implements Producer, TraceRunner {
   private position = 0;
   private queue: SourcedCall[] = [];
   private readonly fusions = new FusionCache();
+  /** Programs of flushes that reuse a kept fusion result (flush_program.ts). */
+  private readonly programs: FlushPrograms;
   /** Marks the data the queued calls read (TensorData.heldBy): kept, not freed, when disposed. */
   private generation = 0;
-  /**
-   * Disposed data that deferred calls still read or write: left in storage (the kernels find them
-   * there, TensorData.buried) but not counted as the engine's, freed after their last use in the flush.
-   */
-  private graveyard: Array<[object, TensorData]> = [];
-  /** How many of the graveyard's tensors are still unreleased. */
-  private buried = 0;
+  /** Disposed data that deferred calls still read or write (graveyard.ts). */
+  private readonly graveyard: Graveyard;
   private readonly plans = new Map<string, RecordedCall[]>();
   /**
    * First calls of segments that reached MAX_SEGMENT_CALLS with no read (streams of calls nobody
@@ -115,6 +117,8 @@ export class Capture implements Producer, TraceRunner {
 
   constructor(private readonly storage: CaptureStorage, private readonly backend: unknown, readonly enabled: boolean) {
     this.folded = new FoldedWeights(storage);
+    this.programs = new FlushPrograms(storage);
+    this.graveyard = new Graveyard(storage);
   }
 
   /** A filter is being disposed: what was folded from it goes (after the flush, if one runs). */
@@ -125,11 +129,11 @@ export class Capture implements Producer, TraceRunner {
 
   /** Tensors in the backend's storage that are not the engine's: disposed ones kept, folded weights. */
   get uncounted(): number {
-    return this.buried + this.folded.count;
+    return this.graveyard.count + this.folded.count;
   }
 
   private static noStats(): CaptureReport {
-    return {plansRecorded: 0, replays: 0, deferredCalls: 0, ranCalls: 0, divergences: 0, fusionReuses: 0, bypassed: 0,
+    return {plansRecorded: 0, replays: 0, deferredCalls: 0, ranCalls: 0, divergences: 0, fusionReuses: 0, programRuns: 0, bypassed: 0,
       fusions: noFusions()};
   }
 
@@ -266,13 +270,13 @@ export class Capture implements Producer, TraceRunner {
   endSegment(keep = true): void {
     if (!this.enabled || this.flushing) return;
     const complete = this.replay != null && this.position === this.replay.length;
-    this.flush();
+    this.flush(complete);
     if (complete && !this.segmentFused) this.idle.set(this.replay!, IDLE_SEGMENTS);
     if (this.replay != null && this.position < this.replay.length) this.leaveReplay();
     if (keep && this.replay == null && this.log.length >= 2 && this.log.some((c) => c.deferrable)) {
-      this.plans.delete(this.logKey);
+      this.dropPlan(this.logKey);
       this.plans.set(this.logKey, this.log);
-      if (this.plans.size > MAX_PLANS) this.plans.delete(this.plans.keys().next().value!);
+      if (this.plans.size > MAX_PLANS) this.dropPlan(this.plans.keys().next().value!);
       this.stats.plansRecorded++;
     }
     this.log = [];
@@ -303,14 +307,24 @@ export class Capture implements Producer, TraceRunner {
 
   /** Keeps a disposed tensor's data until the deferred calls that read or write it have run. */
   bury(dataId: object, entry: TensorData): void {
-    if (entry.buried) return;
-    entry.buried = true;
-    this.graveyard.push([dataId, entry]);
-    this.buried++;
+    this.graveyard.bury(dataId, entry);
   }
 
-  /** Runs the deferred calls, fused; returns whether any call was fused away. */
-  flush(): boolean {
+  /** Forgets a plan, and the programs of the flushes that replayed it (their arenas go). */
+  private dropPlan(key: string): void {
+    const plan = this.plans.get(key);
+    if (plan == null) return;
+    this.plans.delete(key);
+    this.programs.dropPlan(plan);
+  }
+
+  /**
+   * Runs the deferred calls, fused; returns whether any call was fused away. `wholePlan`: they are a
+   * whole replay of a plan, ended by a read (an inference as the model repeats it): only such a flush
+   * is made into a program (a flush a read elsewhere cut short is rarer, and its arena would come
+   * whenever it happened a third time).
+   */
+  flush(wholePlan = false): boolean {
     if (this.flushing) throw new Error('asc backend: internal error: a deferred kernel read data no kernel had written yet');
     if (this.queue.length === 0) return false;
     const queue = this.queue;
@@ -325,12 +339,17 @@ export class Capture implements Producer, TraceRunner {
         materialized: (t) => data.find(t.dataId)?.producer === null,
         foldBatchNorm: (filter, bias, norm) => this.folded.get(filter, bias, norm),
       }, this.stats.fusions);
-      const releases = this.releaseSchedule(calls);
       this.storage.holdThreads(true);
-      calls.forEach((call, i) => {
-        this.run(call);
-        for (const [id, entry] of releases[i]) this.release(id, entry);
-      });
+      const runCalls = () => {
+        const releases = this.graveyard.schedule(calls);
+        calls.forEach((call, i) => {
+          this.run(call);
+          for (const [id, entry] of releases[i]) this.graveyard.release(id, entry);
+        });
+      };
+      // A whole replay that reuses a kept fusion result runs as its program (flush_program.ts).
+      if (reused == null || !wholePlan) runCalls();
+      else if (this.programs.of(reused, queue[0].source).run(calls, runCalls)) this.stats.programRuns++;
       this.stats.ranCalls += calls.length;
       if (reused) this.stats.fusionReuses++;
       const fused = calls.length < queue.length;
@@ -341,40 +360,11 @@ export class Capture implements Producer, TraceRunner {
       throw e;
     } finally {
       this.storage.holdThreads(false);
-      for (const [id, entry] of this.graveyard) this.release(id, entry);
-      this.graveyard = [];
-      this.buried = 0;
+      this.graveyard.releaseAll();
       this.flushing = false;
       for (const id of this.foldedToDrop) this.folded.drop(id);
       this.foldedToDrop = [];
     }
-  }
-
-  /**
-   * When each disposed tensor can go: after the last call that reads or writes it (by call index);
-   * one no call touches any more goes now.
-   */
-  private releaseSchedule(calls: QueuedCall[]): Array<Array<[object, TensorData]>> {
-    const last = new Map<object, number>();
-    calls.forEach((call, i) => {
-      for (const key in call.inputs) if (call.inputs[key] != null) last.set(call.inputs[key].dataId, i);
-      for (const t of call.outputs) last.set(t.dataId, i);
-    });
-    const schedule = calls.map((): Array<[object, TensorData]> => []);
-    for (const [id, entry] of this.graveyard) {
-      const i = last.get(id);
-      if (i == null) this.release(id, entry);
-      else schedule[i].push([id, entry]);
-    }
-    return schedule;
-  }
-
-  /** Frees a disposed tensor kept for the deferred calls (once). */
-  private release(id: object, entry: TensorData): void {
-    if (!entry.buried) return;
-    entry.buried = false;
-    this.buried--;
-    this.storage.destroy(id, entry);
   }
 
   /** Marks the outputs of `queue` that no kernel wrote as failed with `error`. */

@@ -34,7 +34,7 @@ export interface ProgramHost {
   /** An arena: a block whose own blocks are never freed one by one (release() leaves them). */
   allocateArena(bytes: number): number;
   freeArena(ptr: number): void;
-  makeTensorInfo(shape: number[], dtype: DataType): TensorInfo;
+  makeTensorInfo(shape: number[], dtype: DataType, values?: Float32Array): TensorInfo;
   incRef(dataId: object): void;
   copyBytes(dst: number, src: number, bytes: number): void;
   holdThreads(on: boolean): void;
@@ -45,12 +45,18 @@ export interface ProgramHost {
 /** Blocks start at multiples of a cache line (threads writing neighbouring blocks share none). */
 const ALIGN = 64;
 /** Replays that failed to become a program before the trace stops trying. */
-const MAX_FAILURES = 4;
+export const MAX_FAILURES = 4;
+/**
+ * The most bytes an arena may hold: a program keeps its arena between runs, where op by op frees
+ * the intermediates after each; a model this large spends next to nothing in the JavaScript a
+ * program saves (the seed U-Net at 256² would keep 600 MB).
+ */
+const MAX_ARENA_BYTES = 64 << 20;
 
-const aligned = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
+export const aligned = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
 
 /** The blocks of a logged replay at their offsets, and which block each result is. */
-interface Plan {
+export interface Plan {
   sizes: number[];
   /** Block k allocated (k) and freed (~k), in order: a recording must repeat it. */
   events: number[];
@@ -60,7 +66,7 @@ interface Plan {
 }
 
 /** Replay 1: the blocks allocated, in order, with when each was allocated and freed. */
-class AllocationLog implements ProgramRecorder {
+export class AllocationLog implements ProgramRecorder {
   readonly sizes: number[] = [];
   readonly born: number[] = [];
   readonly died: number[] = [];
@@ -122,6 +128,7 @@ class AllocationLog implements ProgramRecorder {
       placed.push(k);
       bytes = Math.max(bytes, offset + size);
     }
+    if (bytes > MAX_ARENA_BYTES) return `its arena would hold ${bytes} bytes (more than ${MAX_ARENA_BYTES})`;
     return {sizes: this.sizes, events: this.events, offsets, bytes, results: resultBlocks as number[]};
   }
 }
@@ -130,7 +137,7 @@ class AllocationLog implements ProgramRecorder {
  * Replay 2: every block at its planned place in the arena, every step noted. The blocks must come
  * and go as logged (then no two live blocks share a byte).
  */
-class Recording implements ProgramRecorder {
+export class Recording implements ProgramRecorder {
   readonly steps: Array<() => void> = [];
   private next = 0;
   private event = 0;

@@ -142,8 +142,11 @@ const MOBILE_SIDES = [96, 128, 160, 224];
 if (mobileRuns > 0) {
   const mobile = await graphFamily('MobileNetV3-small');
   const replaysBefore = captureReport().replays;
-  results.push(await soak('mobile graph', 2 * MOBILE_SIDES.length, mobileRuns, async (i) => {
-    const side = i < 2 * MOBILE_SIDES.length ? MOBILE_SIDES[i % MOBILE_SIDES.length] : pick(MOBILE_SIDES);
+  // Per size: recorded, replayed and fused, then the kept fusion result's flush logged and recorded
+  // as a program (flush_program.ts) in the warm-up; then program runs.
+  const warmUpDropIn = 4 * MOBILE_SIDES.length;
+  results.push(await soak('mobile graph', warmUpDropIn, mobileRuns, async (i) => {
+    const side = i < warmUpDropIn ? MOBILE_SIDES[i % MOBILE_SIDES.length] : pick(MOBILE_SIDES);
     const x = tf.randomUniform([1, side, side, 3], 0, 1, 'float32', i);
     const y = mobile.predict(x);
     await y.data();

@@ -1,0 +1,231 @@
+// A capture's flush made into a program (program.ts), for the drop-in path: when a flush reuses a
+// kept fusion result (the next inference of the same model), its fused kernels' wasm work is
+// logged, then recorded with every block in one arena, then repeated as steps: none of the
+// kernels' JavaScript runs. The flush's inputs from outside (weights, the model's input, constants
+// made per inference) are told apart by identity: what was the same tensor in the two replays that
+// made the program (a weight) is read in place and must be the same tensor on every run; the rest
+// is copied into the arena first. The outputs the caller holds are copied out of the arena into
+// their tensors; which outputs those are must not change (else the flush runs as it is).
+import type {TensorInfo} from '@tensorflow/tfjs-core';
+import type {TensorData} from '../tensor_data.js';
+import type {QueuedCall} from './fusion.js';
+import {aligned, AllocationLog, MAX_FAILURES, Plan, ProgramHost, ProgramRecorder, Recording} from './program.js';
+
+interface FlushSteps {
+  steps: Array<() => void>;
+  arena: number;
+  bytes: number;
+  /** Per input from outside: the tensor (a weight, read in place), or null (copied into its slot). */
+  weights: Array<object|null>;
+  slots: number[];
+  /** Per output of the calls: whether the caller holds it (then it is copied out of the arena). */
+  held: boolean[];
+  /** Per held output, in order: where its data lie in the arena. */
+  results: number[];
+  weightEpoch: number;
+}
+
+/** The calls' inputs from outside (no call of them made it), each once, in order. */
+function inputsFromOutside(calls: QueuedCall[]): TensorInfo[] {
+  const made = new Set<object>(), seen = new Set<object>();
+  const outside: TensorInfo[] = [];
+  for (const call of calls) {
+    for (const key in call.inputs) {
+      const t = call.inputs[key] as TensorInfo|undefined;
+      if (t == null || made.has(t.dataId) || seen.has(t.dataId)) continue;
+      seen.add(t.dataId);
+      outside.push(t);
+    }
+    for (const t of call.outputs) made.add(t.dataId);
+  }
+  return outside;
+}
+
+export class FlushProgram {
+  private plan: Plan|null = null;
+  /** The inputs from outside when the blocks were logged (those the same when recorded are weights). */
+  private loggedInputs: object[] = [];
+  private program: FlushSteps|null = null;
+  private failures = 0;
+
+  constructor(private readonly host: ProgramHost) {}
+
+  /**
+   * Runs the flush's fused `calls`: as the program (then returns true), or by `runCalls` (logged or
+   * recorded on the way to one).
+   */
+  run(calls: QueuedCall[], runCalls: () => void): boolean {
+    const {host} = this;
+    if (host.recorder != null || this.failures >= MAX_FAILURES) {
+      runCalls();
+      return false;
+    }
+    const inputs = inputsFromOutside(calls);
+    const outputs = calls.flatMap((c) => c.outputs).map((t) => host.data.get(t.dataId));
+    const held = outputs.map((e) => !e.buried);
+    if (this.program != null) {
+      if (this.fits(this.program, inputs, held)) {
+        this.runProgram(this.program, inputs, outputs);
+        return true;
+      }
+      this.dispose();
+    }
+    if (this.plan == null) this.log(inputs, outputs, held, runCalls);
+    else this.record(inputs, outputs, held, runCalls);
+    return false;
+  }
+
+  /** Bytes of the program's arena (0 while there is none). */
+  get arenaBytes(): number {
+    return this.program?.bytes ?? 0;
+  }
+
+  /** Frees the program's arena; the next flush logs anew. */
+  dispose(): void {
+    if (this.program != null) this.host.freeArena(this.program.arena);
+    this.program = null;
+    this.plan = null;
+  }
+
+  private fits(program: FlushSteps, inputs: TensorInfo[], held: boolean[]): boolean {
+    return program.weightEpoch === this.host.weightEpoch && inputs.length === program.weights.length &&
+      inputs.every((t, i) => program.weights[i] == null || program.weights[i] === t.dataId) &&
+      held.length === program.held.length && held.every((h, i) => h === program.held[i]);
+  }
+
+  private runProgram(program: FlushSteps, inputs: TensorInfo[], outputs: TensorData[]): void {
+    const {host} = this;
+    program.slots.forEach((slot, i) => {
+      if (slot < 0) return;
+      const entry = host.data.get(inputs[i].dataId);
+      host.copyBytes(slot, entry.ptr, entry.byteLength);
+    });
+    for (const step of program.steps) step();
+    let r = 0;
+    outputs.forEach((entry, k) => {
+      if (!program.held[k]) return;
+      entry.address = host.allocate(entry.byteLength);
+      host.copyBytes(entry.address, program.results[r++], entry.byteLength);
+      entry.producer = null;
+    });
+  }
+
+  private fail(): void {
+    this.failures++;
+    this.plan = null;
+  }
+
+  private log(inputs: TensorInfo[], outputs: TensorData[], held: boolean[], runCalls: () => void): void {
+    const log = new AllocationLog();
+    this.watch(log, runCalls);
+    const plan = log.failure ?? log.plan(outputs.filter((_, k) => held[k]));
+    if (typeof plan === 'string') return this.fail();
+    this.plan = plan;
+    this.loggedInputs = inputs.map((t) => t.dataId);
+  }
+
+  private record(inputs: TensorInfo[], outputs: TensorData[], held: boolean[], runCalls: () => void): void {
+    const {host} = this;
+    const plan = this.plan!;
+    if (inputs.length !== this.loggedInputs.length) {
+      this.fail();
+      return runCalls();
+    }
+    // Inputs that are not the tensors they were when logged are copied into slots of the arena.
+    const copied = inputs.map((t, i) => this.loggedInputs[i] !== t.dataId);
+    const entries = inputs.map((t) => host.data.get(t.dataId));
+    const bytes = entries.reduce((sum, e, i) => sum + (copied[i] ? aligned(e.byteLength) : 0), plan.bytes);
+    const arena = host.allocateArena(bytes);
+    const weightEpoch = host.weightEpoch;
+    let slotAt = arena + plan.bytes;
+    const slots = entries.map((e, i) => {
+      if (!copied[i]) return -1;
+      const slot = slotAt;
+      slotAt += aligned(e.byteLength);
+      return slot;
+    });
+    const saved = entries.map((e) => e.address);
+    entries.forEach((e, i) => {
+      if (slots[i] < 0) return;
+      host.copyBytes(slots[i], e.ptr, e.byteLength);
+      e.address = slots[i];
+    });
+    const recording = new Recording(plan, arena);
+    try {
+      this.watch(recording, runCalls);
+    } finally {
+      for (let i = entries.length - 1; i >= 0; i--) entries[i].address = saved[i];
+    }
+    const results = outputs.filter((_, k) => held[k]);
+    const complete = recording.complete(results) && weightEpoch === host.weightEpoch;
+    // The held outputs move out of the arena (their places are the program's copies' sources).
+    const places = results.map((e) => {
+      const at = e.address;
+      if (at >= arena && at < arena + bytes) {
+        e.address = host.allocate(e.byteLength);
+        host.copyBytes(e.address, at, e.byteLength);
+      }
+      return at;
+    });
+    if (!complete) {
+      // A block still in the arena may be some tensor's: then the arena stays (release() leaves its blocks).
+      if (recording.onlyAt(places.filter((at) => at >= arena && at < arena + bytes))) host.freeArena(arena);
+      return this.fail();
+    }
+    this.program = {steps: recording.steps, arena, bytes, weights: inputs.map((t, i) => (copied[i] ? null : t.dataId)),
+      slots, held, results: places, weightEpoch};
+  }
+
+  private watch(recorder: ProgramRecorder, runCalls: () => void): void {
+    this.host.recorder = recorder;
+    try {
+      runCalls();
+    } finally {
+      this.host.recorder = null;
+    }
+  }
+}
+
+/**
+ * Flush programs kept, and the most bytes their arenas hold together (each holds a model's
+ * intermediates between its inferences, where op by op frees them: the wasm memory has grown to
+ * hold them either way).
+ */
+const MAX_PROGRAMS = 16;
+const MAX_PROGRAM_BYTES = 64 << 20;
+
+/** The programs of a capture's flushes, by the kept fusion result they reuse, least recently used first. */
+export class FlushPrograms {
+  private readonly kept = new Map<object, {source: object, program: FlushProgram}>();
+
+  constructor(private readonly host: ProgramHost) {}
+
+  /**
+   * The program of the flushes that reuse `template` (made for a queue beginning with `source`, a
+   * call of a plan); the least recently used beyond MAX_PROGRAMS, or MAX_PROGRAM_BYTES of arenas, go.
+   */
+  of(template: object, source: object): FlushProgram {
+    let entry = this.kept.get(template);
+    if (entry != null) this.kept.delete(template);
+    else entry = {source, program: new FlushProgram(this.host)};
+    this.kept.set(template, entry);
+    let bytes = 0;
+    for (const {program} of this.kept.values()) bytes += program.arenaBytes;
+    for (const [oldest, {program}] of this.kept) {
+      if (this.kept.size <= MAX_PROGRAMS && bytes <= MAX_PROGRAM_BYTES) break;
+      bytes -= program.arenaBytes;
+      program.dispose();
+      this.kept.delete(oldest);
+    }
+    return entry.program;
+  }
+
+  /** A plan (its calls) is forgotten: the programs of the flushes that replayed it go. */
+  dropPlan(plan: readonly object[]): void {
+    for (const [template, {source, program}] of this.kept) {
+      if (!plan.includes(source)) continue;
+      program.dispose();
+      this.kept.delete(template);
+    }
+  }
+}
