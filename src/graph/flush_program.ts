@@ -9,20 +9,13 @@
 import type {TensorInfo} from '@tensorflow/tfjs-core';
 import type {TensorData} from '../tensor_data.js';
 import type {QueuedCall} from './fusion.js';
-import {aligned, AllocationLog, MAX_FAILURES, Plan, ProgramHost, ProgramRecorder, Recording} from './program.js';
+import {AllocationLog, MAX_FAILURES, Plan, ProgramHost, record, Recorded, runSteps, watch} from './program.js';
 
-interface FlushSteps {
-  steps: Array<() => void>;
-  arena: number;
-  bytes: number;
+interface FlushSteps extends Recorded {
   /** Per input from outside: the tensor (a weight, read in place), or null (copied into its slot). */
   weights: Array<object|null>;
-  slots: number[];
   /** Per output of the calls: whether the caller holds it (then it is copied out of the arena). */
   held: boolean[];
-  /** Per held output, in order: where its data lie in the arena. */
-  results: number[];
-  weightEpoch: number;
 }
 
 /** The calls' inputs from outside (no call of them made it), each once, in order. */
@@ -95,12 +88,7 @@ export class FlushProgram {
 
   private runProgram(program: FlushSteps, inputs: TensorInfo[], outputs: TensorData[]): void {
     const {host} = this;
-    program.slots.forEach((slot, i) => {
-      if (slot < 0) return;
-      const entry = host.data.get(inputs[i].dataId);
-      host.copyBytes(slot, entry.ptr, entry.byteLength);
-    });
-    for (const step of program.steps) step();
+    runSteps(host, program, inputs);
     let r = 0;
     outputs.forEach((entry, k) => {
       if (!program.held[k]) return;
@@ -117,7 +105,7 @@ export class FlushProgram {
 
   private log(inputs: TensorInfo[], outputs: TensorData[], held: boolean[], runCalls: () => void): void {
     const log = new AllocationLog();
-    this.watch(log, runCalls);
+    watch(this.host, log, runCalls);
     const plan = log.failure ?? log.plan(outputs.filter((_, k) => held[k]));
     if (typeof plan === 'string') return this.fail();
     this.plan = plan;
@@ -133,56 +121,10 @@ export class FlushProgram {
     }
     // Inputs that are not the tensors they were when logged are copied into slots of the arena.
     const copied = inputs.map((t, i) => this.loggedInputs[i] !== t.dataId);
-    const entries = inputs.map((t) => host.data.get(t.dataId));
-    const bytes = entries.reduce((sum, e, i) => sum + (copied[i] ? aligned(e.byteLength) : 0), plan.bytes);
-    const arena = host.allocateArena(bytes);
-    const weightEpoch = host.weightEpoch;
-    let slotAt = arena + plan.bytes;
-    const slots = entries.map((e, i) => {
-      if (!copied[i]) return -1;
-      const slot = slotAt;
-      slotAt += aligned(e.byteLength);
-      return slot;
-    });
-    const saved = entries.map((e) => e.address);
-    entries.forEach((e, i) => {
-      if (slots[i] < 0) return;
-      host.copyBytes(slots[i], e.ptr, e.byteLength);
-      e.address = slots[i];
-    });
-    const recording = new Recording(plan, arena);
-    try {
-      this.watch(recording, runCalls);
-    } finally {
-      for (let i = entries.length - 1; i >= 0; i--) entries[i].address = saved[i];
-    }
-    const results = outputs.filter((_, k) => held[k]);
-    const complete = recording.complete(results) && weightEpoch === host.weightEpoch;
-    // The held outputs move out of the arena (their places are the program's copies' sources).
-    const places = results.map((e) => {
-      const at = e.address;
-      if (at >= arena && at < arena + bytes) {
-        e.address = host.allocate(e.byteLength);
-        host.copyBytes(e.address, at, e.byteLength);
-      }
-      return at;
-    });
-    if (!complete) {
-      // A block still in the arena may be some tensor's: then the arena stays (release() leaves its blocks).
-      if (recording.onlyAt(places.filter((at) => at >= arena && at < arena + bytes))) host.freeArena(arena);
-      return this.fail();
-    }
-    this.program = {steps: recording.steps, arena, bytes, weights: inputs.map((t, i) => (copied[i] ? null : t.dataId)),
-      slots, held, results: places, weightEpoch};
-  }
-
-  private watch(recorder: ProgramRecorder, runCalls: () => void): void {
-    this.host.recorder = recorder;
-    try {
-      runCalls();
-    } finally {
-      this.host.recorder = null;
-    }
+    const {recorded} = record(host, plan, inputs.map((t) => host.data.get(t.dataId)), copied, runCalls,
+        () => outputs.filter((_, k) => held[k]));
+    if (typeof recorded === 'string') return this.fail();
+    this.program = {...recorded, weights: inputs.map((t, i) => (copied[i] ? null : t.dataId)), held};
   }
 }
 

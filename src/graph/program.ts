@@ -73,7 +73,6 @@ export class AllocationLog implements ProgramRecorder {
   readonly events: number[] = [];
   /** Blocks of the log not yet freed, by address. */
   readonly live = new Map<number, number>();
-  private clock = 0;
   failure: string|null = null;
 
   place(): undefined {
@@ -82,16 +81,16 @@ export class AllocationLog implements ProgramRecorder {
 
   allocated(ptr: number, bytes: number): void {
     this.live.set(ptr, this.sizes.length);
+    this.born.push(this.events.length);
+    this.died.push(Infinity);
     this.events.push(this.sizes.length);
     this.sizes.push(bytes);
-    this.born.push(this.clock++);
-    this.died.push(Infinity);
   }
 
   released(ptr: number): void {
     const k = this.live.get(ptr);
     if (k == null) return;
-    this.died[k] = this.clock++;
+    this.died[k] = this.events.length;
     this.events.push(~k);
     this.live.delete(ptr);
   }
@@ -201,18 +200,100 @@ export class Recording implements ProgramRecorder {
  */
 export type ExternalResult = {input: number}|{tensor: TensorInfo}|null;
 
-/** A ready program: its steps, its arena, where it reads its inputs and where its results lie. */
-interface Program {
+/** What a recording made: the steps, the arena, where the inputs are copied and where the results lie. */
+export interface Recorded {
   steps: Array<() => void>;
   arena: number;
   bytes: number;
-  /** Per input: its place in the arena. */
+  /** Per input: its slot in the arena, or -1 (read in place). */
   slots: number[];
-  /** The data its kernels compute that it returns, each once: where in the arena. */
-  computed: Array<{at: number, bytes: number, shape: number[], dtype: DataType}>;
+  /** Per result's data: where it lies in the arena. */
+  results: number[];
+  weightEpoch: number;
+}
+
+/** Runs `run` with `recorder` watching the host's work on wasm memory. */
+export function watch<T>(host: ProgramHost, recorder: ProgramRecorder, run: () => T): T {
+  host.recorder = recorder;
+  try {
+    return run();
+  } finally {
+    host.recorder = null;
+  }
+}
+
+/**
+ * Replay 2 of either kind of program: the plan's blocks in a new arena, with a slot for each input
+ * `copied` (read from there while `run` runs, copied there on every run), `run` watched by a
+ * Recording; then the data `resultsOf` its value names (null: there are none to take) moved out of
+ * the arena. A failure leaves the arena where a tensor may still hold a block of it (release()
+ * leaves arena blocks alone).
+ */
+export function record<T>(host: ProgramHost, plan: Plan, inputs: TensorData[], copied: readonly boolean[], run: () => T,
+    resultsOf: (value: T) => TensorData[]|null): {value: T, recorded: Recorded|string} {
+  const bytes = inputs.reduce((sum, e, i) => sum + (copied[i] ? aligned(e.byteLength) : 0), plan.bytes);
+  const arena = host.allocateArena(bytes);
+  const weightEpoch = host.weightEpoch;
+  let slotAt = arena + plan.bytes;
+  const slots = inputs.map((e, i) => {
+    if (!copied[i]) return -1;
+    const slot = slotAt;
+    slotAt += aligned(e.byteLength);
+    return slot;
+  });
+  const saved = inputs.map((e) => e.ptr);
+  inputs.forEach((e, i) => {
+    if (slots[i] < 0) return;
+    host.copyBytes(slots[i], saved[i], e.byteLength);
+    e.address = slots[i];
+  });
+  const recording = new Recording(plan, arena);
+  let value: T;
+  try {
+    value = watch(host, recording, run);
+  } finally {
+    inputs.forEach((e, i) => e.address = saved[i]);
+  }
+  const results = resultsOf(value);
+  const complete = results != null && recording.complete(results) && weightEpoch === host.weightEpoch;
+  // The results move out of the arena (their blocks' places are the program's copies' sources).
+  const places = (results ?? []).map((e) => {
+    const at = e.address;
+    if (at >= arena && at < arena + bytes) {
+      e.address = host.allocate(e.byteLength);
+      host.copyBytes(e.address, at, e.byteLength);
+    }
+    return at;
+  });
+  if (!complete) {
+    if (recording.onlyAt(places.filter((at) => at >= arena && at < arena + bytes))) host.freeArena(arena);
+    return {value, recorded: recording.failure ?? (results == null ? 'its output shapes depend on data' :
+      'weights it reads were packed or folded while it was recorded')};
+  }
+  return {value, recorded: {steps: recording.steps, arena, bytes, slots, results: places, weightEpoch}};
+}
+
+/** Runs a recorded program: its inputs copied into their slots, then its steps. */
+export function runSteps(host: ProgramHost, program: Recorded, inputs: TensorInfo[]): void {
+  program.slots.forEach((slot, i) => {
+    if (slot < 0) return;
+    const entry = host.data.get(inputs[i].dataId);
+    host.copyBytes(slot, entry.ptr, entry.byteLength);
+  });
+  host.holdThreads(true);
+  try {
+    for (const step of program.steps) step();
+  } finally {
+    host.holdThreads(false);
+  }
+}
+
+/** A ready trace program, and what its results are. */
+interface Program extends Recorded {
+  /** The data its kernels compute that it returns, each once. */
+  computed: Array<{shape: number[], dtype: DataType, bytes: number}>;
   /** Per result: its index in `computed`, or -1 (an external result). */
   resultData: number[];
-  weightEpoch: number;
 }
 
 /** The program of one trace: how far it got, and the program once there is one. */
@@ -269,21 +350,12 @@ export class TraceProgram {
 
   private runProgram(program: Program, inputs: TensorInfo[]): TensorInfo[] {
     const {host} = this;
-    program.slots.forEach((slot, i) => {
-      const entry = host.data.get(inputs[i].dataId);
-      host.copyBytes(slot, entry.ptr, entry.byteLength);
-    });
-    host.holdThreads(true);
-    try {
-      for (const step of program.steps) step();
-    } finally {
-      host.holdThreads(false);
-    }
+    runSteps(host, program, inputs);
     this.runs++;
     this.status = null;
-    const made = program.computed.map(({at, bytes, shape, dtype}) => {
+    const made = program.computed.map(({shape, dtype, bytes}, d) => {
       const t = host.makeTensorInfo(shape, dtype);
-      host.copyBytes(host.data.get(t.dataId).ptr, at, bytes);
+      host.copyBytes(host.data.get(t.dataId).ptr, program.results[d], bytes);
       return t;
     });
     // Each result holds a reference, as a replay's do.
@@ -321,7 +393,7 @@ export class TraceProgram {
   /** Replay 1: runs `replay` logging its blocks, and plans them. */
   private log(replay: (making: boolean) => TensorInfo[]|null): TensorInfo[]|null {
     const log = new AllocationLog();
-    const results = this.watch(log, replay);
+    const results = watch(this.host, log, () => replay(true));
     if (results == null) return null;
     const plan = log.failure ?? log.plan(this.computedOf(results).entries);
     if (typeof plan === 'string') this.fail(plan);
@@ -332,64 +404,21 @@ export class TraceProgram {
     return results;
   }
 
-  /** Replay 2: runs `replay` with its blocks in a new arena, recording its steps. */
+  /** Replay 2: runs `replay` with its blocks in a new arena (the inputs in slots), recording its steps. */
   private record(inputs: TensorInfo[], replay: (making: boolean) => TensorInfo[]|null): TensorInfo[]|null {
-    const {host} = this;
-    const plan = this.plan!;
-    const entries = inputs.map((t) => host.data.get(t.dataId));
-    const bytes = entries.reduce((sum, e) => sum + aligned(e.byteLength), plan.bytes);
-    const arena = host.allocateArena(bytes);
-    const weightEpoch = host.weightEpoch;
-    // The kernels read the inputs from their slots (copied there first on every run).
-    const slots: number[] = [];
-    let slotAt = arena + plan.bytes;
-    const saved = entries.map((e) => {
-      const address = e.ptr;
-      slots.push(slotAt);
-      host.copyBytes(slotAt, address, e.byteLength);
-      e.address = slotAt;
-      slotAt += aligned(e.byteLength);
-      return address;
-    });
-    const recording = new Recording(plan, arena);
-    let results: TensorInfo[]|null = null;
-    try {
-      results = this.watch(recording, replay);
-    } finally {
-      // In reverse: an input given twice was saved the second time at its slot.
-      for (let i = entries.length - 1; i >= 0; i--) entries[i].address = saved[i];
-    }
-    const {entries: resultEntries, resultData, infos} = this.computedOf(results ?? []);
-    const complete = results != null && recording.complete(resultEntries);
-    // The results move out of the arena (their blocks' places are the program's copies' sources).
-    const placed = resultEntries.map((e, d) => {
-      const at = e.address;
-      if (at >= arena && at < arena + bytes) {
-        e.address = host.allocate(e.byteLength);
-        host.copyBytes(e.address, at, e.byteLength);
-      }
-      return {at, bytes: e.byteLength, shape: infos[d].shape, dtype: infos[d].dtype};
-    });
-    if (!complete || weightEpoch !== host.weightEpoch) {
-      // A block still in the arena may be some tensor's: then the arena stays (release() leaves its blocks).
-      const inArena = placed.map((p) => p.at).filter((at) => at >= arena && at < arena + bytes);
-      if (recording.onlyAt(inArena)) host.freeArena(arena);
-      this.fail(recording.failure ?? (results == null ? 'its output shapes depend on data' :
-        'weights it reads were packed or folded while it was recorded'));
+    const entries = inputs.map((t) => this.host.data.get(t.dataId));
+    let computed: ReturnType<TraceProgram['computedOf']>|null = null;
+    const {value: results, recorded} = record(this.host, this.plan!, entries, entries.map(() => true), () => replay(true),
+        (values) => values == null ? null : (computed = this.computedOf(values)).entries);
+    if (typeof recorded === 'string') {
+      this.fail(recorded);
       this.plan = null;
       return results;
     }
-    this.program = {steps: recording.steps, arena, bytes, slots, computed: placed, resultData, weightEpoch};
+    const {resultData, infos, entries: data} = computed!;
+    this.program = {...recorded, resultData,
+      computed: infos.map(({shape, dtype}, d) => ({shape, dtype, bytes: data[d].byteLength}))};
     this.status = 'recorded: the next call runs the program';
     return results;
-  }
-
-  private watch(recorder: ProgramRecorder, replay: (making: boolean) => TensorInfo[]|null): TensorInfo[]|null {
-    this.host.recorder = recorder;
-    try {
-      return replay(true);
-    } finally {
-      this.host.recorder = null;
-    }
   }
 }
