@@ -23,8 +23,13 @@ type BackendValues = backend_util.BackendValues;
 
 export interface AscMemoryInfo {
   unreliable: boolean;
-  /** Bytes held in wasm memory: tensor data, packed weights, kernels' scratch. */
+  /** Bytes held in wasm memory: tensor data, packed weights, kernels' scratch, programs' arenas. */
   numBytesInWasm: number;
+  /**
+   * Of numBytesInWasm, the arenas of the drop-in path's programs (docs/capture.md): kept between
+   * inferences, at most 64 MiB, freed when an allocation finds the memory full.
+   */
+  numBytesInPrograms: number;
   /** The most numBytesInWasm has been since the backend was created (or resetPeakMemory). */
   peakBytesInWasm: number;
   /** Current size of the wasm memory. */
@@ -65,6 +70,7 @@ export class AscBackend extends KernelBackend implements ProgramHost {
     this.jsFallback = new JsFallback(this);
     this.data = new TensorStorage(this);
     this.capture = new Capture(this, this, options.capture ?? env().getBool('ASC_CAPTURE'));
+    this.heap.relieve = () => this.capture.programs.release();
     this.dispatch = new ThreadDispatch({wasm: kernels, memory: wasmMemory, module, spawn, control: spawn ? this.allocate(CONTROL_BYTES) : 0,
       cores: features.cores, threadsReason: features.threadsReason, fixedThreads: threads, minParallelWork});
   }
@@ -403,6 +409,7 @@ export class AscBackend extends KernelBackend implements ProgramHost {
     return {
       unreliable: false,
       numBytesInWasm: this.heap.bytesInUse,
+      numBytesInPrograms: this.capture.programs.bytes,
       peakBytesInWasm: this.heap.peakBytesInUse,
       wasmMemoryBytes: this.wasmMemory.buffer.byteLength,
       wasmMemoryLimitBytes: this.memoryLimitBytes,

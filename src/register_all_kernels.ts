@@ -1,7 +1,7 @@
 // The kernels `asc` runs in WebAssembly; every other tfjs-backend-cpu kernel is registered for
 // `asc` through cpu_fallback.
 import {KernelConfig, registerKernel} from '@tensorflow/tfjs-core';
-import {capturedKernel, registerFusedKernel} from './graph/capture.js';
+import {capturedKernel, registerFusedKernel} from './graph/kernels.js';
 import {absConfig} from './kernels/Abs.js';
 import {addConfig} from './kernels/Add.js';
 import {addNConfig} from './kernels/AddN.js';

@@ -20,6 +20,11 @@ export class WasmHeap {
   recorder: ProgramRecorder|null = null;
   /** The kernels as a recorder sees them called (made once, on the first recording). */
   private recordedKernels: KernelExports|null = null;
+  /**
+   * Frees what is kept only for speed (programs' arenas between runs) when an allocation finds the
+   * memory full; whether it freed anything (then the allocation is tried again).
+   */
+  relieve: (() => boolean)|null = null;
   /** Programs' arenas [start, end): their blocks are never freed one by one. */
   private readonly arenas: Array<[number, number]> = [];
   /** A small block for passing shapes and pointer lists to kernels. */
@@ -58,14 +63,7 @@ export class WasmHeap {
     if (placed != null) return placed;
     const tooLarge = bytes > MAX_BLOCK_BYTES;
     let ptr = 0;
-    if (!tooLarge) {
-      try {
-        // wasm32 returns addresses as i32: past 2 GiB they come back negative.
-        ptr = this.kernels.alloc(bytes) >>> 0;
-      } catch (e) {
-        if (!(e instanceof WebAssembly.RuntimeError)) throw e;
-      }
-    }
+    if (!tooLarge) ptr = this.tryAllocate(bytes) || (this.relieve?.() ? this.tryAllocate(bytes) : 0);
     if (!ptr) {
       throw new Error(
           `asc backend: cannot allocate ${bytes} bytes: ` +
@@ -77,6 +75,17 @@ export class WasmHeap {
     this.peakBytesInUse = Math.max(this.peakBytesInUse, this.bytesInUse);
     this.recorder?.allocated(ptr, bytes);
     return ptr;
+  }
+
+  /** A block of `bytes`, or 0 where the memory is full. */
+  private tryAllocate(bytes: number): number {
+    try {
+      // wasm32 returns addresses as i32: past 2 GiB they come back negative.
+      return this.kernels.alloc(bytes) >>> 0;
+    } catch (e) {
+      if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+      return 0;
+    }
   }
 
   release(ptr: number, bytes: number): void {

@@ -5,12 +5,13 @@
 // data, fused by the passes of fusion.ts wherever the tensors in between were disposed by then.
 // A call that differs from the plan runs the deferred calls and goes on recording, so results never
 // depend on the plan being right; only which kernels fuse does.
-import {DataType, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo, util} from '@tensorflow/tfjs-core';
+import {DataType, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo, util} from '@tensorflow/tfjs-core';
 import type {Producer, TensorData} from '../tensor_data.js';
 import {FoldedWeights, FoldStorage} from './folded_weights.js';
 import {FusionCounts, noFusions, QueuedCall} from './fusion.js';
 import {FlushPrograms} from './flush_program.js';
 import {Graveyard} from './graveyard.js';
+import {KERNELS} from './kernels.js';
 import {FusionCache, SourcedCall} from './fusion_cache.js';
 import type {ProgramHost} from './program.js';
 import {assignRoles, EXTERNAL, isInput, planKey, recordCall, RecordedCall, repeats, Roles} from './recorded_call.js';
@@ -60,8 +61,9 @@ export interface CaptureReport {
 const MAX_SEGMENT_CALLS = 4096;
 const MAX_PLANS = 16;
 /**
- * Segments that run op by op after a plan's replay fused nothing (deferring would only cost its
- * bookkeeping); then the plan is recorded and judged again (the model may have changed).
+ * Segments that run op by op after a plan's replay fused nothing and cannot run as a program
+ * (deferring would only cost its bookkeeping); then the plan is recorded and judged again (the
+ * model may have changed).
  */
 const IDLE_SEGMENTS = 64;
 
@@ -88,7 +90,7 @@ export class Capture implements Producer, TraceRunner {
   private queue: SourcedCall[] = [];
   private readonly fusions = new FusionCache();
   /** Programs of flushes that reuse a kept fusion result (flush_program.ts). */
-  private readonly programs: FlushPrograms;
+  readonly programs: FlushPrograms;
   /** Marks the data the queued calls read (TensorData.heldBy): kept, not freed, when disposed. */
   private generation = 0;
   /** Disposed data that deferred calls still read or write (graveyard.ts). */
@@ -101,10 +103,18 @@ export class Capture implements Producer, TraceRunner {
   private readonly streams = new Map<string, number>();
   /** Plans whose last full replay fused nothing, with the segments left to run them op by op. */
   private readonly idle = new WeakMap<RecordedCall[], number>();
+  /**
+   * Plans whose whole replay kept a fusion result for the next to reuse, which runs as a program
+   * then (flush_program.ts): worth deferring even when nothing fuses, all of the kernels'
+   * JavaScript gone. A second replay that does not reuse it makes the plan idle.
+   */
+  private readonly awaitingReuse = new WeakSet<RecordedCall[]>();
   /** This segment runs op by op, unrecorded (its plan is idle). */
   private bypass = false;
   /** Whether a flush of this segment fused any call away. */
   private segmentFused = false;
+  /** How the segment's whole-plan flush stands towards a program. */
+  private segmentProgram: 'none'|'awaiting'|'made' = 'none';
   private flushing = false;
   private paused = 0;
   private stats = Capture.noStats();
@@ -271,7 +281,7 @@ export class Capture implements Producer, TraceRunner {
     if (!this.enabled || this.flushing) return;
     const complete = this.replay != null && this.position === this.replay.length;
     this.flush(complete);
-    if (complete && !this.segmentFused) this.idle.set(this.replay!, IDLE_SEGMENTS);
+    if (complete && !this.segmentFused && !this.programmable(this.replay!)) this.idle.set(this.replay!, IDLE_SEGMENTS);
     if (this.replay != null && this.position < this.replay.length) this.leaveReplay();
     if (keep && this.replay == null && this.log.length >= 2 && this.log.some((c) => c.deferrable)) {
       this.dropPlan(this.logKey);
@@ -286,6 +296,18 @@ export class Capture implements Producer, TraceRunner {
     this.position = 0;
     this.bypass = false;
     this.segmentFused = false;
+    this.segmentProgram = 'none';
+  }
+
+  /** Whether `plan`, replayed whole, runs as a program or is on the way to one. */
+  private programmable(plan: RecordedCall[]): boolean {
+    if (this.segmentProgram === 'made') return true;
+    if (this.segmentProgram === 'none' || this.awaitingReuse.has(plan)) {
+      this.awaitingReuse.delete(plan);
+      return false;
+    }
+    this.awaitingReuse.add(plan);
+    return true;
   }
 
   /** Runs `f` with every kernel running at once (the profiler times kernels one by one). */
@@ -333,7 +355,7 @@ export class Capture implements Producer, TraceRunner {
     this.flushing = true;
     try {
       const data = this.storage.data;
-      const {calls, reused} = this.fusions.fuse(queue, {
+      const {calls, reused, kept} = this.fusions.fuse(queue, {
         dead: (id) => data.find(id)?.buried === true,
         scalar: (t) => this.scalar(t),
         materialized: (t) => data.find(t.dataId)?.producer === null,
@@ -348,8 +370,14 @@ export class Capture implements Producer, TraceRunner {
         });
       };
       // A whole replay that reuses a kept fusion result runs as its program (flush_program.ts).
-      if (reused == null || !wholePlan) runCalls();
-      else if (this.programs.of(reused, queue[0].source).run(calls, runCalls)) this.stats.programRuns++;
+      if (reused == null || !wholePlan) {
+        runCalls();
+        if (wholePlan) this.segmentProgram = kept ? 'awaiting' : 'none';
+      } else {
+        const {ran, viable} = this.programs.run(reused, queue[0].source, calls, runCalls);
+        if (ran) this.stats.programRuns++;
+        this.segmentProgram = viable ? 'made' : 'none';
+      }
       this.stats.ranCalls += calls.length;
       if (reused) this.stats.fusionReuses++;
       const fused = calls.length < queue.length;
@@ -413,20 +441,4 @@ export class Capture implements Producer, TraceRunner {
     }
     target.producer = null;
   }
-}
-
-/** asc's kernels by name, unwrapped: what a flush runs. */
-const KERNELS = new Map<string, KernelFunc>();
-
-/** A kernel only fusion makes (no tfjs kernel of that name): what a flush runs for its calls. */
-export function registerFusedKernel({kernelName, kernelFunc}: {kernelName: string, kernelFunc: KernelFunc}): void {
-  KERNELS.set(kernelName, kernelFunc);
-}
-
-/** `config` for registration: its calls go through the backend's capture. */
-export function capturedKernel(config: KernelConfig, wasmKernel: boolean): KernelConfig {
-  const {kernelName, kernelFunc} = config;
-  KERNELS.set(kernelName, kernelFunc);
-  return {...config, kernelFunc: (args) =>
-    (args.backend as unknown as {capture: Capture}).capture.call(kernelName, kernelFunc, wasmKernel, args)};
 }

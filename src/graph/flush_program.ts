@@ -40,8 +40,11 @@ export class FlushProgram {
   private loggedInputs: object[] = [];
   private program: FlushSteps|null = null;
   private failures = 0;
+  /** Its steps are running (its arena is being read). */
+  running = false;
 
-  constructor(private readonly host: ProgramHost) {}
+  /** `maxBytes()`: the most bytes its arena may hold (else no program is made). */
+  constructor(private readonly host: ProgramHost, private readonly maxBytes: () => number) {}
 
   /**
    * Runs the flush's fused `calls`: as the program (then returns true), or by `runCalls` (logged or
@@ -58,7 +61,12 @@ export class FlushProgram {
     const held = outputs.map((e) => !e.buried);
     if (this.program != null) {
       if (this.fits(this.program, inputs, held)) {
-        this.runProgram(this.program, inputs, outputs);
+        this.running = true;
+        try {
+          this.runProgram(this.program, inputs, outputs);
+        } finally {
+          this.running = false;
+        }
         return true;
       }
       this.dispose();
@@ -66,6 +74,11 @@ export class FlushProgram {
     if (this.plan == null) this.log(inputs, outputs, held, runCalls);
     else this.record(inputs, outputs, held, runCalls);
     return false;
+  }
+
+  /** Whether the program runs or is being made (not given up after MAX_FAILURES). */
+  get viable(): boolean {
+    return this.failures < MAX_FAILURES;
   }
 
   /** Bytes of the program's arena (0 while there is none). */
@@ -107,7 +120,7 @@ export class FlushProgram {
     const log = new AllocationLog();
     watch(this.host, log, runCalls);
     const plan = log.failure ?? log.plan(outputs.filter((_, k) => held[k]));
-    if (typeof plan === 'string') return this.fail();
+    if (typeof plan === 'string' || plan.bytes > this.maxBytes()) return this.fail();
     this.plan = plan;
     this.loggedInputs = inputs.map((t) => t.dataId);
   }
@@ -131,35 +144,62 @@ export class FlushProgram {
 /**
  * Flush programs kept, and the most bytes their arenas hold together (each holds a model's
  * intermediates between its inferences, where op by op frees them: the wasm memory has grown to
- * hold them either way).
+ * hold them either way). A mobile net's arena at 224² is 2-7 MiB; a flush whose arena alone would
+ * be larger runs op by op (a model that large spends next to nothing in what a program saves).
  */
 const MAX_PROGRAMS = 16;
-const MAX_PROGRAM_BYTES = 64 << 20;
+const MAX_PROGRAM_BYTES = 32 << 20;
 
 /** The programs of a capture's flushes, by the kept fusion result they reuse, least recently used first. */
 export class FlushPrograms {
   private readonly kept = new Map<object, {source: object, program: FlushProgram}>();
+  /** The most bytes the arenas hold together (less after the memory was found full). */
+  private maxBytes = MAX_PROGRAM_BYTES;
 
   constructor(private readonly host: ProgramHost) {}
 
   /**
-   * The program of the flushes that reuse `template` (made for a queue beginning with `source`, a
-   * call of a plan); the least recently used beyond MAX_PROGRAMS, or MAX_PROGRAM_BYTES of arenas, go.
+   * Runs a flush's fused `calls` by the program of the flushes that reuse `template` (made for a
+   * queue beginning with `source`, a call of a plan; see FlushProgram.run); then the least recently
+   * used programs beyond MAX_PROGRAMS, or maxBytes of arenas, go. `ran`: it ran as the program;
+   * `viable`: that program runs or is being made.
    */
-  of(template: object, source: object): FlushProgram {
+  run(template: object, source: object, calls: QueuedCall[], runCalls: () => void): {ran: boolean, viable: boolean} {
     let entry = this.kept.get(template);
     if (entry != null) this.kept.delete(template);
-    else entry = {source, program: new FlushProgram(this.host)};
+    else entry = {source, program: new FlushProgram(this.host, () => this.maxBytes)};
     this.kept.set(template, entry);
-    let bytes = 0;
-    for (const {program} of this.kept.values()) bytes += program.arenaBytes;
+    const ran = entry.program.run(calls, runCalls);
+    let {bytes} = this;
     for (const [oldest, {program}] of this.kept) {
-      if (this.kept.size <= MAX_PROGRAMS && bytes <= MAX_PROGRAM_BYTES) break;
+      if (this.kept.size <= MAX_PROGRAMS && bytes <= this.maxBytes) break;
       bytes -= program.arenaBytes;
       program.dispose();
       this.kept.delete(oldest);
     }
-    return entry.program;
+    return {ran, viable: entry.program.viable};
+  }
+
+  /** Bytes of the programs' arenas. */
+  get bytes(): number {
+    let bytes = 0;
+    for (const {program} of this.kept.values()) bytes += program.arenaBytes;
+    return bytes;
+  }
+
+  /**
+   * The memory is full: programs not running free their arenas (made anew on their next flushes),
+   * and the programs' bytes are capped at half of what they held; whether any arena was freed.
+   */
+  release(): boolean {
+    let freed = 0;
+    for (const {program} of this.kept.values()) {
+      if (program.running || program.arenaBytes === 0) continue;
+      freed += program.arenaBytes;
+      program.dispose();
+    }
+    this.maxBytes = Math.min(this.maxBytes, freed >> 1);
+    return freed > 0;
   }
 
   /** A plan (its calls) is forgotten: the programs of the flushes that replayed it go. */

@@ -79,23 +79,24 @@ export class FusionCache {
 
   /**
    * `fuse(queue, data, counts)`, from the template of an earlier flush of the same calls when it
-   * holds (`reused`: that template, which the next flushes that reuse it reuse alike).
+   * holds (`reused`: that template, which the next flushes that reuse it reuse alike; `kept`: a
+   * template of this flush is kept, for the next).
    */
-  fuse(queue: SourcedCall[], data: FusionData, counts: FusionCounts): {calls: QueuedCall[], reused: object|null} {
+  fuse(queue: SourcedCall[], data: FusionData, counts: FusionCounts): {calls: QueuedCall[], reused: object|null, kept: boolean} {
     const first = queue[0].source;
     const template = this.templates.get(first);
     if (template != null && sameSources(template, queue)) {
       const {tensors, wiring} = placed(queue);
       if (sameWiring(template.wiring, wiring) && template.questions.every((q) => Object.is(ask(q, tensors, data), q.answer))) {
         addCounts(counts, template.counts);
-        return {calls: instantiate(template, tensors, data), reused: template};
+        return {calls: instantiate(template, tensors, data), reused: template, kept: true};
       }
     }
     const made = makeTemplate(queue, data);
     addCounts(counts, made.counts);
     if (made.template != null) this.templates.set(first, made.template);
     else this.templates.delete(first);
-    return {calls: made.calls, reused: null};
+    return {calls: made.calls, reused: null, kept: made.template != null};
   }
 }
 

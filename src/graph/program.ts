@@ -31,6 +31,7 @@ export interface ProgramHost {
   recorder: ProgramRecorder|null;
   readonly data: {get(id: object): TensorData};
   allocate(bytes: number): number;
+  release(ptr: number, bytes: number): void;
   /** An arena: a block whose own blocks are never freed one by one (release() leaves them). */
   allocateArena(bytes: number): number;
   freeArena(ptr: number): void;
@@ -252,7 +253,11 @@ export function record<T>(host: ProgramHost, plan: Plan, inputs: TensorData[], c
   try {
     value = watch(host, recording, run);
   } finally {
-    inputs.forEach((e, i) => e.address = saved[i]);
+    inputs.forEach((e, i) => {
+      // A disposed input the run freed (the graveyard's) freed its slot's address: free its own block.
+      if (slots[i] >= 0 && e.disposed) host.release(saved[i], e.byteLength);
+      else e.address = saved[i];
+    });
   }
   const results = resultsOf(value);
   const complete = results != null && recording.complete(results) && weightEpoch === host.weightEpoch;

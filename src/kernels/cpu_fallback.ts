@@ -3,7 +3,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import {getKernel, getKernelsForBackend, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, registerKernel, TensorInfo} from '@tensorflow/tfjs-core';
 import type {AscBackend} from '../backend.js';
-import {capturedKernel} from '../graph/capture.js';
+import {capturedKernel} from '../graph/kernels.js';
 
 export interface KernelArgs {
   inputs: NamedTensorInfoMap;

@@ -207,23 +207,73 @@ test('the profiler sees every kernel run; memory returns to where it was after m
   model.dispose();
 });
 
-test('a plan whose replay fused nothing runs op by op afterwards, with the same results', async () => {
+test('a plan whose replay fused nothing runs as a program, with the same results', async () => {
   await tf.setBackend('asc-capture');
   const random = rng(5);
   const [filter, bias, x] = [randomTensor(random, [3, 3, 8, 8]), randomTensor(random, [8]), randomTensor(random, [1, 9, 9, 8])];
   const f = () => tf.tidy(() => tf.maxPool(tf.fused.conv2d({x, filter, strides: 1, pad: 'same', bias, activation: 'relu'}), 2, 2, 'same'));
   resetCaptureReport();
   const results = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 6; i++) {
     const y = f();
     results.push(Array.from(y.dataSync()));
     y.dispose();
   }
   const report = captureReport();
-  assert.is(report.replays, 1, 'one replay, which fused nothing');
-  assert.is(report.bypassed, 3, 'the next inferences run op by op');
+  assert.is(report.replays, 5, 'every inference after the first replays the plan');
+  assert.is(report.bypassed, 0);
+  assert.is(report.ranCalls, report.deferredCalls, 'nothing fused');
+  assert.is(report.programRuns, 2, 'logged, recorded, then run as a program');
   for (const r of results) assert.equal(r, results[0]);
   tf.dispose([filter, bias, x]);
+});
+
+test('a flush program whose inputs include an intermediate disposed before it ran frees that intermediate', async () => {
+  await tf.setBackend('asc-capture');
+  const random = rng(7);
+  const [filter, bias, x] = [randomTensor(random, [3, 3, 8, 8]), randomTensor(random, [8]), randomTensor(random, [1, 12, 12, 8])];
+  const conv = (h) => tf.fused.conv2d({x: h, filter, strides: 1, pad: 'same', bias, activation: 'relu'});
+  // GatherV2 runs at once (it checks its indices): the first conv's flush runs before it; its output,
+  // disposed by the tidy, is an input from outside of the second flush.
+  const f = () => {
+    const y = tf.tidy(() => conv(tf.gather(conv(x), tf.tensor1d([0, 2, 4, 6, 8, 10], 'int32'), 1)));
+    const values = y.dataSync();
+    y.dispose();
+    return values;
+  };
+  resetCaptureReport();
+  const expected = f();
+  const outside = () => {
+    const {numBytesInWasm, numBytesInPrograms} = tf.backend().memory();
+    return numBytesInWasm - numBytesInPrograms;
+  };
+  const before = outside();
+  for (let i = 0; i < 8; i++) assert.equal(f(), expected);
+  assert.ok(captureReport().programRuns > 0, 'flushes ran as programs');
+  assert.is(outside(), before, 'wasm bytes outside the programs\' arenas');
+  tf.dispose([filter, bias, x]);
+});
+
+test('a plan that fuses nothing and cannot become a program runs op by op afterwards, with the same results', async () => {
+  await tf.setBackend('asc-capture');
+  const random = rng(5);
+  const [bias, x] = [randomTensor(random, [8]), randomTensor(random, [1, 9, 9, 8])];
+  const values = randomTensor(random, [3, 3, 8, 8]).dataSync();
+  // A filter made anew for every inference is packed anew: no recording holds.
+  const f = () => tf.tidy(() => tf.maxPool(tf.fused.conv2d({x, filter: tf.tensor4d(values, [3, 3, 8, 8]), strides: 1, pad: 'same',
+    bias, activation: 'relu'}), 2, 2, 'same'));
+  resetCaptureReport();
+  const results = [];
+  for (let i = 0; i < 16; i++) {
+    const y = f();
+    results.push(Array.from(y.dataSync()));
+    y.dispose();
+  }
+  const report = captureReport();
+  assert.is(report.programRuns, 0);
+  assert.ok(report.bypassed > 0, 'runs op by op once the program is given up');
+  for (const r of results) assert.equal(r, results[0]);
+  tf.dispose([bias, x]);
 });
 
 test('a stream of calls nobody reads is recorded once, then runs op by op unrecorded', async () => {

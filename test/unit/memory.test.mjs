@@ -3,6 +3,7 @@ import {test} from 'uvu';
 import * as assert from 'uvu/assert';
 import {readFileSync} from 'node:fs';
 import {UNet} from '../../dist/unet.js';
+import {captureReport, resetCaptureReport} from '../../dist/index.js';
 import {expectSameOnBoth, randomTensor, rng, tf} from './helpers.mjs';
 
 const ascMemory = () => tf.backend().memory();
@@ -59,6 +60,26 @@ test('an allocation past the memory limit throws an Error naming the bytes and t
   const y = tf.add(tf.tensor([1, 2, 3]), tf.tensor([10, 20, 30]));
   assert.equal(Array.from(y.dataSync()), [11, 22, 33]);
   y.dispose();
+}));
+
+test('a flush program\'s arena, kept between inferences, is freed when an allocation finds the memory full',
+    () => withMemoryLimit(32 * 1024 * 1024, async () => {
+  const random = rng(11);
+  const [filter, bias, x] = [randomTensor(random, [3, 3, 16, 16]), randomTensor(random, [16]), randomTensor(random, [1, 256, 256, 16])];
+  // Intermediates of 4 MiB each: the program's arena holds them between inferences.
+  const f = () => tf.tidy(() => tf.maxPool(tf.fused.conv2d({x: tf.fused.conv2d({x, filter, strides: 1, pad: 'same', bias,
+    activation: 'relu'}), filter, strides: 1, pad: 'same', bias, activation: 'relu'}), 2, 2, 'same').dataSync());
+  resetCaptureReport();
+  const expected = f();
+  for (let i = 0; i < 4; i++) f();
+  assert.ok(captureReport().programRuns > 0, 'the inference runs as a program');
+  const held = ascMemory().numBytesInWasm;
+  // 2 MiB more than is left: fits only once the arena (two 4 MiB intermediates) is freed.
+  const big = tf.zeros([(32 * 1024 * 1024 - held + 2 * 1024 * 1024) >> 2]);
+  assert.ok(ascMemory().numBytesInWasm < held + big.size * 4 - 6 * 1024 * 1024, 'the arena was freed');
+  big.dispose();
+  assert.equal(f(), expected, 'the inference runs as before');
+  tf.dispose([filter, bias, x]);
 }));
 
 test('a U-Net inference that runs out of memory midway throws the limit error, leaks nothing, and the next one works',
