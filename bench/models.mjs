@@ -28,6 +28,8 @@ const {values: args} = parseArgs({options: {
   models: {type: 'boolean'}, // from npm run bench -- --models
 }, allowPositionals: true});
 const ROUNDS = args.quick ? 3 : 7;
+/** Untimed inferences of every runner before the rounds. */
+const WARM_UP = 4;
 // asc as a user gets it (whole-graph capture: repeated inferences run deferred and fused), and one
 // thread op by op (capture off) to show what the plan gains.
 // compile() of each model's predict on one and two threads (src/compile.ts) runs beside them.
@@ -148,6 +150,10 @@ async function measure(spec) {
   }
   const names = Object.keys(runners);
   const times = Object.fromEntries(names.map((name) => [name, []]));
+  // Every runner's first inferences untimed: a model is timed as an application runs it, again and
+  // again (asc's drop-in path makes its inference a program on the fourth; the first inference's
+  // cost is in docs/webgpu.md#warm-up).
+  for (let i = 0; i < WARM_UP; i++) for (const name of names) await runners[name].run();
   resetCaptureReport('asc-1t');
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < names.length; i++) {
