@@ -11,10 +11,10 @@ import {FoldedWeights, FoldStorage} from './folded_weights.js';
 import {FusionCounts, noFusions, QueuedCall} from './fusion.js';
 import {FlushPrograms} from './flush_program.js';
 import {Graveyard} from './graveyard.js';
-import {KERNELS} from './kernels.js';
+import {runQueuedCall} from './kernels.js';
 import {FusionCache, SourcedCall} from './fusion_cache.js';
 import type {ProgramHost} from './program.js';
-import {assignRoles, EXTERNAL, isInput, planKey, recordCall, RecordedCall, repeats, Roles} from './recorded_call.js';
+import {assignRoles, EXTERNAL, planKey, recordCall, RecordedCall, repeats, Roles} from './recorded_call.js';
 import type {Trace, TraceRunner} from './trace.js';
 
 /** What the capture needs of the backend. */
@@ -66,6 +66,15 @@ const MAX_PLANS = 16;
  * model may have changed).
  */
 const IDLE_SEGMENTS = 64;
+/** Replays of a plan that diverge in a row before its segments run op by op (IDLE_SEGMENTS of them). */
+const DIVERGED_REPLAYS = 3;
+
+/** Sets `key` in `map` as its newest entry; the oldest beyond MAX_PLANS go. */
+function remember<T>(map: Map<string, T>, key: string, value: T): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > MAX_PLANS) map.delete(map.keys().next().value!);
+}
 
 export class Capture implements Producer, TraceRunner {
   private log: RecordedCall[] = [];
@@ -97,10 +106,14 @@ export class Capture implements Producer, TraceRunner {
   private readonly graveyard: Graveyard;
   private readonly plans = new Map<string, RecordedCall[]>();
   /**
-   * First calls of segments that reached MAX_SEGMENT_CALLS with no read (streams of calls nobody
-   * reads), with the segments left to run op by op, unrecorded, when they start that way again.
+   * First calls of segments that run op by op, unrecorded, when they start that way again, with the
+   * segments left: streams of calls nobody reads (MAX_SEGMENT_CALLS with no read), and plans whose
+   * replays diverged DIVERGED_REPLAYS times in a row (two segments that begin alike and take each
+   * other's plan in turn: basic-pitch's).
    */
   private readonly streams = new Map<string, number>();
+  /** Plan keys whose last replays diverged, with how many in a row. */
+  private readonly diverged = new Map<string, number>();
   /** Plans whose last full replay fused nothing, with the segments left to run them op by op. */
   private readonly idle = new WeakMap<RecordedCall[], number>();
   /**
@@ -176,8 +189,7 @@ export class Capture implements Producer, TraceRunner {
     if (this.log.length === 0) this.logKey = planKey(name, inputs);
     this.log.push(recordCall(name, inputs, attrs, out, wasmKernel, this.roles));
     if (this.log.length >= MAX_SEGMENT_CALLS) {
-      this.streams.set(this.logKey, IDLE_SEGMENTS);
-      if (this.streams.size > MAX_PLANS) this.streams.delete(this.streams.keys().next().value!);
+      remember(this.streams, this.logKey, IDLE_SEGMENTS);
       this.endSegment(false);
     }
     return out;
@@ -216,6 +228,9 @@ export class Capture implements Producer, TraceRunner {
     this.logKey = this.replayKey;
     this.replay = null;
     this.stats.divergences++;
+    const inARow = (this.diverged.get(this.logKey) ?? 0) + 1;
+    if (inARow < DIVERGED_REPLAYS) remember(this.diverged, this.logKey, inARow);
+    else remember(this.streams, this.logKey, IDLE_SEGMENTS);
     this.flush();
   }
 
@@ -281,6 +296,7 @@ export class Capture implements Producer, TraceRunner {
     if (!this.enabled || this.flushing) return;
     const complete = this.replay != null && this.position === this.replay.length;
     this.flush(complete);
+    if (complete) this.diverged.delete(this.replayKey);
     if (complete && !this.segmentFused && !this.programmable(this.replay!)) this.idle.set(this.replay!, IDLE_SEGMENTS);
     if (this.replay != null && this.position < this.replay.length) this.leaveReplay();
     if (keep && this.replay == null && this.log.length >= 2 && this.log.some((c) => c.deferrable)) {
@@ -365,7 +381,7 @@ export class Capture implements Producer, TraceRunner {
       const runCalls = () => {
         const releases = this.graveyard.schedule(calls);
         calls.forEach((call, i) => {
-          this.run(call);
+          runQueuedCall(this.storage, this.backend, call);
           for (const [id, entry] of releases[i]) this.graveyard.release(id, entry);
         });
       };
@@ -412,33 +428,5 @@ export class Capture implements Producer, TraceRunner {
     const entry = this.storage.data.find(t.dataId);
     if (entry == null || entry.producer != null || entry.address === 0) return null;
     return new Float32Array(this.storage.wasmMemory.buffer, entry.address, 1)[0];
-  }
-
-  private run(call: QueuedCall): void {
-    const kernel = KERNELS.get(call.name);
-    if (kernel == null) throw new Error(`asc backend: internal error: no kernel '${call.name}' to run`);
-    const out = kernel({inputs: call.inputs, attrs: call.attrs ?? {}, backend: this.backend as never});
-    const produced = Array.isArray(out) ? out : [out];
-    produced.forEach((t, k) => this.adopt(call.outputs[k], t, call.inputs));
-  }
-
-  /** Moves a kernel's output `from` into the deferred output `to` (copying when the kernel aliased it). */
-  private adopt(to: TensorInfo, from: TensorInfo, inputs: NamedTensorInfoMap): void {
-    const target = this.storage.data.get(to.dataId);
-    const source = this.storage.data.get(from.dataId);
-    if (source.dtype !== target.dtype || source.size !== target.size) {
-      throw new Error(`asc backend: internal error: a deferred ${target.dtype}[${to.shape}] was computed as ` +
-          `${source.dtype}[${from.shape}]`);
-    }
-    if (source.refCount > 1 || isInput(inputs, from.dataId)) {
-      target.address = this.storage.allocate(target.byteLength);
-      this.storage.copyBytes(target.address, source.ptr, source.byteLength);
-      this.storage.disposeData(from.dataId);
-    } else {
-      target.address = source.address;
-      source.address = 0;
-      this.storage.data.delete(from.dataId);
-    }
-    target.producer = null;
   }
 }

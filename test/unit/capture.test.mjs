@@ -276,6 +276,23 @@ test('a plan that fuses nothing and cannot become a program runs op by op afterw
   tf.dispose([bias, x]);
 });
 
+test('two segments that begin alike and take each other\'s plan in turn run op by op after three divergences', async () => {
+  await tf.setBackend('asc-capture');
+  const x = randomTensor(rng(9), [1, 8, 8, 4]);
+  const a = () => tf.tidy(() => Array.from(tf.relu(tf.add(x, x)).dataSync()));
+  const b = () => tf.tidy(() => Array.from(tf.sigmoid(tf.add(x, x)).dataSync()));
+  resetCaptureReport();
+  const [wantA, wantB] = [a(), b()];
+  for (let i = 0; i < 10; i++) {
+    assert.equal(a(), wantA);
+    assert.equal(b(), wantB);
+  }
+  const report = captureReport();
+  assert.is(report.divergences, 3, 'the replays that diverged before the plan\'s segments ran op by op');
+  assert.ok(report.bypassed >= 16, `${report.bypassed} segments ran op by op`);
+  tf.dispose(x);
+});
+
 test('a stream of calls nobody reads is recorded once, then runs op by op unrecorded', async () => {
   await tf.setBackend('asc-capture');
   const x = tf.ones([1, 1, 1, 64]);
