@@ -360,7 +360,7 @@ export class AscBackend extends KernelBackend implements ProgramHost {
     }
     this.release(entry.address, entry.byteLength);
     this.weightCache.drop(dataId);
-    this.capture.dropFolded(dataId);
+    this.capture.dropDerived(dataId);
     entry.address = 0;
     entry.producer = null;
     entry.disposed = true;

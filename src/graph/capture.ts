@@ -133,8 +133,8 @@ export class Capture implements Producer, TraceRunner {
   private stats = Capture.noStats();
   /** Convolution weights with batch norms folded in, per filter. */
   private readonly folded: FoldedWeights;
-  /** Filters disposed during a flush: what was folded from them may still be read until it ends. */
-  private foldedToDrop: object[] = [];
+  /** Tensors disposed during a flush: what was made from them may still be read until it ends. */
+  private toDrop: object[] = [];
   /** The compiled function's run being traced (compile.ts), if one is. */
   private tracer: Trace|null = null;
 
@@ -144,10 +144,18 @@ export class Capture implements Producer, TraceRunner {
     this.graveyard = new Graveyard(storage);
   }
 
-  /** A filter is being disposed: what was folded from it goes (after the flush, if one runs). */
-  dropFolded(filterId: object): void {
-    if (this.flushing) this.foldedToDrop.push(filterId);
-    else this.folded.drop(filterId);
+  /**
+   * A tensor is being disposed: what was made from it goes (after the flush, if one runs): batch
+   * norms folded into it, flush programs that read it in place (a disposed model's).
+   */
+  dropDerived(dataId: object): void {
+    if (this.flushing) this.toDrop.push(dataId);
+    else this.dropDerivedNow(dataId);
+  }
+
+  private dropDerivedNow(dataId: object): void {
+    this.folded.drop(dataId);
+    this.programs.dropReading(dataId);
   }
 
   /** Tensors in the backend's storage that are not the engine's: disposed ones kept, folded weights. */
@@ -406,8 +414,8 @@ export class Capture implements Producer, TraceRunner {
       this.storage.holdThreads(false);
       this.graveyard.releaseAll();
       this.flushing = false;
-      for (const id of this.foldedToDrop) this.folded.drop(id);
-      this.foldedToDrop = [];
+      for (const id of this.toDrop) this.dropDerivedNow(id);
+      this.toDrop = [];
     }
   }
 

@@ -76,6 +76,11 @@ export class FlushProgram {
     return false;
   }
 
+  /** Its program (null while there is none), and the tensors the program reads in place (the weights). */
+  get made(): {program: object, weights: object[]}|null {
+    return this.program && {program: this.program, weights: this.program.weights.filter((w) => w != null) as object[]};
+  }
+
   /** Whether the program runs or is being made (not given up after MAX_FAILURES). */
   get viable(): boolean {
     return this.failures < MAX_FAILURES;
@@ -153,6 +158,9 @@ const MAX_PROGRAM_BYTES = 32 << 20;
 /** The programs of a capture's flushes, by the kept fusion result they reuse, least recently used first. */
 export class FlushPrograms {
   private readonly kept = new Map<object, {source: object, program: FlushProgram}>();
+  /** The programs made, by the tensors they read in place, and what each is filed under. */
+  private readonly reading = new WeakMap<object, Set<FlushProgram>>();
+  private readonly filed = new Map<FlushProgram, {program: object, weights: object[]}>();
   /** The most bytes the arenas hold together (less after the memory was found full). */
   private maxBytes = MAX_PROGRAM_BYTES;
 
@@ -170,14 +178,46 @@ export class FlushPrograms {
     else entry = {source, program: new FlushProgram(this.host, () => this.maxBytes)};
     this.kept.set(template, entry);
     const ran = entry.program.run(calls, runCalls);
+    this.index(entry.program);
     let {bytes} = this;
     for (const [oldest, {program}] of this.kept) {
       if (this.kept.size <= MAX_PROGRAMS && bytes <= this.maxBytes) break;
       bytes -= program.arenaBytes;
-      program.dispose();
+      this.dispose(program);
       this.kept.delete(oldest);
     }
     return {ran, viable: entry.program.viable};
+  }
+
+  /** Files `program` under the tensors its program reads in place, anew when that program changed. */
+  private index(program: FlushProgram): void {
+    const made = program.made;
+    const filed = this.filed.get(program);
+    if (made?.program === filed?.program) return;
+    this.unindex(program);
+    if (made == null) return;
+    this.filed.set(program, made);
+    for (const weight of made.weights) {
+      let readers = this.reading.get(weight);
+      if (readers == null) this.reading.set(weight, readers = new Set());
+      readers.add(program);
+    }
+  }
+
+  private unindex(program: FlushProgram): void {
+    for (const weight of this.filed.get(program)?.weights ?? []) this.reading.get(weight)?.delete(program);
+    this.filed.delete(program);
+  }
+
+  private dispose(program: FlushProgram): void {
+    this.unindex(program);
+    program.dispose();
+  }
+
+  /** A tensor is disposed: the programs that read it in place free their arenas (their model is gone). */
+  dropReading(weight: object): void {
+    const readers = this.reading.get(weight);
+    if (readers != null) for (const program of [...readers]) this.dispose(program);
   }
 
   /** Bytes of the programs' arenas. */
@@ -196,7 +236,7 @@ export class FlushPrograms {
     for (const {program} of this.kept.values()) {
       if (program.running || program.arenaBytes === 0) continue;
       freed += program.arenaBytes;
-      program.dispose();
+      this.dispose(program);
     }
     this.maxBytes = Math.min(this.maxBytes, freed >> 1);
     return freed > 0;
@@ -206,7 +246,7 @@ export class FlushPrograms {
   dropPlan(plan: readonly object[]): void {
     for (const [template, {source, program}] of this.kept) {
       if (!plan.includes(source)) continue;
-      program.dispose();
+      this.dispose(program);
       this.kept.delete(template);
     }
   }

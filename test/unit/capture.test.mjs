@@ -254,6 +254,19 @@ test('a flush program whose inputs include an intermediate disposed before it ra
   tf.dispose([filter, bias, x]);
 });
 
+test('disposing a weight a flush program reads in place frees the program\'s arena', async () => {
+  await tf.setBackend('asc-capture');
+  const random = rng(13);
+  const [filter, bias, x] = [randomTensor(random, [3, 3, 8, 8]), randomTensor(random, [8]), randomTensor(random, [1, 16, 16, 8])];
+  const f = () => tf.tidy(() => tf.maxPool(tf.fused.conv2d({x, filter, strides: 1, pad: 'same', bias, activation: 'relu'}), 2, 2, 'same').dataSync());
+  const before = tf.backend().memory().numBytesInPrograms;
+  for (let i = 0; i < 6; i++) f();
+  assert.ok(tf.backend().memory().numBytesInPrograms > before, 'the inference is a program with an arena');
+  tf.dispose([filter, bias]);
+  assert.is(tf.backend().memory().numBytesInPrograms, before, 'its arena went with the model\'s weights');
+  tf.dispose(x);
+});
+
 test('a plan that fuses nothing and cannot become a program runs op by op afterwards, with the same results', async () => {
   await tf.setBackend('asc-capture');
   const random = rng(5);
