@@ -166,8 +166,8 @@ async function measure(spec) {
   for (const runner of Object.values(runners)) runner.dispose?.();
   // What the plan did per replayed inference on one thread: calls deferred and run, fusions fired.
   const report = captureReport('asc-1t');
-  const perReplay = (n) => (report.replays > 0 ? n / report.replays : 0);
-  const capture = {replays: report.replays, bypassed: report.bypassed, divergences: report.divergences,
+  const perReplay = (n) => (report.replays > 0 ? Math.round((10 * n) / report.replays) / 10 : 0);
+  const capture = {replays: report.replays, programRuns: report.programRuns, bypassed: report.bypassed, divergences: report.divergences,
     deferredCalls: perReplay(report.deferredCalls), ranCalls: perReplay(report.ranCalls),
     fusions: Object.fromEntries(Object.entries(report.fusions).map(([k, n]) => [k, perReplay(n)]).filter(([, n]) => n > 0))};
   // The bytes one inference holds at its peak in wasm memory beyond what was held before it, planned
@@ -225,7 +225,8 @@ for (const spec of suite()) {
       (row.capture.bypassed > 0 ? 'none: plan idle, op by op' : 'none');
   const mb = (b) => (b / 2 ** 20).toFixed(1);
   console.log(`  asc ${f(row.ms['asc-1t'])} ms (op by op ${f(row.ms['asc-1t-ops'])}; ${row.capture.ranCalls} of ` +
-      `${row.capture.deferredCalls} deferred calls ran, fused: ${fused}; peak ${mb(row.peakBytes['asc-1t'])} MiB, ` +
+      `${row.capture.deferredCalls} deferred calls ran, fused: ${fused}; ${row.capture.programRuns} of ` +
+      `${row.capture.replays} replays as programs; peak ${mb(row.peakBytes['asc-1t'])} MiB, ` +
       `op by op ${mb(row.peakBytes['asc-1t-ops'])}), 2 threads ${f(row.ms['asc-2t'])}, ` +
       (row.notCompiled ? `not compiled (${row.notCompiled})` : `compiled ${f(row.ms['asc-1t-compiled'])} ` +
       `(2 threads ${f(row.ms['asc-2t-compiled'])}, vs drop-in ${row.compiledError.toExponential(1)}, ` +
