@@ -27,7 +27,7 @@ export interface AscMemoryInfo {
   numBytesInWasm: number;
   /**
    * Of numBytesInWasm, the arenas of the drop-in path's programs (docs/capture.md): kept between
-   * inferences, at most 64 MiB, freed when an allocation finds the memory full.
+   * inferences, at most 32 MiB, freed when an allocation finds the memory full.
    */
   numBytesInPrograms: number;
   /** The most numBytesInWasm has been since the backend was created (or resetPeakMemory). */

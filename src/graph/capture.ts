@@ -46,8 +46,8 @@ export interface CaptureReport {
   /** Flushes run as a program (flush_program.ts). */
   programRuns: number;
   /**
-   * Segments run op by op, unrecorded: their plan's last replay fused nothing, or they begin as a
-   * stream of calls nobody read did.
+   * Segments run op by op, unrecorded: their plan fuses nothing and cannot run as a program, its
+   * replays diverged three times in a row, or they begin as a stream of calls nobody read did.
    */
   bypassed: number;
   fusions: FusionCounts;

@@ -76,9 +76,9 @@ export class FlushProgram {
     return false;
   }
 
-  /** Its program (null while there is none), and the tensors the program reads in place (the weights). */
-  get made(): {program: object, weights: object[]}|null {
-    return this.program && {program: this.program, weights: this.program.weights.filter((w) => w != null) as object[]};
+  /** Its program, while there is one: `weights` are the tensors it reads in place (null: copied). */
+  get steps(): {readonly weights: ReadonlyArray<object|null>}|null {
+    return this.program;
   }
 
   /** Whether the program runs or is being made (not given up after MAX_FAILURES). */
@@ -160,7 +160,7 @@ export class FlushPrograms {
   private readonly kept = new Map<object, {source: object, program: FlushProgram}>();
   /** The programs made, by the tensors they read in place, and what each is filed under. */
   private readonly reading = new WeakMap<object, Set<FlushProgram>>();
-  private readonly filed = new Map<FlushProgram, {program: object, weights: object[]}>();
+  private readonly filed = new Map<FlushProgram, {steps: object, weights: object[]}>();
   /** The most bytes the arenas hold together (less after the memory was found full). */
   private maxBytes = MAX_PROGRAM_BYTES;
 
@@ -191,13 +191,13 @@ export class FlushPrograms {
 
   /** Files `program` under the tensors its program reads in place, anew when that program changed. */
   private index(program: FlushProgram): void {
-    const made = program.made;
-    const filed = this.filed.get(program);
-    if (made?.program === filed?.program) return;
+    const {steps} = program;
+    if (steps === (this.filed.get(program)?.steps ?? null)) return;
     this.unindex(program);
-    if (made == null) return;
-    this.filed.set(program, made);
-    for (const weight of made.weights) {
+    if (steps == null) return;
+    const weights = steps.weights.filter((w) => w != null) as object[];
+    this.filed.set(program, {steps, weights});
+    for (const weight of weights) {
       let readers = this.reading.get(weight);
       if (readers == null) this.reading.set(weight, readers = new Set());
       readers.add(program);
