@@ -12,6 +12,7 @@ import {nodeProcess} from './node_process.js';
 import {MIN_PARALLEL_WORK, ThreadDispatch} from './threads/dispatch.js';
 import type {ParallelKernel} from './threads/parallel_kernels.js';
 import {CONTROL_BYTES, SpawnWorker} from './threads/pool.js';
+import type {Step, StepLeader} from './threads/program_code.js';
 import {Producer, TensorData} from './tensor_data.js';
 import {TensorStorage} from './tensor_storage.js';
 import {WeightCache} from './weight_cache.js';
@@ -26,8 +27,8 @@ export interface AscMemoryInfo {
   /** Bytes held in wasm memory: tensor data, packed weights, kernels' scratch, programs' arenas. */
   numBytesInWasm: number;
   /**
-   * Of numBytesInWasm, the arenas of the drop-in path's programs (docs/capture.md): kept between
-   * inferences, at most 32 MiB, freed when an allocation finds the memory full.
+   * Of numBytesInWasm, the drop-in path's programs (docs/capture.md): their arenas and encoded
+   * steps, kept between inferences, at most 32 MiB, freed when an allocation finds the memory full.
    */
   numBytesInPrograms: number;
   /** The most numBytesInWasm has been since the backend was created (or resetPeakMemory). */
@@ -73,6 +74,7 @@ export class AscBackend extends KernelBackend implements ProgramHost {
     this.heap.relieve = () => this.capture.programs.release();
     this.dispatch = new ThreadDispatch({wasm: kernels, memory: wasmMemory, module, spawn, control: spawn ? this.allocate(CONTROL_BYTES) : 0,
       cores: features.cores, threadsReason: features.threadsReason, fixedThreads: threads, minParallelWork});
+    this.heap.leader = this.dispatch;
   }
 
   /**
@@ -133,11 +135,18 @@ export class AscBackend extends KernelBackend implements ProgramHost {
    * across the threads when the work is large enough; chunk boundaries are multiples of `align`.
    */
   parallel(kernel: ParallelKernel, args: number[], units: number, unitWork: number, align = 1): void {
-    if (this.recorder != null) {
-      const recorded = args.slice();
-      this.recorder.step(() => this.dispatch.parallel(kernel, recorded, units, unitWork, align));
-    }
+    this.recorder?.step({kind: 'parallel', kernel, args: args.slice(), units, unitWork, align});
     this.dispatch.parallel(kernel, args, units, unitWork, align);
+  }
+
+  runStep(step: Step): void {
+    if (step.kind === 'parallel') this.dispatch.parallel(step.kernel, step.args, step.units, step.unitWork, step.align);
+    else this.heap.runStep(step);
+  }
+
+  /** Runs a program's encoded steps on a worker (graph/flush_program.ts). */
+  get leader(): StepLeader {
+    return this.dispatch;
   }
 
   /** Keeps idle workers spinning through a run of kernels (a captured plan), or lets them sleep. */

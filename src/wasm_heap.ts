@@ -4,6 +4,7 @@
 // may be placed in its arena, and every kernel call and write becomes one of the program's steps.
 import {DataType, TypedArray} from '@tensorflow/tfjs-core';
 import type {ProgramRecorder} from './graph/program.js';
+import type {Step} from './threads/program_code.js';
 import {KernelExports, MAX_BLOCK_BYTES} from './wasm_module.js';
 
 /** Data in wasm memory, as a typed array sees it. */
@@ -25,6 +26,11 @@ export class WasmHeap {
    * memory full; whether it freed anything (then the allocation is tried again).
    */
   relieve: (() => boolean)|null = null;
+  /**
+   * The thread dispatch, while a worker may lead a program on this memory: until it ended no kernel
+   * runs here and nothing writes the blocks kernels share (the argument block).
+   */
+  leader: {readonly leading: boolean, follow(): boolean}|null = null;
   /** Programs' arenas [start, end): their blocks are never freed one by one. */
   private readonly arenas: Array<[number, number]> = [];
   /** A small block for passing shapes and pointer lists to kernels. */
@@ -37,6 +43,7 @@ export class WasmHeap {
 
   /** The wasm kernels; while a program is recorded, calls to them are its steps. */
   get calls(): KernelExports {
+    this.settle();
     return this.recorder == null ? this.kernels : (this.recordedKernels ??= this.recordingKernels());
   }
 
@@ -49,7 +56,7 @@ export class WasmHeap {
       }
       const kernel = value as (...args: number[]) => number|void;
       recorded[name] = (...args: number[]) => {
-        this.recorder?.step(() => kernel(...args));
+        this.recorder?.step({kind: 'call', name, args});
         return kernel(...args);
       };
     }
@@ -148,34 +155,57 @@ export class WasmHeap {
 
   // Writes kernels make from JavaScript: a recorded program repeats them.
 
+  /** Waits for the program a worker leads, if one does. */
+  private settle(): void {
+    if (this.leader?.leading) this.leader.follow();
+  }
+
   /** Writes i32 values at `ptr`. */
   writeInts(ptr: number, values: ArrayLike<number>): void {
-    if (this.recorder != null) {
-      const copy = Int32Array.from(values);
-      this.recorder.step(() => new Int32Array(this.memory.buffer, ptr, copy.length).set(copy));
-    }
+    this.settle();
+    this.recorder?.step({kind: 'ints', ptr, values: Int32Array.from(values)});
     new Int32Array(this.memory.buffer, ptr, values.length).set(values);
   }
 
   /** Zeroes `bytes` bytes at `ptr`. */
   zero(ptr: number, bytes: number): void {
-    this.recorder?.step(() => new Uint8Array(this.memory.buffer, ptr, bytes).fill(0));
+    this.settle();
+    this.recorder?.step({kind: 'zero', ptr, bytes});
     new Uint8Array(this.memory.buffer, ptr, bytes).fill(0);
   }
 
   /** Sets every element of `data` to `value`, in its dtype's storage. */
   fill({dtype, ptr, size}: Stored, value: number): void {
     // Where the data are now (a program repeats the fill there, whatever the tensor becomes).
-    const at = {dtype, ptr, size};
-    const run = () => this.typedView(at).fill(value);
-    this.recorder?.step(run);
-    run();
+    this.settle();
+    this.recorder?.step({kind: 'fill', dtype, ptr, size, value});
+    this.typedView({dtype, ptr, size}).fill(value);
   }
 
   /** Copies `bytes` bytes from `src` to `dst` (the blocks may overlap). */
   copyBytes(dst: number, src: number, bytes: number): void {
-    const run = () => new Uint8Array(this.memory.buffer).copyWithin(dst, src, src + bytes);
-    this.recorder?.step(run);
-    run();
+    this.recorder?.step({kind: 'copy', dst, src, bytes});
+    new Uint8Array(this.memory.buffer).copyWithin(dst, src, src + bytes);
+  }
+
+  /** Does a program's step again (a split kernel's is the backend's: AscBackend.runStep). */
+  runStep(step: Exclude<Step, {kind: 'parallel'}>): void {
+    switch (step.kind) {
+      case 'call':
+        (this.kernels[step.name as keyof KernelExports] as unknown as (...args: number[]) => void)(...step.args);
+        break;
+      case 'ints':
+        this.writeInts(step.ptr, step.values);
+        break;
+      case 'zero':
+        this.zero(step.ptr, step.bytes);
+        break;
+      case 'fill':
+        this.fill(step, step.value);
+        break;
+      case 'copy':
+        this.copyBytes(step.dst, step.src, step.bytes);
+        break;
+    }
   }
 }

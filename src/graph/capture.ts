@@ -43,8 +43,9 @@ export interface CaptureReport {
   divergences: number;
   /** Flushes that reused the fusion passes' result of an earlier flush of the same calls (fusion_cache.ts). */
   fusionReuses: number;
-  /** Flushes run as a program (flush_program.ts). */
+  /** Flushes run as a program (flush_program.ts); of them, those a worker ran while the calls were deferred. */
   programRuns: number;
+  programsLed: number;
   /**
    * Segments run op by op, unrecorded: their plan fuses nothing and cannot run as a program, its
    * replays diverged three times in a row, or they begin as a stream of calls nobody read did.
@@ -164,7 +165,8 @@ export class Capture implements Producer, TraceRunner {
   }
 
   private static noStats(): CaptureReport {
-    return {plansRecorded: 0, replays: 0, deferredCalls: 0, ranCalls: 0, divergences: 0, fusionReuses: 0, programRuns: 0, bypassed: 0,
+    return {plansRecorded: 0, replays: 0, deferredCalls: 0, ranCalls: 0, divergences: 0, fusionReuses: 0, programRuns: 0, programsLed: 0,
+      bypassed: 0,
       fusions: noFusions()};
   }
 
@@ -213,6 +215,7 @@ export class Capture implements Producer, TraceRunner {
     this.replayKey = key;
     this.position = 0;
     this.stats.replays++;
+    this.programs.arm(plan[0]);
   }
 
   /**
@@ -289,6 +292,7 @@ export class Capture implements Producer, TraceRunner {
     }
     for (const t of outputs) this.roles.give(t.dataId);
     this.queue.push({name: recorded.name, inputs: snapshot, attrs, outputs, source: recorded});
+    this.programs.deferred(this.queue);
     this.stats.deferredCalls++;
     return recorded.returnsArray ? outputs : outputs[0];
   }
@@ -372,7 +376,10 @@ export class Capture implements Producer, TraceRunner {
    */
   flush(wholePlan = false): boolean {
     if (this.flushing) throw new Error('asc backend: internal error: a deferred kernel read data no kernel had written yet');
-    if (this.queue.length === 0) return false;
+    if (this.queue.length === 0) {
+      this.programs.settle();
+      return false;
+    }
     const queue = this.queue;
     this.queue = [];
     this.generation++;
@@ -398,8 +405,9 @@ export class Capture implements Producer, TraceRunner {
         runCalls();
         if (wholePlan) this.segmentProgram = kept ? 'awaiting' : 'none';
       } else {
-        const {ran, viable} = this.programs.run(reused, queue[0].source, calls, runCalls);
+        const {ran, led, viable} = this.programs.run(reused, queue[0].source, calls, runCalls, queue);
         if (ran) this.stats.programRuns++;
+        if (led) this.stats.programsLed++;
         this.segmentProgram = viable ? 'made' : 'none';
       }
       this.stats.ranCalls += calls.length;
@@ -411,6 +419,7 @@ export class Capture implements Producer, TraceRunner {
       this.fail(queue, e);
       throw e;
     } finally {
+      this.programs.settle();
       this.storage.holdThreads(false);
       this.graveyard.releaseAll();
       this.flushing = false;

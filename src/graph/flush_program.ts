@@ -6,8 +6,14 @@
 // made the program (a weight) is read in place and must be the same tensor on every run; the rest
 // is copied into the arena first. The outputs the caller holds are copied out of the arena into
 // their tensors; which outputs those are must not change (else the flush runs as it is).
+// On two threads or more the program of a replay begins on a worker as soon as the replay has
+// deferred the calls that take its copied inputs (the model's input: the first), while this thread
+// is still in the engine's and the model's JavaScript; the flush then joins it, and keeps its
+// results if the flush turns out to be the program's (the same fusion result, weights and held
+// outputs, the same copied inputs: small ones, constants made per inference, compared by value).
 import type {TensorInfo} from '@tensorflow/tfjs-core';
 import type {TensorData} from '../tensor_data.js';
+import {encodeSteps} from '../threads/program_code.js';
 import type {QueuedCall} from './fusion.js';
 import {AllocationLog, MAX_FAILURES, Plan, ProgramHost, record, Recorded, runSteps, watch} from './program.js';
 
@@ -16,7 +22,19 @@ interface FlushSteps extends Recorded {
   weights: Array<object|null>;
   /** Per output of the calls: whether the caller holds it (then it is copied out of the arena). */
   held: boolean[];
+  /**
+   * Per input copied into its slot: where the replay's queue first takes it (call, input key), or
+   * null for a small one (a constant made per inference: its slot keeps the last, compared after).
+   */
+  sources: Array<{call: number, key: string}|null>;
+  /** Deferred calls after which every input with a source is known (Infinity: one is not in the queue). */
+  startAfter: number;
+  /** The steps encoded in wasm memory for a worker to lead (made on the first start). */
+  code: {ptr: number, bytes: number}|null;
 }
+
+/** Copied inputs up to this size are compared by value after a worker ran the program, not waited for. */
+const SMALL_INPUT_BYTES = 256;
 
 /** The calls' inputs from outside (no call of them made it), each once, in order. */
 function inputsFromOutside(calls: QueuedCall[]): TensorInfo[] {
@@ -42,6 +60,10 @@ export class FlushProgram {
   private failures = 0;
   /** Its steps are running (its arena is being read). */
   running = false;
+  /** The data of the copied inputs a worker's run of it began with (null: a small input's last value). */
+  private led: Array<object|null>|null = null;
+  /** Whether the last run's results were a worker's (lead). */
+  ranLed = false;
 
   /** `maxBytes()`: the most bytes its arena may hold (else no program is made). */
   constructor(private readonly host: ProgramHost, private readonly maxBytes: () => number) {}
@@ -50,8 +72,13 @@ export class FlushProgram {
    * Runs the flush's fused `calls`: as the program (then returns true), or by `runCalls` (logged or
    * recorded on the way to one).
    */
-  run(calls: QueuedCall[], runCalls: () => void): boolean {
+  run(calls: QueuedCall[], runCalls: () => void, queue: readonly QueuedCall[]): boolean {
     const {host} = this;
+    // A worker's run of the program ends before anything here runs or frees; its results hold if
+    // all of it ran on the inputs this flush has.
+    const led = this.led != null && host.leader.follow() ? this.led : null;
+    this.led = null;
+    this.ranLed = false;
     if (host.recorder != null || this.failures >= MAX_FAILURES) {
       runCalls();
       return false;
@@ -63,7 +90,9 @@ export class FlushProgram {
       if (this.fits(this.program, inputs, held)) {
         this.running = true;
         try {
-          this.runProgram(this.program, inputs, outputs);
+          this.ranLed = led != null && this.ledWith(this.program, led, inputs);
+          if (!this.ranLed) runSteps(host, this.program, inputs);
+          this.takeOutputs(this.program, outputs);
         } finally {
           this.running = false;
         }
@@ -72,8 +101,46 @@ export class FlushProgram {
       this.dispose();
     }
     if (this.plan == null) this.log(inputs, outputs, held, runCalls);
-    else this.record(inputs, outputs, held, runCalls);
+    else this.record(inputs, outputs, held, runCalls, queue);
     return false;
+  }
+
+  /** Deferred calls of a replay after which a worker can begin the program (Infinity: never). */
+  get startAfter(): number {
+    return this.program?.startAfter ?? Infinity;
+  }
+
+  /**
+   * Has a worker begin the program on the copied inputs `queue` (the replay's deferred calls so far)
+   * takes; whether one did. The flush that comes next finds out whether its results hold.
+   */
+  lead(queue: readonly QueuedCall[]): boolean {
+    const {host, program} = this;
+    if (program == null) return false;
+    const ids = program.sources.map((source) => (source == null ? null : (queue[source.call].inputs[source.key] as TensorInfo).dataId));
+    ids.forEach((id, i) => {
+      if (id != null) host.copyBytes(program.slots[i], host.data.get(id).ptr, host.data.get(id).byteLength);
+    });
+    if (program.code == null) {
+      const code = encodeSteps(program.steps, host.leader);
+      program.code = {ptr: host.allocate(code.byteLength), bytes: code.byteLength};
+      new Float64Array(host.wasmMemory.buffer, program.code.ptr, code.length).set(code);
+    }
+    if (!host.leader.lead(program.code.ptr, program.code.bytes / 8)) return false;
+    this.led = ids;
+    return true;
+  }
+
+  /** Whether a worker's run that began with copied inputs `led` computed the program on `inputs`. */
+  private ledWith(program: FlushSteps, led: Array<object|null>, inputs: TensorInfo[]): boolean {
+    return program.sources.every((source, i) => {
+      if (program.slots[i] < 0) return true;
+      if (source != null) return led[i] === inputs[i].dataId;
+      const entry = this.host.data.get(inputs[i].dataId);
+      const bytes = (at: number) => new Uint8Array(this.host.wasmMemory.buffer, at, entry.byteLength);
+      const now = bytes(entry.ptr), last = bytes(program.slots[i]);
+      return now.every((b, k) => b === last[k]);
+    });
   }
 
   /** Its program, while there is one: `weights` are the tensors it reads in place (null: copied). */
@@ -86,13 +153,27 @@ export class FlushProgram {
     return this.failures < MAX_FAILURES;
   }
 
-  /** Bytes of the program's arena (0 while there is none). */
-  get arenaBytes(): number {
-    return this.program?.bytes ?? 0;
+  /** Bytes the program holds: its arena and its encoded steps (0 while there is none). */
+  get bytes(): number {
+    return (this.program?.bytes ?? 0) + (this.program?.code?.bytes ?? 0);
+  }
+
+  /** Whether a worker may be running its program (its arena is being read and written). */
+  get leading(): boolean {
+    return this.led != null;
+  }
+
+  /** The flush that would have found out ended otherwise: the worker's run is waited for, its results not used. */
+  unlead(): void {
+    if (this.led == null) return;
+    this.host.leader.follow();
+    this.led = null;
   }
 
   /** Frees the program's arena; the next flush logs anew. */
   dispose(): void {
+    this.unlead();
+    if (this.program?.code != null) this.host.release(this.program.code.ptr, this.program.code.bytes);
     if (this.program != null) this.host.freeArena(this.program.arena);
     this.program = null;
     this.plan = null;
@@ -104,9 +185,9 @@ export class FlushProgram {
       held.length === program.held.length && held.every((h, i) => h === program.held[i]);
   }
 
-  private runProgram(program: FlushSteps, inputs: TensorInfo[], outputs: TensorData[]): void {
+  /** Copies the outputs the caller holds out of the arena into their own blocks. */
+  private takeOutputs(program: FlushSteps, outputs: TensorData[]): void {
     const {host} = this;
-    runSteps(host, program, inputs);
     let r = 0;
     outputs.forEach((entry, k) => {
       if (!program.held[k]) return;
@@ -130,7 +211,8 @@ export class FlushProgram {
     this.loggedInputs = inputs.map((t) => t.dataId);
   }
 
-  private record(inputs: TensorInfo[], outputs: TensorData[], held: boolean[], runCalls: () => void): void {
+  private record(inputs: TensorInfo[], outputs: TensorData[], held: boolean[], runCalls: () => void,
+      queue: readonly QueuedCall[]): void {
     const {host} = this;
     const plan = this.plan!;
     if (inputs.length !== this.loggedInputs.length) {
@@ -139,11 +221,23 @@ export class FlushProgram {
     }
     // Inputs that are not the tensors they were when logged are copied into slots of the arena.
     const copied = inputs.map((t, i) => this.loggedInputs[i] !== t.dataId);
-    const {recorded} = record(host, plan, inputs.map((t) => host.data.get(t.dataId)), copied, runCalls,
-        () => outputs.filter((_, k) => held[k]));
+    const entries = inputs.map((t) => host.data.get(t.dataId));
+    const {recorded} = record(host, plan, entries, copied, runCalls, () => outputs.filter((_, k) => held[k]));
     if (typeof recorded === 'string') return this.fail();
-    this.program = {...recorded, weights: inputs.map((t, i) => (copied[i] ? null : t.dataId)), held};
+    const found = inputs.map((t, i) => (!copied[i] || entries[i].byteLength <= SMALL_INPUT_BYTES ? null :
+      firstTaken(queue, t.dataId)));
+    const startAfter = found.some((s) => s === undefined) ? Infinity : Math.max(1, ...found.map((s) => (s == null ? 0 : s.call + 1)));
+    this.program = {...recorded, weights: inputs.map((t, i) => (copied[i] ? null : t.dataId)), held,
+      sources: found.map((s) => s ?? null), startAfter, code: null};
   }
+}
+
+/** The first of `queue`'s calls that takes `dataId`, and as which input; undefined when none does. */
+function firstTaken(queue: readonly QueuedCall[], dataId: object): {call: number, key: string}|undefined {
+  for (let call = 0; call < queue.length; call++) {
+    for (const key in queue[call].inputs) if ((queue[call].inputs[key] as TensorInfo|undefined)?.dataId === dataId) return {call, key};
+  }
+  return undefined;
 }
 
 /**
@@ -163,30 +257,58 @@ export class FlushPrograms {
   private readonly filed = new Map<FlushProgram, {steps: object, weights: object[]}>();
   /** The most bytes the arenas hold together (less after the memory was found full). */
   private maxBytes = MAX_PROGRAM_BYTES;
+  /** The program each plan's last whole flush ran or was making, by the plan's first call. */
+  private readonly latest = new WeakMap<object, FlushProgram>();
+  /** The program to begin on a worker during this replay, and the one a worker began. */
+  private armed: FlushProgram|null = null;
+  private leading: FlushProgram|null = null;
 
   constructor(private readonly host: ProgramHost) {}
 
   /**
    * Runs a flush's fused `calls` by the program of the flushes that reuse `template` (made for a
    * queue beginning with `source`, a call of a plan; see FlushProgram.run); then the least recently
-   * used programs beyond MAX_PROGRAMS, or maxBytes of arenas, go. `ran`: it ran as the program;
-   * `viable`: that program runs or is being made.
+   * used programs beyond MAX_PROGRAMS, or maxBytes of arenas, go. `ran`: it ran as the program
+   * (`led`: a worker's run of it that began during the replay, whose results held); `viable`: that
+   * program runs or is being made.
    */
-  run(template: object, source: object, calls: QueuedCall[], runCalls: () => void): {ran: boolean, viable: boolean} {
+  run(template: object, source: object, calls: QueuedCall[], runCalls: () => void, queue: readonly QueuedCall[]):
+      {ran: boolean, led: boolean, viable: boolean} {
     let entry = this.kept.get(template);
     if (entry != null) this.kept.delete(template);
     else entry = {source, program: new FlushProgram(this.host, () => this.maxBytes)};
     this.kept.set(template, entry);
-    const ran = entry.program.run(calls, runCalls);
+    this.latest.set(source, entry.program);
+    const ran = entry.program.run(calls, runCalls, queue);
     this.index(entry.program);
     let {bytes} = this;
     for (const [oldest, {program}] of this.kept) {
       if (this.kept.size <= MAX_PROGRAMS && bytes <= this.maxBytes) break;
-      bytes -= program.arenaBytes;
+      bytes -= program.bytes;
       this.dispose(program);
       this.kept.delete(oldest);
     }
-    return {ran, viable: entry.program.viable};
+    return {ran, led: ran && entry.program.ranLed, viable: entry.program.viable};
+  }
+
+  /** A replay of the plan whose first call is `source` begins: its last flush's program may begin on a worker (lead). */
+  arm(source: object): void {
+    // A program given up or freed since has no steps (startAfter: Infinity).
+    this.armed = this.latest.get(source) ?? null;
+  }
+
+  /** The replay deferred the calls `queue`: the armed program begins on a worker once its copied inputs are among them. */
+  deferred(queue: readonly QueuedCall[]): void {
+    if (this.armed == null || queue.length < this.armed.startAfter) return;
+    this.leading = this.armed.lead(queue) ? this.armed : null;
+    this.armed = null;
+  }
+
+  /** A flush ends: no program waits to begin; one a worker ran that the flush did not use is waited for. */
+  settle(): void {
+    this.armed = null;
+    this.leading?.unlead();
+    this.leading = null;
   }
 
   /** Files `program` under the tensors its program reads in place, anew when that program changed. */
@@ -220,10 +342,10 @@ export class FlushPrograms {
     if (readers != null) for (const program of [...readers]) this.dispose(program);
   }
 
-  /** Bytes of the programs' arenas. */
+  /** Bytes the programs hold: arenas, encoded steps. */
   get bytes(): number {
     let bytes = 0;
-    for (const {program} of this.kept.values()) bytes += program.arenaBytes;
+    for (const {program} of this.kept.values()) bytes += program.bytes;
     return bytes;
   }
 
@@ -234,8 +356,8 @@ export class FlushPrograms {
   release(): boolean {
     let freed = 0;
     for (const {program} of this.kept.values()) {
-      if (program.running || program.arenaBytes === 0) continue;
-      freed += program.arenaBytes;
+      if (program.running || program.leading || program.bytes === 0) continue;
+      freed += program.bytes;
       this.dispose(program);
     }
     this.maxBytes = Math.min(this.maxBytes, freed >> 1);

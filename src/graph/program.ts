@@ -11,6 +11,7 @@
 // during the replay) leaves the replay unrecorded; it simply ran.
 import {DataType, TensorInfo} from '@tensorflow/tfjs-core';
 import type {TensorData} from '../tensor_data.js';
+import type {Step, StepLeader} from '../threads/program_code.js';
 
 /** Watches the host's work on wasm memory while a replay is logged or recorded. */
 export interface ProgramRecorder {
@@ -21,7 +22,7 @@ export interface ProgramRecorder {
   /** A block is being freed. */
   released(ptr: number): void;
   /** The host did this to wasm memory (a kernel call, a write): the program does it again. */
-  step(action: () => void): void;
+  step(step: Step): void;
   /** The host did something a program cannot repeat. */
   abort(reason: string): void;
 }
@@ -41,6 +42,11 @@ export interface ProgramHost {
   holdThreads(on: boolean): void;
   /** Changes whenever a block derived from weights (packed, folded) is dropped or replaced. */
   readonly weightEpoch: number;
+  /** Does a program's step again. */
+  runStep(step: Step): void;
+  /** Runs encoded steps on a worker (program_code.ts). */
+  readonly leader: StepLeader;
+  readonly wasmMemory: WebAssembly.Memory;
 }
 
 /** Blocks start at multiples of a cache line (threads writing neighbouring blocks share none). */
@@ -138,7 +144,7 @@ export class AllocationLog implements ProgramRecorder {
  * and go as logged (then no two live blocks share a byte).
  */
 export class Recording implements ProgramRecorder {
-  readonly steps: Array<() => void> = [];
+  readonly steps: Step[] = [];
   private next = 0;
   private event = 0;
   /**
@@ -174,8 +180,8 @@ export class Recording implements ProgramRecorder {
     if (this.failure == null && this.plan.events[this.event++] !== ~k) this.abort('it freed blocks in another order than when logged');
   }
 
-  step(action: () => void): void {
-    if (this.failure == null) this.steps.push(action);
+  step(step: Step): void {
+    if (this.failure == null) this.steps.push(step);
   }
 
   abort(reason: string): void {
@@ -203,7 +209,7 @@ export type ExternalResult = {input: number}|{tensor: TensorInfo}|null;
 
 /** What a recording made: the steps, the arena, where the inputs are copied and where the results lie. */
 export interface Recorded {
-  steps: Array<() => void>;
+  steps: Step[];
   arena: number;
   bytes: number;
   /** Per input: its slot in the arena, or -1 (read in place). */
@@ -287,7 +293,7 @@ export function runSteps(host: ProgramHost, program: Recorded, inputs: TensorInf
   });
   host.holdThreads(true);
   try {
-    for (const step of program.steps) step();
+    for (const step of program.steps) host.runStep(step);
   } finally {
     host.holdThreads(false);
   }

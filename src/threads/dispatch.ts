@@ -5,6 +5,7 @@ import {env} from '@tensorflow/tfjs-core';
 import type {KernelExports} from '../wasm_module.js';
 import {PARALLEL_KERNELS, ParallelKernel} from './parallel_kernels.js';
 import {SpawnWorker, ThreadPool} from './pool.js';
+import type {StepLeader} from './program_code.js';
 
 /** Work (in multiply-adds or bytes moved) below which a kernel runs on the calling thread alone, by default. */
 export const MIN_PARALLEL_WORK = 200_000;
@@ -39,15 +40,22 @@ export interface DispatchSetup {
   minParallelWork: number;
 }
 
-export class ThreadDispatch {
+export class ThreadDispatch implements StepLeader {
   /** Kernel runs split across threads so far. */
   parallelRuns = 0;
   /** Worker threads (started on the first job that is worth splitting), or null on one thread. */
   private pool: ThreadPool|null = null;
   private readonly fns: ((...args: number[]) => void)[];
+  /** The module's functions a program may call directly, by name (workers get the same list). */
+  private readonly calls: string[];
+  private readonly callIndices: Map<string, number>;
+  /** Whether all of the last program a worker led ran. */
+  private led = true;
 
   constructor(private readonly setup: DispatchSetup) {
     this.fns = PARALLEL_KERNELS.map((name) => setup.wasm[name] as unknown as (...args: number[]) => void);
+    this.calls = Object.keys(setup.wasm).filter((name) => typeof setup.wasm[name as keyof KernelExports] === 'function').sort();
+    this.callIndices = new Map(this.calls.map((name, i) => [name, i]));
   }
 
   /** Threads kernels run on: the fixed count, else the flag ASC_THREADS (0: one per core); 1 where threads cannot run. */
@@ -72,17 +80,12 @@ export class ThreadDispatch {
    * across the threads when the work is large enough; chunk boundaries are multiples of `align`.
    */
   parallel(kernel: ParallelKernel, args: number[], units: number, unitWork: number, align = 1): void {
+    if (this.leading) this.follow();
     if (units <= 0) return;
-    const {minParallelWork} = this.setup;
-    const work = units * unitWork;
-    const threads = work >= minParallelWork && units > align ? this.threads : 1;
-    if (threads > 1) {
-      const pool = this.startPool(threads - 1);
+    const chunkUnits = this.chunkUnits(units, unitWork, align);
+    if (chunkUnits < units) {
+      const pool = this.startPool(this.threads - 1);
       if (pool.ready > 0) {
-        // A multiple of the threads: 3 chunks on 2 threads left one thread two of them (14x14x48->288: 1.09x).
-        const perThread = Math.min(CHUNKS_PER_THREAD, Math.max(1, Math.floor(work / (minParallelWork * MIN_CHUNK_WORK * threads))));
-        const chunks = threads * perThread;
-        const chunkUnits = Math.ceil(Math.ceil(units / chunks) / align) * align;
         pool.run(PARALLEL_INDEX.get(kernel)!, args, units, chunkUnits);
         this.parallelRuns++;
         return;
@@ -91,9 +94,46 @@ export class ThreadDispatch {
     this.fns[PARALLEL_INDEX.get(kernel)!](...args, 0, units);
   }
 
+  /** Units per chunk when `units` of `unitWork` each are split across the threads (`units`: not split). */
+  chunkUnits(units: number, unitWork: number, align: number): number {
+    const {minParallelWork} = this.setup;
+    const work = units * unitWork;
+    const threads = work >= minParallelWork && units > align ? this.threads : 1;
+    if (threads <= 1) return units;
+    // A multiple of the threads: 3 chunks on 2 threads left one thread two of them (14x14x48->288: 1.09x).
+    const perThread = Math.min(CHUNKS_PER_THREAD, Math.max(1, Math.floor(work / (minParallelWork * MIN_CHUNK_WORK * threads))));
+    const chunks = threads * perThread;
+    return Math.ceil(Math.ceil(units / chunks) / align) * align;
+  }
+
+  parallelIndex(kernel: ParallelKernel): number {
+    return PARALLEL_INDEX.get(kernel)!;
+  }
+
+  callIndex(name: string): number {
+    return this.callIndices.get(name)!;
+  }
+
+  lead(code: number, words: number): boolean {
+    if (this.threads <= 1 || !(this.pool?.canLead ?? false)) return false;
+    this.pool!.lead(code, words);
+    return true;
+  }
+
+  /** Whether a worker leads a program now (no kernel may run on this thread until follow()). */
+  get leading(): boolean {
+    return this.pool?.isLeading ?? false;
+  }
+
+  follow(): boolean {
+    if (this.leading) this.led = this.pool!.follow();
+    return this.led;
+  }
+
   private startPool(workers: number): ThreadPool {
     const {module, memory, control, spawn} = this.setup;
-    this.pool ??= new ThreadPool(module, memory, control, PARALLEL_KERNELS, this.fns, spawn!);
+    this.pool ??= new ThreadPool(module, memory, control, PARALLEL_KERNELS, this.fns, this.calls,
+        this.calls.map((name) => this.setup.wasm[name as keyof KernelExports] as unknown as (...args: number[]) => void), spawn!);
     this.pool.resize(workers);
     return this.pool;
   }
@@ -121,6 +161,7 @@ export class ThreadDispatch {
 
   /** Ends the worker threads. */
   dispose(): void {
+    if (this.leading) this.follow();
     this.pool?.dispose();
     this.pool = null;
   }

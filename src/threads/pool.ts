@@ -8,15 +8,19 @@
 // depend on who ran which chunk. See worker_main.ts for the protocol.
 import {importNodeModule, nodeProcess} from '../node_process.js';
 import {claimChunk} from './claim_chunk.js';
+import {JobBlock, joinJob, Kernel, leadJob} from './job.js';
+import {leadProgram} from './program_code.js';
 import {browserWorkerSource, nodeWorkerSource} from './worker_main.js';
 
 /**
  * Int32 indices of the control block's fields; the arguments follow as Float64 at argsOffset, then
- * one Int32 claim flag per chunk at claimsOffset.
+ * one Int32 claim flag per chunk at claimsOffset. PROGRAM counts the programs the calling thread
+ * asked a worker to lead (the one that takes it sets TAKEN to it, DONE when it ended).
  */
 const LAYOUT = {
   GEN: 0, THREADS: 1, ACTIVE: 2, CHUNKS: 3, CHUNK_UNITS: 4, UNITS: 5, KERNEL: 6, ARG_COUNT: 7, EPOCH: 8, FAILED: 9,
-  READY: 10, HOT: 11, ints: 16, argsOffset: 64, maxArgs: 32, claimsOffset: 64 + 32 * 8, maxChunks: 64,
+  READY: 10, HOT: 11, PROGRAM: 12, TAKEN: 13, DONE: 14, CODE: 15, WORDS: 16, PROGRAM_THREADS: 17, PROGRAM_FAILED: 18,
+  ints: 32, argsOffset: 128, maxArgs: 32, claimsOffset: 128 + 32 * 8, maxChunks: 64,
 };
 export const CONTROL_BYTES = LAYOUT.claimsOffset + LAYOUT.maxChunks * 4;
 /** Loads of the job word a worker spins through before it sleeps (a few tens of microseconds). */
@@ -73,24 +77,24 @@ export async function detectCores(): Promise<number> {
   return 1;
 }
 
-type Kernel = (...args: number[]) => void;
-
 export class ThreadPool {
   private readonly ctl: Int32Array;
-  private readonly args: Float64Array;
-  private readonly claims: Int32Array;
+  private readonly block: JobBlock;
   private workers: WorkerHandle[] = [];
+  /** The program a worker leads now (its PROGRAM count), or 0. */
+  private leading = 0;
   /** Why the workers failed to start or run, if they did. */
   failure: string|null = null;
 
   constructor(
       private readonly module: WebAssembly.Module, private readonly memory: WebAssembly.Memory,
       private readonly control: number, private readonly names: readonly string[],
-      private readonly kernels: readonly Kernel[], private readonly spawn: SpawnWorker) {
+      private readonly kernels: readonly Kernel[], private readonly calls: readonly string[],
+      private readonly callable: readonly Kernel[], private readonly spawn: SpawnWorker) {
     // Views of a shared memory stay valid when it grows.
     this.ctl = new Int32Array(memory.buffer, control, LAYOUT.ints);
-    this.args = new Float64Array(memory.buffer, control + LAYOUT.argsOffset, LAYOUT.maxArgs);
-    this.claims = new Int32Array(memory.buffer, control + LAYOUT.claimsOffset, LAYOUT.maxChunks);
+    this.block = {ctl: this.ctl, args: new Float64Array(memory.buffer, control + LAYOUT.argsOffset, LAYOUT.maxArgs),
+      claims: new Int32Array(memory.buffer, control + LAYOUT.claimsOffset, LAYOUT.maxChunks), layout: LAYOUT};
     this.ctl.fill(0);
   }
 
@@ -123,7 +127,7 @@ export class ThreadPool {
         return;
       }
       worker.postMessage({
-        module: this.module, memory: this.memory, control: this.control, layout: LAYOUT, names: this.names, epoch,
+        module: this.module, memory: this.memory, control: this.control, layout: LAYOUT, names: this.names, calls: this.calls, epoch,
         spins: WORKER_SPINS, thread: i + 1,
       });
       this.workers.push(worker);
@@ -135,39 +139,70 @@ export class ThreadPool {
    * most maxChunks of them).
    */
   run(kernel: number, args: readonly number[], units: number, chunkUnits: number): void {
-    const {ctl, claims} = this;
     const chunks = Math.ceil(units / chunkUnits);
     if (chunks > LAYOUT.maxChunks) throw new Error(`asc backend: internal error: ${chunks} chunks, at most ${LAYOUT.maxChunks}`);
-    const threads = this.workers.length + 1;
-    claims.fill(0, 0, chunks);
-    this.args.set(args);
-    ctl[LAYOUT.KERNEL] = kernel;
-    ctl[LAYOUT.ARG_COUNT] = args.length;
-    ctl[LAYOUT.UNITS] = units;
-    ctl[LAYOUT.CHUNK_UNITS] = chunkUnits;
-    ctl[LAYOUT.CHUNKS] = chunks;
-    ctl[LAYOUT.THREADS] = threads;
-    Atomics.store(ctl, LAYOUT.FAILED, 0);
-    Atomics.add(ctl, LAYOUT.GEN, 1); // odd: open
-    Atomics.notify(ctl, LAYOUT.GEN);
-    const fn = this.kernels[kernel];
-    let error: unknown = null;
-    try {
-      for (let c = claimChunk(claims, 0, threads, chunks, 0); c >= 0; c = claimChunk(claims, 0, threads, chunks, c + 1)) {
-        fn(...args, c * chunkUnits, Math.min(units, (c + 1) * chunkUnits));
-      }
-    } catch (e) {
-      error = e;
-      for (let c = 0; c < chunks; c++) Atomics.store(claims, c, 1);
-    }
-    Atomics.add(ctl, LAYOUT.GEN, 1); // even: closed; no worker joins any more
-    while (Atomics.load(ctl, LAYOUT.ACTIVE) !== 0) {
-      // The workers that joined finish their chunks (a browser's main thread may not Atomics.wait).
-    }
+    const error = leadJob(this.block, this.kernels, 0, this.workers.length + 1, kernel, args, units, chunkUnits, claimChunk);
     if (error != null) throw error;
-    if (Atomics.load(ctl, LAYOUT.FAILED)) {
+    if (Atomics.load(this.ctl, LAYOUT.FAILED)) {
       throw new Error(`asc backend: kernel ${this.names[kernel]} failed on a worker thread`);
     }
+  }
+
+  /** Whether a worker can lead a program now: every worker has started. */
+  get canLead(): boolean {
+    return this.workers.length > 0 && this.ready === this.workers.length && this.failure == null;
+  }
+
+  /** Whether a worker leads a program (no job may be opened here until follow() returns). */
+  get isLeading(): boolean {
+    return this.leading !== 0;
+  }
+
+  /**
+   * Asks the first worker free to run the encoded steps at `code` (`words` float64 words,
+   * program_code.ts) as their leader, opening a job for each split kernel; the other workers join
+   * those jobs, and this thread once it calls follow() (which leads them itself if no worker woke
+   * up in time).
+   */
+  lead(code: number, words: number): void {
+    const {ctl} = this;
+    ctl[LAYOUT.CODE] = code;
+    ctl[LAYOUT.WORDS] = words;
+    ctl[LAYOUT.PROGRAM_THREADS] = this.workers.length + 1;
+    Atomics.store(ctl, LAYOUT.PROGRAM_FAILED, 0);
+    this.leading = Atomics.add(ctl, LAYOUT.PROGRAM, 1) + 1;
+    this.hold(true);
+    // GEN moves on, staying even (no job open): a sleeping worker wakes and finds the program.
+    Atomics.add(ctl, LAYOUT.GEN, 2);
+    Atomics.notify(ctl, LAYOUT.GEN);
+  }
+
+  /**
+   * Joins the led program's jobs until it ends, or leads it here if no worker has taken it yet (one
+   * still waking up); whether every step of it ran.
+   */
+  follow(): boolean {
+    const {ctl} = this;
+    const program = this.leading;
+    if (Atomics.compareExchange(ctl, LAYOUT.TAKEN, program - 1, program) === program - 1) {
+      const code = new Float64Array(this.memory.buffer, ctl[LAYOUT.CODE] >>> 0, ctl[LAYOUT.WORDS]);
+      if (!leadProgram(code, this.memory, this.block, this.kernels, this.callable, 0, ctl[LAYOUT.PROGRAM_THREADS], leadJob,
+          claimChunk)) {
+        Atomics.store(ctl, LAYOUT.PROGRAM_FAILED, 1);
+      }
+      Atomics.store(ctl, LAYOUT.DONE, program);
+    }
+    let joined = -1;
+    while (Atomics.load(ctl, LAYOUT.DONE) !== program) {
+      const gen = Atomics.load(ctl, LAYOUT.GEN);
+      if ((gen & 1) !== 0 && gen !== joined) {
+        joined = gen;
+        joinJob(this.block, this.kernels, 0, gen, claimChunk);
+      }
+    }
+    this.leading = 0;
+    this.hold(false);
+    return Atomics.load(ctl, LAYOUT.PROGRAM_FAILED) === 0;
   }
 
   /**

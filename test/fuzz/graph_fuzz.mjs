@@ -6,7 +6,8 @@
 // tfjs-backend-cpu, on asc op by op (capture off), and eight times on asc with capture (recorded,
 // replayed and fused, replayed on the fusion result kept from that flush, replayed holding one more
 // intermediate, replayed as before, then three more: the kept result's flush logged, recorded as a
-// program, run as the program) and five times compiled (traced, replayed logging its blocks, replayed
+// program, run as the program: on two threads or more a worker runs it while the calls are deferred)
+// and five times compiled (traced, replayed logging its blocks, replayed
 // recording its program, the program run twice): the fused outputs must equal op by op's bit for bit (the fusions
 // keep the roundings) unless a batch norm was folded into weights, and be within the tolerance of cpu.
 // Usage: node test/fuzz/graph_fuzz.mjs [--graphs N] [--seed S]
@@ -167,7 +168,7 @@ async function run(backend, graph, input, times, hold = -1, holding = [], compil
 
 const main = rng(Number(args.seed));
 for (const backend of ['asc-ops', 'asc-plan', 'cpu']) await tf.setBackend(backend);
-let mismatches = 0, reuses = 0, programRuns = 0;
+let mismatches = 0, reuses = 0, programRuns = 0, programsLed = 0;
 const fused = {activation: 0, hardSwish: 0, batchNorm: 0, squeezeExcite: 0, deadCode: 0};
 const started = Date.now();
 for (let g = 0; g < GRAPHS; g++) {
@@ -178,16 +179,17 @@ for (let g = 0; g < GRAPHS; g++) {
   const hold = Math.floor(main() * graph.steps.length);
   const [cpu] = await run('cpu', graph, input, 1, hold, [0]);
   const [ops] = await run('asc-ops', graph, input, 1, hold, [0]);
-  const {fusions: before, fusionReuses: reusesBefore, programRuns: programsBefore} = captureReport('asc-plan');
+  const {fusions: before, fusionReuses: reusesBefore, programRuns: programsBefore, programsLed: ledBefore} = captureReport('asc-plan');
   // Recorded, replayed (fused), replayed again (the fusion result reused), replayed holding one more
   // intermediate (reused only where nothing held was fused away), replayed as at first (fused anew),
   // then three more: the reused result's flush logged, recorded as a program, run as the program.
   const planned = await run('asc-plan', graph, input, 8, hold, [3]);
   // Compiled (compile.ts): traced, replayed (logged, recorded), then run twice as a program.
   planned.push(...await run('asc-plan', graph, input, 5, -1, [], true));
-  const {fusions: after, fusionReuses: reusesAfter, programRuns: programsAfter} = captureReport('asc-plan');
+  const {fusions: after, fusionReuses: reusesAfter, programRuns: programsAfter, programsLed: ledAfter} = captureReport('asc-plan');
   reuses += reusesAfter - reusesBefore;
   programRuns += programsAfter - programsBefore;
+  programsLed += ledAfter - ledBefore;
   for (const k of Object.keys(fused)) fused[k] += after[k] - before[k];
   // Every fusion keeps op by op's roundings but the batch norm fold, which rescales the weights.
   const exact = after.batchNorm === before.batchNorm;
@@ -214,9 +216,12 @@ for (let g = 0; g < GRAPHS; g++) {
   }
 }
 console.log(`graph fuzz: ${GRAPHS} graphs, ${mismatches} mismatches (fused = op by op bit for bit unless a batch norm folded, all within 2e-4 of cpu); ` +
-  `fusions fired: ${JSON.stringify(fused)}, fusion results reused ${reuses} times, flushes run as programs ${programRuns} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  `fusions fired: ${JSON.stringify(fused)}, fusion results reused ${reuses} times, flushes run as programs ${programRuns} (by a worker while the calls were deferred: ${programsLed}; ` +
+  `${tf.engine().findBackend('asc-plan').threadsStarted} threads) (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 if (mismatches > 0) process.exit(1);
-if (Object.values(fused).some((n) => n === 0) || reuses === 0 || programRuns === 0) {
-  console.error('graph fuzz: a fusion pass never fired, no flush reused a fusion result or none ran as a program');
+if (Object.values(fused).some((n) => n === 0) || reuses === 0 || programRuns === 0 ||
+    (tf.engine().findBackend('asc-plan').threadsStarted > 1) !== (programsLed > 0)) {
+  console.error('graph fuzz: a fusion pass never fired, no flush reused a fusion result, none ran as a program, ' +
+    'or a worker ran programs on one thread or none on two');
   process.exit(1);
 }
