@@ -30,7 +30,7 @@ export class WasmHeap {
    * The thread dispatch, while a worker may lead a program on this memory: until it ended no kernel
    * runs here and nothing writes the blocks kernels share (the argument block).
    */
-  leader: {readonly leading: boolean, follow(): boolean}|null = null;
+  leader: {readonly leading: boolean, follow(): number}|null = null;
   /** Programs' arenas [start, end): their blocks are never freed one by one. */
   private readonly arenas: Array<[number, number]> = [];
   /** A small block for passing shapes and pointer lists to kernels. */

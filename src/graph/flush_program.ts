@@ -15,7 +15,7 @@ import type {TensorInfo} from '@tensorflow/tfjs-core';
 import type {TensorData} from '../tensor_data.js';
 import {encodeSteps} from '../threads/program_code.js';
 import type {QueuedCall} from './fusion.js';
-import {AllocationLog, MAX_FAILURES, Plan, ProgramHost, record, Recorded, runSteps, watch} from './program.js';
+import {AllocationLog, MAX_FAILURES, Plan, ProgramHost, record, Recorded, runSteps, runStepsFrom, watch} from './program.js';
 
 interface FlushSteps extends Recorded {
   /** Per input from outside: the tensor (a weight, read in place), or null (copied into its slot). */
@@ -62,7 +62,7 @@ export class FlushProgram {
   running = false;
   /** The data of the copied inputs a worker's run of it began with (null: a small input's last value). */
   private led: Array<object|null>|null = null;
-  /** Whether the last run's results were a worker's (lead). */
+  /** Whether a worker ran the first steps of the last run (lead). */
   ranLed = false;
 
   /** `maxBytes()`: the most bytes its arena may hold (else no program is made). */
@@ -74,9 +74,10 @@ export class FlushProgram {
    */
   run(calls: QueuedCall[], runCalls: () => void, queue: readonly QueuedCall[]): boolean {
     const {host} = this;
-    // A worker's run of the program ends before anything here runs or frees; its results hold if
-    // all of it ran on the inputs this flush has.
-    const led = this.led != null && host.leader.follow() ? this.led : null;
+    // A worker that began the program stops before anything here runs or frees; the steps it ran
+    // hold if it ran them on the inputs this flush has (then this thread runs the rest).
+    const reached = this.led != null ? host.leader.follow() : -1;
+    const led = reached >= 0 ? this.led : null;
     this.led = null;
     this.ranLed = false;
     if (host.recorder != null || this.failures >= MAX_FAILURES) {
@@ -90,8 +91,12 @@ export class FlushProgram {
       if (this.fits(this.program, inputs, held)) {
         this.running = true;
         try {
-          this.ranLed = led != null && this.ledWith(this.program, led, inputs);
-          if (!this.ranLed) runSteps(host, this.program, inputs);
+          if (led != null && this.ledWith(this.program, led, inputs)) {
+            runStepsFrom(host, this.program, reached);
+            this.ranLed = reached > 0;
+          } else {
+            runSteps(host, this.program, inputs);
+          }
           this.takeOutputs(this.program, outputs);
         } finally {
           this.running = false;
@@ -112,7 +117,8 @@ export class FlushProgram {
 
   /**
    * Has a worker begin the program on the copied inputs `queue` (the replay's deferred calls so far)
-   * takes; whether one did. The flush that comes next finds out whether its results hold.
+   * takes; whether one did. The flush that comes next stops it, finds out whether the steps it ran
+   * hold, and runs the rest.
    */
   lead(queue: readonly QueuedCall[]): boolean {
     const {host, program} = this;
@@ -131,7 +137,7 @@ export class FlushProgram {
     return true;
   }
 
-  /** Whether a worker's run that began with copied inputs `led` computed the program on `inputs`. */
+  /** Whether a worker's run that began with copied inputs `led` ran the program on `inputs`. */
   private ledWith(program: FlushSteps, led: Array<object|null>, inputs: TensorInfo[]): boolean {
     return program.sources.every((source, i) => {
       if (program.slots[i] < 0) return true;
@@ -163,7 +169,7 @@ export class FlushProgram {
     return this.led != null;
   }
 
-  /** The flush that would have found out ended otherwise: the worker's run is waited for, its results not used. */
+  /** The flush that would have found out ended otherwise: the worker is stopped, what it ran not used. */
   unlead(): void {
     if (this.led == null) return;
     this.host.leader.follow();

@@ -291,9 +291,14 @@ export function runSteps(host: ProgramHost, program: Recorded, inputs: TensorInf
     const entry = host.data.get(inputs[i].dataId);
     host.copyBytes(slot, entry.ptr, entry.byteLength);
   });
+  runStepsFrom(host, program, 0);
+}
+
+/** Runs a program's steps from step `first` on (those before ran already). */
+export function runStepsFrom(host: ProgramHost, program: Recorded, first: number): void {
   host.holdThreads(true);
   try {
-    for (const step of program.steps) host.runStep(step);
+    for (let i = first; i < program.steps.length; i++) host.runStep(program.steps[i]);
   } finally {
     host.holdThreads(false);
   }

@@ -49,8 +49,8 @@ export class ThreadDispatch implements StepLeader {
   /** The module's functions a program may call directly, by name (workers get the same list). */
   private readonly calls: string[];
   private readonly callIndices: Map<string, number>;
-  /** Whether all of the last program a worker led ran. */
-  private led = true;
+  /** Steps of the last program a worker led that it ran (-1: one failed). */
+  private led = 0;
 
   constructor(private readonly setup: DispatchSetup) {
     this.fns = PARALLEL_KERNELS.map((name) => setup.wasm[name] as unknown as (...args: number[]) => void);
@@ -125,15 +125,14 @@ export class ThreadDispatch implements StepLeader {
     return this.pool?.isLeading ?? false;
   }
 
-  follow(): boolean {
+  follow(): number {
     if (this.leading) this.led = this.pool!.follow();
     return this.led;
   }
 
   private startPool(workers: number): ThreadPool {
     const {module, memory, control, spawn} = this.setup;
-    this.pool ??= new ThreadPool(module, memory, control, PARALLEL_KERNELS, this.fns, this.calls,
-        this.calls.map((name) => this.setup.wasm[name as keyof KernelExports] as unknown as (...args: number[]) => void), spawn!);
+    this.pool ??= new ThreadPool(module, memory, control, PARALLEL_KERNELS, this.fns, this.calls, spawn!);
     this.pool.resize(workers);
     return this.pool;
   }

@@ -9,17 +9,17 @@
 import {importNodeModule, nodeProcess} from '../node_process.js';
 import {claimChunk} from './claim_chunk.js';
 import {JobBlock, joinJob, Kernel, leadJob} from './job.js';
-import {leadProgram} from './program_code.js';
 import {browserWorkerSource, nodeWorkerSource} from './worker_main.js';
 
 /**
  * Int32 indices of the control block's fields; the arguments follow as Float64 at argsOffset, then
  * one Int32 claim flag per chunk at claimsOffset. PROGRAM counts the programs the calling thread
- * asked a worker to lead (the one that takes it sets TAKEN to it, DONE when it ended).
+ * asked a worker to lead (the one that takes it sets TAKEN to it; once STOP is set it stops before
+ * its next step and sets REACHED to the steps it ran, -1 if one failed, then DONE to the program).
  */
 const LAYOUT = {
   GEN: 0, THREADS: 1, ACTIVE: 2, CHUNKS: 3, CHUNK_UNITS: 4, UNITS: 5, KERNEL: 6, ARG_COUNT: 7, EPOCH: 8, FAILED: 9,
-  READY: 10, HOT: 11, PROGRAM: 12, TAKEN: 13, DONE: 14, CODE: 15, WORDS: 16, PROGRAM_THREADS: 17, PROGRAM_FAILED: 18,
+  READY: 10, HOT: 11, PROGRAM: 12, TAKEN: 13, DONE: 14, CODE: 15, WORDS: 16, PROGRAM_THREADS: 17, STOP: 18, REACHED: 19,
   ints: 32, argsOffset: 128, maxArgs: 32, claimsOffset: 128 + 32 * 8, maxChunks: 64,
 };
 export const CONTROL_BYTES = LAYOUT.claimsOffset + LAYOUT.maxChunks * 4;
@@ -90,7 +90,7 @@ export class ThreadPool {
       private readonly module: WebAssembly.Module, private readonly memory: WebAssembly.Memory,
       private readonly control: number, private readonly names: readonly string[],
       private readonly kernels: readonly Kernel[], private readonly calls: readonly string[],
-      private readonly callable: readonly Kernel[], private readonly spawn: SpawnWorker) {
+      private readonly spawn: SpawnWorker) {
     // Views of a shared memory stay valid when it grows.
     this.ctl = new Int32Array(memory.buffer, control, LAYOUT.ints);
     this.block = {ctl: this.ctl, args: new Float64Array(memory.buffer, control + LAYOUT.argsOffset, LAYOUT.maxArgs),
@@ -160,16 +160,14 @@ export class ThreadPool {
 
   /**
    * Asks the first worker free to run the encoded steps at `code` (`words` float64 words,
-   * program_code.ts) as their leader, opening a job for each split kernel; the other workers join
-   * those jobs, and this thread once it calls follow() (which leads them itself if no worker woke
-   * up in time).
+   * program_code.ts) as their leader, opening a job for each split kernel, until follow().
    */
   lead(code: number, words: number): void {
     const {ctl} = this;
     ctl[LAYOUT.CODE] = code;
     ctl[LAYOUT.WORDS] = words;
     ctl[LAYOUT.PROGRAM_THREADS] = this.workers.length + 1;
-    Atomics.store(ctl, LAYOUT.PROGRAM_FAILED, 0);
+    Atomics.store(ctl, LAYOUT.STOP, 0);
     this.leading = Atomics.add(ctl, LAYOUT.PROGRAM, 1) + 1;
     this.hold(true);
     // GEN moves on, staying even (no job open): a sleeping worker wakes and finds the program.
@@ -178,20 +176,17 @@ export class ThreadPool {
   }
 
   /**
-   * Joins the led program's jobs until it ends, or leads it here if no worker has taken it yet (one
-   * still waking up); whether every step of it ran.
+   * Stops the led program after the step its worker runs now, helping with that step's job; how
+   * many steps the worker ran (0 if none took the program yet: then none will), -1 if one failed.
+   * The caller runs the rest, as it would have (a worker the OS deschedules never holds it up for
+   * longer than a step).
    */
-  follow(): boolean {
+  follow(): number {
     const {ctl} = this;
     const program = this.leading;
-    if (Atomics.compareExchange(ctl, LAYOUT.TAKEN, program - 1, program) === program - 1) {
-      const code = new Float64Array(this.memory.buffer, ctl[LAYOUT.CODE] >>> 0, ctl[LAYOUT.WORDS]);
-      if (!leadProgram(code, this.memory, this.block, this.kernels, this.callable, 0, ctl[LAYOUT.PROGRAM_THREADS], leadJob,
-          claimChunk)) {
-        Atomics.store(ctl, LAYOUT.PROGRAM_FAILED, 1);
-      }
-      Atomics.store(ctl, LAYOUT.DONE, program);
-    }
+    this.leading = 0;
+    if (Atomics.compareExchange(ctl, LAYOUT.TAKEN, program - 1, program) === program - 1) return 0;
+    Atomics.store(ctl, LAYOUT.STOP, 1);
     let joined = -1;
     while (Atomics.load(ctl, LAYOUT.DONE) !== program) {
       const gen = Atomics.load(ctl, LAYOUT.GEN);
@@ -200,9 +195,7 @@ export class ThreadPool {
         joinJob(this.block, this.kernels, 0, gen, claimChunk);
       }
     }
-    this.leading = 0;
-    this.hold(false);
-    return Atomics.load(ctl, LAYOUT.PROGRAM_FAILED) === 0;
+    return Atomics.load(ctl, LAYOUT.REACHED);
   }
 
   /**

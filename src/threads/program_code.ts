@@ -1,8 +1,9 @@
 // A program's steps (graph/program.ts) as data: what the backend did to wasm memory while the
 // program was recorded, each run again by the calling thread (AscBackend.runStep) or, encoded as
-// numbers in wasm memory, by a worker that leads the whole program while the calling thread is
-// still busy (graph/flush_program.ts: the drop-in path's next inference). `leadProgram` runs in the
-// workers as source text (worker_main.ts), so it uses nothing but its arguments.
+// numbers in wasm memory, by a worker that leads the program's first steps while the calling
+// thread is still busy (graph/flush_program.ts: the drop-in path's next inference), until the
+// calling thread takes over. `leadProgram` runs in the workers as source text (worker_main.ts), so
+// it uses nothing but its arguments.
 import type {DataType} from '@tensorflow/tfjs-core';
 import type {ClaimChunk, JobBlock, Kernel, leadJob} from './job.js';
 import type {ParallelKernel} from './parallel_kernels.js';
@@ -36,8 +37,11 @@ export interface StepLeader extends StepCoding {
    * false where none can (then nothing started). Until follow() no kernel may run on this thread.
    */
   lead(code: number, words: number): boolean;
-  /** Waits for (and helps) the program a worker leads, if one does; whether all of the last one ran. */
-  follow(): boolean;
+  /**
+   * Stops the worker after the step it is running (helping with it), if one leads; how many steps
+   * of the last program it ran, -1 if a kernel failed.
+   */
+  follow(): number;
 }
 
 /**
@@ -75,21 +79,25 @@ export function encodeSteps(steps: readonly Step[], coding: StepCoding): Float64
 }
 
 /**
- * Runs encoded steps `code` as worker `thread` of `threads`, opening a job for each split kernel
- * (the other threads join when they can); true when every step ran, false when a kernel failed
- * (then the steps after it do not run).
+ * Runs encoded steps `code` as thread `thread` of `threads`, opening a job for each split kernel
+ * (the other threads join when they can), until they end or `stop()` says to before a step (not
+ * one that follows a write of values); how many steps ran, -1 when a kernel failed (then the steps
+ * after it do not run).
  */
 export function leadProgram(code: Float64Array, memory: WebAssembly.Memory, block: JobBlock, kernels: readonly Kernel[],
-    calls: readonly Kernel[], thread: number, threads: number, lead: typeof leadJob, claimChunk: ClaimChunk): boolean {
-  let p = 0;
+    calls: readonly Kernel[], thread: number, threads: number, stop: () => boolean, lead: typeof leadJob,
+    claimChunk: ClaimChunk): number {
+  let p = 0, steps = 0;
   const operands = (n: number) => {
     const values = Array.from(code.subarray(p, p + n));
     p += n;
     return values;
   };
   try {
-    while (p < code.length) {
-      const kind = code[p++];
+    // Never stops right after a write of values (the shared argument block's, read by the next
+    // step): the steps after a stop must not depend on memory others may write meanwhile.
+    for (let kind = -1; p < code.length && (kind === 2 || !stop()); steps++) {
+      kind = code[p++];
       if (kind === 0) {
         const kernel = code[p++];
         const args = operands(code[p++]);
@@ -98,7 +106,7 @@ export function leadProgram(code: Float64Array, memory: WebAssembly.Memory, bloc
           kernels[kernel](...args, 0, units);
         } else if (lead(block, kernels, thread, threads, kernel, args, units, chunkUnits, claimChunk) != null ||
             Atomics.load(block.ctl, block.layout.FAILED) !== 0) {
-          return false;
+          return -1;
         }
       } else if (kind === 1) {
         const fn = code[p++];
@@ -121,7 +129,7 @@ export function leadProgram(code: Float64Array, memory: WebAssembly.Memory, bloc
       }
     }
   } catch {
-    return false;
+    return -1;
   }
-  return true;
+  return steps;
 }

@@ -7,8 +7,9 @@
 // Protocol (all fields Int32, atomic): GEN is odd while a job is open. A worker that sees a new odd
 // GEN joins it (joinJob: ACTIVE + 1, GEN re-checked, chunks claimed and run, ACTIVE - 1).
 // A new PROGRAM (GEN moved on by two with it) is taken by the first thread that sets TAKEN to it (a
-// worker, or the calling thread once it needs the results): it runs the program's encoded steps
-// (leadProgram), opening the jobs itself, then sets DONE.
+// worker, or the calling thread once it needs the results, which then runs it all itself): a worker
+// runs the program's encoded steps (leadProgram), opening the jobs itself, until STOP is set before
+// a step; it sets REACHED to the steps it ran (-1: one failed), then DONE.
 // A worker whose EPOCH is no longer current ends. An idle worker spins a while, then sleeps until
 // GEN changes, unless HOT is set (a run of jobs is coming: it keeps spinning).
 
@@ -36,7 +37,8 @@ function workerMain(port: any, isNode: boolean, claimChunk: any, joinJob: any, l
     const ctl = new Int32Array(memory.buffer, control, layout.ints);
     const block = {ctl, args: new Float64Array(memory.buffer, control + layout.argsOffset, layout.maxArgs),
       claims: new Int32Array(memory.buffer, control + layout.claimsOffset, layout.maxChunks), layout};
-    const {GEN, EPOCH, READY, HOT, PROGRAM, TAKEN, DONE, CODE, WORDS, PROGRAM_THREADS, PROGRAM_FAILED} = layout;
+    const {GEN, EPOCH, READY, HOT, PROGRAM, TAKEN, DONE, CODE, WORDS, PROGRAM_THREADS, STOP, REACHED} = layout;
+    const stop = () => Atomics.load(ctl, STOP) !== 0;
     if (Atomics.load(ctl, EPOCH) === epoch) Atomics.add(ctl, READY, 1);
     let seen = Atomics.load(ctl, GEN);
     for (;;) {
@@ -48,9 +50,11 @@ function workerMain(port: any, isNode: boolean, claimChunk: any, joinJob: any, l
       const program = Atomics.load(ctl, PROGRAM);
       if (Atomics.load(ctl, TAKEN) !== program && Atomics.compareExchange(ctl, TAKEN, program - 1, program) === program - 1) {
         const code = new Float64Array(memory.buffer, ctl[CODE] >>> 0, ctl[WORDS]);
-        if (!leadProgram(code, memory, block, kernels, callable, thread, ctl[PROGRAM_THREADS], leadJob, claimChunk)) {
-          Atomics.store(ctl, PROGRAM_FAILED, 1);
-        }
+        Atomics.store(ctl, REACHED, leadProgram(code, memory, block, kernels, callable, thread, ctl[PROGRAM_THREADS], stop, leadJob,
+          claimChunk));
+        // All of it ran while the calling thread is still busy: the workers sleep after their spins
+        // (spinning on, they would take the core V8's garbage collector wants meanwhile).
+        if (!stop()) Atomics.store(ctl, HOT, 0);
         Atomics.store(ctl, DONE, program);
         seen = Atomics.load(ctl, GEN);
         continue;
