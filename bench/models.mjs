@@ -155,6 +155,7 @@ async function measure(spec) {
   // cost is in docs/webgpu.md#warm-up).
   for (let i = 0; i < WARM_UP; i++) for (const name of names) await runners[name].run();
   resetCaptureReport('asc-1t');
+  resetCaptureReport('asc-2t');
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < names.length; i++) {
       const name = names[(i + round) % names.length]; // each round starts with another runner
@@ -167,7 +168,10 @@ async function measure(spec) {
   // What the plan did per replayed inference on one thread: calls deferred and run, fusions fired.
   const report = captureReport('asc-1t');
   const perReplay = (n) => (report.replays > 0 ? Math.round((10 * n) / report.replays) / 10 : 0);
+  // On two threads: the program runs a worker began while the calls were deferred (graph/flush_program.ts).
+  const twoThreads = captureReport('asc-2t');
   const capture = {replays: report.replays, programRuns: report.programRuns, bypassed: report.bypassed, divergences: report.divergences,
+    programRuns2t: twoThreads.programRuns, programsLed2t: twoThreads.programsLed,
     deferredCalls: perReplay(report.deferredCalls), ranCalls: perReplay(report.ranCalls),
     fusions: Object.fromEntries(Object.entries(report.fusions).map(([k, n]) => [k, perReplay(n)]).filter(([, n]) => n > 0))};
   // The bytes one inference holds at its peak in wasm memory beyond what was held before it, planned
@@ -227,7 +231,8 @@ for (const spec of suite()) {
   console.log(`  asc ${f(row.ms['asc-1t'])} ms (op by op ${f(row.ms['asc-1t-ops'])}; ${row.capture.ranCalls} of ` +
       `${row.capture.deferredCalls} deferred calls ran, fused: ${fused}; ${row.capture.programRuns} of ` +
       `${row.capture.replays} replays as programs; peak ${mb(row.peakBytes['asc-1t'])} MiB, ` +
-      `op by op ${mb(row.peakBytes['asc-1t-ops'])}), 2 threads ${f(row.ms['asc-2t'])}, ` +
+      `op by op ${mb(row.peakBytes['asc-1t-ops'])}), 2 threads ${f(row.ms['asc-2t'])} (${row.capture.programsLed2t} of ` +
+      `${row.capture.programRuns2t} programs run by a worker ahead of the read), ` +
       (row.notCompiled ? `not compiled (${row.notCompiled})` : `compiled ${f(row.ms['asc-1t-compiled'])} ` +
       `(2 threads ${f(row.ms['asc-2t-compiled'])}, vs drop-in ${row.compiledError.toExponential(1)}, ` +
       (row.program.status == null ? `a program, arena ${mb(row.program.arenaBytes)} MiB)` : `${row.program.status})`)) + `, tfjs-wasm ${f(row.ms.wasm)}${litert}: ` +
