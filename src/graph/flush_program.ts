@@ -8,9 +8,10 @@
 // their tensors; which outputs those are must not change (else the flush runs as it is).
 // On two threads or more the program of a replay begins on a worker as soon as the replay has
 // deferred the calls that take its copied inputs (the model's input: the first), while this thread
-// is still in the engine's and the model's JavaScript; the flush then joins it, and keeps its
-// results if the flush turns out to be the program's (the same fusion result, weights and held
-// outputs, the same copied inputs: small ones, constants made per inference, compared by value).
+// is still in the engine's and the model's JavaScript; the flush then stops the worker after its
+// step and, if the flush turns out to be the program's (the same fusion result, weights and held
+// outputs, the same copied inputs: small ones, constants made per inference, compared by value),
+// runs the steps after it; else all of them.
 import type {TensorInfo} from '@tensorflow/tfjs-core';
 import type {TensorData} from '../tensor_data.js';
 import {encodeSteps} from '../threads/program_code.js';
@@ -124,6 +125,8 @@ export class FlushProgram {
     const {host, program} = this;
     if (program == null) return false;
     const ids = program.sources.map((source) => (source == null ? null : (queue[source.call].inputs[source.key] as TensorInfo).dataId));
+    // Data a deferred call still has to write (none, from outside a segment) would need a flush here.
+    if (ids.some((id) => id != null && host.data.get(id).producer != null)) return false;
     ids.forEach((id, i) => {
       if (id != null) host.copyBytes(program.slots[i], host.data.get(id).ptr, host.data.get(id).byteLength);
     });
