@@ -125,10 +125,11 @@ export class FlushProgram {
     const {host, program} = this;
     if (program == null) return false;
     const ids = program.sources.map((source) => (source == null ? null : (queue[source.call].inputs[source.key] as TensorInfo).dataId));
+    const entries = ids.map((id) => (id == null ? null : host.data.get(id)));
     // Data a deferred call still has to write (none, from outside a segment) would need a flush here.
-    if (ids.some((id) => id != null && host.data.get(id).producer != null)) return false;
-    ids.forEach((id, i) => {
-      if (id != null) host.copyBytes(program.slots[i], host.data.get(id).ptr, host.data.get(id).byteLength);
+    if (entries.some((entry) => entry != null && entry.producer != null)) return false;
+    entries.forEach((entry, i) => {
+      if (entry != null) host.copyBytes(program.slots[i], entry.ptr, entry.byteLength);
     });
     if (program.code == null) {
       const code = encodeSteps(program.steps, host.leader);
@@ -297,7 +298,7 @@ export class FlushPrograms {
       this.dispose(program);
       this.kept.delete(oldest);
     }
-    return {ran, led: ran && entry.program.ranLed, viable: entry.program.viable};
+    return {ran, led: entry.program.ranLed, viable: entry.program.viable};
   }
 
   /** A replay of the plan whose first call is `source` begins: its last flush's program may begin on a worker (lead). */

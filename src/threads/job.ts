@@ -21,7 +21,7 @@ export type ClaimChunk = (claims: Int32Array, thread: number, threads: number, c
  * given up), or null; a chunk that failed on another thread sets FAILED.
  */
 export function leadJob(block: JobBlock, kernels: readonly Kernel[], thread: number, threads: number, kernel: number,
-    args: ArrayLike<number>, units: number, chunkUnits: number, claimChunk: ClaimChunk): unknown {
+    args: readonly number[], units: number, chunkUnits: number, claimChunk: ClaimChunk): unknown {
   const {ctl, claims, layout} = block;
   const chunks = Math.ceil(units / chunkUnits);
   claims.fill(0, 0, chunks);
@@ -36,11 +36,10 @@ export function leadJob(block: JobBlock, kernels: readonly Kernel[], thread: num
   Atomics.add(ctl, layout.GEN, 1); // odd: open
   Atomics.notify(ctl, layout.GEN);
   const fn = kernels[kernel];
-  const callArgs = Array.from(args);
   let error: unknown = null;
   try {
     for (let c = claimChunk(claims, thread, threads, chunks, 0); c >= 0; c = claimChunk(claims, thread, threads, chunks, c + 1)) {
-      fn(...callArgs, c * chunkUnits, Math.min(units, (c + 1) * chunkUnits));
+      fn(...args, c * chunkUnits, Math.min(units, (c + 1) * chunkUnits));
     }
   } catch (e) {
     error = e;
