@@ -76,108 +76,113 @@ function pixelM1Tail(xp: usize, wp: usize, bias: usize, o: usize, c0: i32, chann
   }
 }
 
+/** One filter row's taps (`k`: 3 or 5, a constant) of one output vector: acc + sum over t of xt * wt. */
+// @ts-ignore: decorator
+@inline
+function rowTaps(k: i32, x0: v128, x1: v128, x2: v128, x3: v128, x4: v128,
+  w0: v128, w1: v128, w2: v128, w3: v128, w4: v128, acc: v128): v128 {
+  acc = madd(x2, w2, madd(x1, w1, madd(x0, w0, acc)));
+  return k == 5 ? madd(x4, w4, madd(x3, w3, acc)) : acc;
+}
+
+/** rowTaps of the input vectors at x, x + step, ... */
+// @ts-ignore: decorator
+@inline
+function rowTapsAt(k: i32, x: usize, step: usize, w0: v128, w1: v128, w2: v128, w3: v128, w4: v128, acc: v128): v128 {
+  const zero = f32x4.splat(0);
+  const x3 = k == 5 ? v128.load(x + 3 * step) : zero, x4 = k == 5 ? v128.load(x + 4 * step) : zero;
+  return rowTaps(k, v128.load(x), v128.load(x + step), v128.load(x + 2 * step), x3, x4, w0, w1, w2, w3, w4, acc);
+}
+
 /**
- * `count` interior pixels of a `k` x `k` filter (3 or 5, a constant), multiplier 1, 4 channels at
- * a time. `xp` and `o` are the first pixel's tap (0, 0) and output; pixels are `pixelStep` bytes
- * apart in x. At stride 1 two neighbouring pixels go together, each input vector of a row serving
- * both (a 5x5 pair loads 55 vectors instead of 100). A 3x3 filter's nine weights and the bias stay
- * in registers across the pixels; a 5x5 filter's 25 do not fit, so each is loaded per use (the
- * block's weights stay in L1) with the taps unrolled.
+ * `count` pixels of a `k` x `k` filter (3 or 5) at stride `s` (1 or 2; both constants) whose
+ * columns of taps lie inside the image, as do its `rows` rows of taps from the first, multiplier 1,
+ * 4 channels at a time. `xp` and `wp` are the first pixel's first tap in the image and its weight.
+ * Four neighbouring pixels go together: each input vector of a filter row is loaded once for the
+ * pixels it serves (3s + k of them, not 4k), and the row's weights once for the four. The weights
+ * are not kept across pixels: x86's 16 vector registers cannot hold a 3x3 filter's nine with four
+ * sums and the inputs, and spilled they cost more than these loads (1.5x the time on 56x56x144).
+ * Each output sums bias, then the taps row by row, as pixelM1 does. `s` 0: any stride and
+ * dilation, pixels `pixelStep` bytes apart, each loading its own inputs.
  */
 // @ts-ignore: decorator
 @inline
-function strip(k: i32, xp: usize, wp: usize, bias: usize, o: usize, count: i32, channels: i32, xRowStep: usize,
-  xColStep: usize, pixelStep: usize, low: v128, high: v128): void {
+function strip(k: i32, s: i32, xp: usize, wp: usize, bias: usize, o: usize, count: i32, rows: i32, channels: i32,
+  xRowStep: usize, xColStep: usize, pixelStep: usize, low: v128, high: v128): void {
   const cBytes = <usize>channels << 2;
-  const pairs = pixelStep == xColStep ? count >> 1 : 0;
+  const zero = f32x4.splat(0);
   for (let c = 0; c + 4 <= channels; c += 4) {
     const off = <usize>c << 2;
     const w = wp + off;
-    const b = bias ? v128.load(bias + off) : f32x4.splat(0);
+    const b = bias ? v128.load(bias + off) : zero;
     let x0 = xp + off;
     let op = o + off;
-    if (k == 3) {
-      const w0 = v128.load(w), w1 = v128.load(w + cBytes), w2 = v128.load(w + 2 * cBytes);
-      const w3 = v128.load(w + 3 * cBytes), w4 = v128.load(w + 4 * cBytes), w5 = v128.load(w + 5 * cBytes);
-      const w6 = v128.load(w + 6 * cBytes), w7 = v128.load(w + 7 * cBytes), w8 = v128.load(w + 8 * cBytes);
-      for (let i = 0; i < pairs; i++) {
-        let acc0 = b, acc1 = b;
-        let xr = x0;
-        let v0 = v128.load(xr), v1 = v128.load(xr + xColStep), v2 = v128.load(xr + 2 * xColStep), v3 = v128.load(xr + 3 * xColStep);
-        acc0 = madd(v0, w0, acc0); acc1 = madd(v1, w0, acc1);
-        acc0 = madd(v1, w1, acc0); acc1 = madd(v2, w1, acc1);
-        acc0 = madd(v2, w2, acc0); acc1 = madd(v3, w2, acc1);
-        xr += xRowStep;
-        v0 = v128.load(xr); v1 = v128.load(xr + xColStep); v2 = v128.load(xr + 2 * xColStep); v3 = v128.load(xr + 3 * xColStep);
-        acc0 = madd(v0, w3, acc0); acc1 = madd(v1, w3, acc1);
-        acc0 = madd(v1, w4, acc0); acc1 = madd(v2, w4, acc1);
-        acc0 = madd(v2, w5, acc0); acc1 = madd(v3, w5, acc1);
-        xr += xRowStep;
-        v0 = v128.load(xr); v1 = v128.load(xr + xColStep); v2 = v128.load(xr + 2 * xColStep); v3 = v128.load(xr + 3 * xColStep);
-        acc0 = madd(v0, w6, acc0); acc1 = madd(v1, w6, acc1);
-        acc0 = madd(v1, w7, acc0); acc1 = madd(v2, w7, acc1);
-        acc0 = madd(v2, w8, acc0); acc1 = madd(v3, w8, acc1);
-        v128.store(op, clampV(acc0, low, high));
-        v128.store(op + cBytes, clampV(acc1, low, high));
-        x0 += 2 * pixelStep;
-        op += 2 * cBytes;
-      }
-      for (let i = pairs * 2; i < count; i++) {
-        const x1 = x0 + xRowStep, x2 = x1 + xRowStep;
-        let acc = madd(v128.load(x0), w0, b);
-        acc = madd(v128.load(x0 + xColStep), w1, acc);
-        acc = madd(v128.load(x0 + 2 * xColStep), w2, acc);
-        acc = madd(v128.load(x1), w3, acc);
-        acc = madd(v128.load(x1 + xColStep), w4, acc);
-        acc = madd(v128.load(x1 + 2 * xColStep), w5, acc);
-        acc = madd(v128.load(x2), w6, acc);
-        acc = madd(v128.load(x2 + xColStep), w7, acc);
-        acc = madd(v128.load(x2 + 2 * xColStep), w8, acc);
-        v128.store(op, clampV(acc, low, high));
-        x0 += pixelStep;
-        op += cBytes;
-      }
-    } else {
-      for (let i = 0; i < pairs; i++) {
-        let acc0 = b, acc1 = b;
-        let xr = x0, wr = w;
-        for (let kh = 0; kh < 5; kh++) {
+    for (let i = 0; i + 4 <= count; i += 4) {
+      let a0 = b, a1 = b, a2 = b, a3 = b;
+      let xr = x0, wr = w;
+      for (let kh = 0; kh < rows; kh++) {
+        const k0 = v128.load(wr), k1 = v128.load(wr + cBytes), k2 = v128.load(wr + 2 * cBytes);
+        const k3 = k == 5 ? v128.load(wr + 3 * cBytes) : zero, k4 = k == 5 ? v128.load(wr + 4 * cBytes) : zero;
+        if (s == 0) {
+          a0 = rowTapsAt(k, xr, xColStep, k0, k1, k2, k3, k4, a0);
+          a1 = rowTapsAt(k, xr + pixelStep, xColStep, k0, k1, k2, k3, k4, a1);
+          a2 = rowTapsAt(k, xr + 2 * pixelStep, xColStep, k0, k1, k2, k3, k4, a2);
+          a3 = rowTapsAt(k, xr + 3 * pixelStep, xColStep, k0, k1, k2, k3, k4, a3);
+        } else {
+          // Columns 0 .. 3s + k - 1 of the row (the loads past it fold away).
+          const last = 3 * s + k - 1;
           const v0 = v128.load(xr), v1 = v128.load(xr + xColStep), v2 = v128.load(xr + 2 * xColStep);
           const v3 = v128.load(xr + 3 * xColStep), v4 = v128.load(xr + 4 * xColStep), v5 = v128.load(xr + 5 * xColStep);
-          let kv = v128.load(wr);
-          acc0 = madd(v0, kv, acc0); acc1 = madd(v1, kv, acc1);
-          kv = v128.load(wr + cBytes);
-          acc0 = madd(v1, kv, acc0); acc1 = madd(v2, kv, acc1);
-          kv = v128.load(wr + 2 * cBytes);
-          acc0 = madd(v2, kv, acc0); acc1 = madd(v3, kv, acc1);
-          kv = v128.load(wr + 3 * cBytes);
-          acc0 = madd(v3, kv, acc0); acc1 = madd(v4, kv, acc1);
-          kv = v128.load(wr + 4 * cBytes);
-          acc0 = madd(v4, kv, acc0); acc1 = madd(v5, kv, acc1);
-          xr += xRowStep;
-          wr += 5 * cBytes;
+          const v6 = last >= 6 ? v128.load(xr + 6 * xColStep) : zero, v7 = last >= 7 ? v128.load(xr + 7 * xColStep) : zero;
+          const v8 = last >= 8 ? v128.load(xr + 8 * xColStep) : zero, v9 = last >= 9 ? v128.load(xr + 9 * xColStep) : zero;
+          const v10 = last >= 10 ? v128.load(xr + 10 * xColStep) : zero;
+          a0 = rowTaps(k, v0, v1, v2, v3, v4, k0, k1, k2, k3, k4, a0);
+          a1 = s == 1 ? rowTaps(k, v1, v2, v3, v4, v5, k0, k1, k2, k3, k4, a1) : rowTaps(k, v2, v3, v4, v5, v6, k0, k1, k2, k3, k4, a1);
+          a2 = s == 1 ? rowTaps(k, v2, v3, v4, v5, v6, k0, k1, k2, k3, k4, a2) : rowTaps(k, v4, v5, v6, v7, v8, k0, k1, k2, k3, k4, a2);
+          a3 = s == 1 ? rowTaps(k, v3, v4, v5, v6, v7, k0, k1, k2, k3, k4, a3) : rowTaps(k, v6, v7, v8, v9, v10, k0, k1, k2, k3, k4, a3);
         }
-        v128.store(op, clampV(acc0, low, high));
-        v128.store(op + cBytes, clampV(acc1, low, high));
-        x0 += 2 * pixelStep;
-        op += 2 * cBytes;
+        xr += xRowStep;
+        wr += <usize>k * cBytes;
       }
-      for (let i = pairs * 2; i < count; i++) {
-        let acc = b;
-        let xr = x0, wr = w;
-        for (let kh = 0; kh < 5; kh++) {
-          acc = madd(v128.load(xr), v128.load(wr), acc);
-          acc = madd(v128.load(xr + xColStep), v128.load(wr + cBytes), acc);
-          acc = madd(v128.load(xr + 2 * xColStep), v128.load(wr + 2 * cBytes), acc);
-          acc = madd(v128.load(xr + 3 * xColStep), v128.load(wr + 3 * cBytes), acc);
-          acc = madd(v128.load(xr + 4 * xColStep), v128.load(wr + 4 * cBytes), acc);
-          xr += xRowStep;
-          wr += 5 * cBytes;
+      v128.store(op, clampV(a0, low, high));
+      v128.store(op + cBytes, clampV(a1, low, high));
+      v128.store(op + 2 * cBytes, clampV(a2, low, high));
+      v128.store(op + 3 * cBytes, clampV(a3, low, high));
+      x0 += 4 * pixelStep;
+      op += 4 * cBytes;
+    }
+  }
+  const done = count & ~3;
+  if (done < count) stripTail(k, xp + <usize>done * pixelStep, wp, bias, o + <usize>done * cBytes, count - done, rows, channels,
+    xRowStep, xColStep, pixelStep, low, high);
+}
+
+/** strip's last pixels, one at a time (not inlined: one copy serves every strip). */
+function stripTail(k: i32, xp: usize, wp: usize, bias: usize, o: usize, count: i32, rows: i32, channels: i32,
+  xRowStep: usize, xColStep: usize, pixelStep: usize, low: v128, high: v128): void {
+  const cBytes = <usize>channels << 2;
+  const zero = f32x4.splat(0);
+  for (let c = 0; c + 4 <= channels; c += 4) {
+    const off = <usize>c << 2;
+    const b = bias ? v128.load(bias + off) : zero;
+    let x0 = xp + off;
+    let op = o + off;
+    for (let i = 0; i < count; i++) {
+      let a = b;
+      let xr = x0, wr = wp + off;
+      for (let kh = 0; kh < rows; kh++) {
+        const w0 = v128.load(wr), w1 = v128.load(wr + cBytes), w2 = v128.load(wr + 2 * cBytes);
+        if (k == 5) {
+          a = rowTapsAt(5, xr, xColStep, w0, w1, w2, v128.load(wr + 3 * cBytes), v128.load(wr + 4 * cBytes), a);
+        } else {
+          a = rowTapsAt(3, xr, xColStep, w0, w1, w2, zero, zero, a);
         }
-        v128.store(op, clampV(acc, low, high));
-        x0 += pixelStep;
-        op += cBytes;
+        xr += xRowStep;
+        wr += <usize>k * cBytes;
       }
+      v128.store(op, clampV(a, low, high));
+      x0 += pixelStep;
+      op += cBytes;
     }
   }
 }
@@ -240,18 +245,29 @@ export function depthwiseConv2dNative(
     const rows = tapRange(ih0, dilationH, filterH, inH);
     const kh0 = <i32>(rows >> 32), kh1 = <i32>rows;
     const o0 = out + ((<usize>(row * outW) * outC) << 2);
-    // A 3x3 or 5x5 filter with all its rows in the image: the columns whose taps all lie inside run as strips.
+    // A 3x3 or 5x5 filter: the columns whose taps all lie inside run as strips, over the rows of taps inside.
     let stripBegin = outW, stripEnd = outW;
     const square = filterH == filterW && (filterH == 3 || filterH == 5);
-    if (multiplier == 1 && square && kh1 - kh0 == filterH) {
+    if (multiplier == 1 && square && kh1 > kh0) {
       const span = (filterW - 1) * dilationW;
       stripBegin = min(outW, (padLeft + strideW - 1) / strideW);
       stripEnd = inW - 1 - span + padLeft < 0 ? stripBegin : max(stripBegin, min(outW, (inW - 1 - span + padLeft) / strideW + 1));
-      const xs = x + ((<usize>(((b * inH + ih0) * inW + stripBegin * strideW - padLeft) * inC)) << 2);
+      const xs = x + ((<usize>(((b * inH + ih0) * inW + stripBegin * strideW - padLeft) * inC)) << 2) + <usize>kh0 * xRowStep;
+      const ws = filter + <usize>kh0 * wRowStep;
       const os = o0 + ((<usize>(stripBegin * outC)) << 2);
+      const count = stripEnd - stripBegin;
+      // Neighbouring pixels share input loads at stride 1 or 2 without dilation.
       const pixelStep = <usize>(strideW * inC) << 2;
-      if (filterH == 3) strip(3, xs, filter, bias, os, stripEnd - stripBegin, inC, xRowStep, xColStep, pixelStep, low, high);
-      else strip(5, xs, filter, bias, os, stripEnd - stripBegin, inC, xRowStep, xColStep, pixelStep, low, high);
+      const s = dilationW != 1 || strideW > 2 ? 0 : strideW;
+      if (filterH == 3) {
+        if (s == 1) strip(3, 1, xs, ws, bias, os, count, kh1 - kh0, inC, xRowStep, xColStep, pixelStep, low, high);
+        else if (s == 2) strip(3, 2, xs, ws, bias, os, count, kh1 - kh0, inC, xRowStep, xColStep, pixelStep, low, high);
+        else strip(3, 0, xs, ws, bias, os, count, kh1 - kh0, inC, xRowStep, xColStep, pixelStep, low, high);
+      } else {
+        if (s == 1) strip(5, 1, xs, ws, bias, os, count, kh1 - kh0, inC, xRowStep, xColStep, pixelStep, low, high);
+        else if (s == 2) strip(5, 2, xs, ws, bias, os, count, kh1 - kh0, inC, xRowStep, xColStep, pixelStep, low, high);
+        else strip(5, 0, xs, ws, bias, os, count, kh1 - kh0, inC, xRowStep, xColStep, pixelStep, low, high);
+      }
     }
     for (let ow = 0; ow < outW; ow++) {
       const iw0 = ow * strideW - padLeft;
