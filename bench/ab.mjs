@@ -39,8 +39,8 @@ const family = (name, build) => async () => {
   const model = await build(name), x = tf.randomUniform(FAMILIES[name].input, 0, 1, 'float32', 7);
   return [() => model.predict(x), 15];
 };
-/** Runs per process of a kernel's workload (its timing reads one value of the output). */
-const KERNEL_REPS = 31;
+/** A kernel's workload: 31 runs per process, each timed reading one value of the output. */
+const kernel = (run) => [run, 31, true];
 const ops = {
   'U-Net [16..128] 256²': () => {
     const model = createUNet({features: [16, 32, 64, 128], seed: 7}), x = tf.randomNormal([1, 256, 256, 3], 0, 1, 'float32', 1);
@@ -52,39 +52,39 @@ const ops = {
   },
   'conv 3x3 64²×64→64': () => {
     const x = tf.randomNormal([1, 64, 64, 64]), w = tf.randomNormal([3, 3, 64, 64]);
-    return [() => tf.conv2d(x, w, 1, 'same'), KERNEL_REPS];
+    return kernel(() => tf.conv2d(x, w, 1, 'same'));
   },
   'conv 1x1 56²×64→128 +bias relu6': () => {
     const x = tf.randomNormal([1, 56, 56, 64]), w = tf.randomNormal([1, 1, 64, 128]), bias = tf.randomNormal([128]);
-    return [() => tf.fused.conv2d({x, filter: w, bias, strides: 1, pad: 'same', activation: 'relu6'}), KERNEL_REPS];
+    return kernel(() => tf.fused.conv2d({x, filter: w, bias, strides: 1, pad: 'same', activation: 'relu6'}));
   },
   'depthwise 3x3 112²×32': () => {
     const x = tf.randomNormal([1, 112, 112, 32]), w = tf.randomNormal([3, 3, 32, 1]);
-    return [() => tf.depthwiseConv2d(x, w, 1, 'same'), KERNEL_REPS];
+    return kernel(() => tf.depthwiseConv2d(x, w, 1, 'same'));
   },
   'depthwise 3x3 56²×144 +bias relu6': () => {
     const x = tf.randomNormal([1, 56, 56, 144]), w = tf.randomNormal([3, 3, 144, 1]), bias = tf.randomNormal([144]);
-    return [() => tf.fused.depthwiseConv2d({x, filter: w, bias, strides: 1, pad: 'same', activation: 'relu6'}), KERNEL_REPS];
+    return kernel(() => tf.fused.depthwiseConv2d({x, filter: w, bias, strides: 1, pad: 'same', activation: 'relu6'}));
   },
   'depthwise 5x5 s2 28²×72 +bias relu6': () => {
     const x = tf.randomNormal([1, 28, 28, 72]), w = tf.randomNormal([5, 5, 72, 1]), bias = tf.randomNormal([72]);
-    return [() => tf.fused.depthwiseConv2d({x, filter: w, bias, strides: 2, pad: 'same', activation: 'relu6'}), KERNEL_REPS];
+    return kernel(() => tf.fused.depthwiseConv2d({x, filter: w, bias, strides: 2, pad: 'same', activation: 'relu6'}));
   },
   'conv 3x3 s2 224²×3→32': () => {
     const x = tf.randomNormal([1, 224, 224, 3]), w = tf.randomNormal([3, 3, 3, 32]);
-    return [() => tf.conv2d(x, w, 2, 'same'), KERNEL_REPS];
+    return kernel(() => tf.conv2d(x, w, 2, 'same'));
   },
   'matmul 1×1280 · 1280×1000': () => {
     const x = tf.randomNormal([1, 1280]), w = tf.randomNormal([1280, 1000]);
-    return [() => tf.matMul(x, w), KERNEL_REPS];
+    return kernel(() => tf.matMul(x, w));
   },
   'maxPool 2x2 128²×64': () => {
     const x = tf.randomNormal([1, 128, 128, 64]);
-    return [() => tf.maxPool(x, 2, 2, 'valid'), KERNEL_REPS];
+    return kernel(() => tf.maxPool(x, 2, 2, 'valid'));
   },
   'add 56²×144': () => {
     const x = tf.randomNormal([1, 56, 56, 144]), y = tf.randomNormal([1, 56, 56, 144]);
-    return [() => tf.add(x, y), KERNEL_REPS];
+    return kernel(() => tf.add(x, y));
   },
   'MobileNetV3-small (graph)': family('MobileNetV3-small', graphFamily),
   'MobileNetV3-small (layers)': family('MobileNetV3-small', layersFamily),
@@ -94,7 +94,7 @@ const ops = {
 const out = {};
 for (const [name, make] of Object.entries(ops)) {
   if (!name.includes(${JSON.stringify(ONLY)})) continue;
-  const [run, reps] = await make();
+  const [run, reps, isKernel = false] = await make();
   const time = () => {
     const started = performance.now();
     const y = run();
@@ -102,7 +102,7 @@ for (const [name, make] of Object.entries(ops)) {
     // without timing the copy of its output into a fresh array (whose page faults cost more than
     // the kernel on this VM).
     for (const t of [y].flat()) {
-      if (reps === KERNEL_REPS) tf.tidy(() => tf.slice(tf.reshape(t, [-1]), 0, 1).dataSync());
+      if (isKernel) tf.tidy(() => tf.slice(tf.reshape(t, [-1]), 0, 1).dataSync());
       else t.dataSync();
     }
     const ms = performance.now() - started;
@@ -110,7 +110,7 @@ for (const [name, make] of Object.entries(ops)) {
     return ms;
   };
   // A kernel's first calls run before V8's optimizing tier has compiled it.
-  for (let i = reps === KERNEL_REPS ? 10 : 1; i > 0; i--) time();
+  for (let i = isKernel ? 10 : 1; i > 0; i--) time();
   const times = Array.from({length: reps}, time).sort((p, q) => p - q);
   out[name] = times[reps >> 1];
 }
